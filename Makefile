@@ -1,0 +1,63 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# vpcpeer: build the module and the CLI, run the tests.
+#
+#   make deps          install every Debian package needed (apt-get, idempotent)
+#   make               kmod/vpcpeer.ko for KDIR, and tools/vpcpeer-ctl/vpcpeer-ctl
+#   make modules-all   the module for every installed Debian kernel, in build/<ver>/
+#   make check         unit tests, module builds, selftests in QEMU per kernel
+#   make sparse        the module through sparse (C=1)
+#
+# KDIR defaults to the running kernel's build tree when it exists, else the
+# newest installed kernel headers.
+
+TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+KVERS := $(shell ls -d /lib/modules/*/build 2>/dev/null | cut -d/ -f4 | sort -V)
+ifeq ($(wildcard /lib/modules/$(shell uname -r)/build),)
+KDIR ?= $(if $(KVERS),/lib/modules/$(lastword $(KVERS))/build)
+else
+KDIR ?= /lib/modules/$(shell uname -r)/build
+endif
+BUILD := $(TOP)/build
+KMOD_SRCS := $(wildcard $(TOP)/kmod/*.c $(TOP)/kmod/*.h $(TOP)/kmod/Kbuild) \
+	$(TOP)/Kbuild $(TOP)/include/uapi/linux/vpcpeer.h
+
+all: module ctl
+
+deps:
+	@$(TOP)/tools/deps.sh
+
+module:
+	@test -n "$(KDIR)" || { echo "no kernel headers: run 'make deps' or give KDIR=" >&2; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(TOP) W=1 modules
+
+ctl:
+	$(MAKE) -C $(TOP)/tools/vpcpeer-ctl
+
+# Out-of-tree builds for several kernels would overwrite each other's
+# objects in kmod/, and Debian's 6.1/6.12 kbuild cannot put objects
+# elsewhere (MO= arrived in 6.13). So each kernel gets a shadow tree of
+# symlinks in build/<ver>/ and builds there.
+modules-all: $(addprefix $(BUILD)/,$(addsuffix /kmod/vpcpeer.ko,$(KVERS)))
+
+$(BUILD)/%/kmod/vpcpeer.ko: $(KMOD_SRCS) FORCE
+	@$(TOP)/tools/shadow-tree.sh $(TOP) $(BUILD)/$*
+	$(MAKE) -C /lib/modules/$*/build M=$(BUILD)/$* W=1 modules
+
+sparse:
+	@test -n "$(KDIR)" || { echo "no kernel headers: run 'make deps'" >&2; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(TOP) W=1 C=2 modules
+
+unit:
+	$(MAKE) -C $(TOP)/tests/unit TOP=$(TOP) run
+
+check:
+	@$(TOP)/tools/check.sh
+
+clean:
+	-$(MAKE) -C $(KDIR) M=$(TOP) clean
+	$(MAKE) -C $(TOP)/tools/vpcpeer-ctl clean
+	rm -rf $(BUILD)
+
+FORCE:
+.PHONY: all deps module ctl modules-all sparse unit check clean FORCE
