@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The argument parsers of vpcpeer-ctl: CIDR prefixes, keywords matched by
+ * unique prefix, vpc-/pcx- object ids, VPC names and bounded integers.
+ * Plain C with no netlink, so that every error path is unit-tested on the
+ * host. Each parser returns 0 or a negative errno and, on error, writes one
+ * line (no newline) into the caller's err buffer that names the bad
+ * argument and says what is wrong with it. Raw user input is shown in
+ * double quotes, escaped and truncated (see quote_arg()); a value that
+ * parsed but breaks a rule is shown as the tool would print it.
+ */
+#ifndef VPCPEER_CTL_PARSE_H
+#define VPCPEER_CTL_PARSE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* A good size for the err buffers of the parsers. */
+#define PARSE_ERRLEN		512
+
+/* Longest possible CIDR text: "ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255/128". */
+#define PREFIX_TEXT_MAX		49
+#define PREFIX_STRLEN		(PREFIX_TEXT_MAX + 1)
+
+/* "vpc-0123abcd" or "pcx-0123abcd" and the NUL. */
+#define OBJECT_ID_STRLEN	13
+
+/* quote_arg() shows at most this many bytes of the argument. */
+#define QUOTE_SHOW_MAX		48
+#define QUOTE_BUFLEN		(2 + 4 * QUOTE_SHOW_MAX + 3 + 1)
+
+struct prefix {
+	int family;		/* AF_INET or AF_INET6 */
+	uint8_t len;		/* prefix length in bits */
+	uint8_t addr[16];	/* network byte order; AF_INET uses 4 bytes */
+};
+
+/*
+ * "ADDRESS/LEN" to a prefix. IPv4 addresses are four decimal octets without
+ * leading zeros; IPv6 addresses are anything inet_pton() takes. Host bits
+ * must be clear, and IPv4-mapped IPv6 prefixes (within ::ffff:0:0/96) are
+ * refused in favour of the IPv4 prefix they stand for.
+ */
+int parse_prefix(const char *arg, struct prefix *p, char *err, size_t errlen);
+
+/* The canonical text of p (RFC 5952 for IPv6): 0, -EINVAL or -ENOSPC. */
+int format_prefix(const struct prefix *p, char *buf, size_t buflen);
+
+/*
+ * Match arg against the NULL-terminated table: an exact match wins, else a
+ * prefix of exactly one entry. what names the kind of keyword in messages
+ * ("command"). Returns 0 and sets *idx, -EINVAL (empty arg: "missing"),
+ * -ENOENT (unknown) or -ENOTUNIQ (ambiguous); the messages list the
+ * candidates.
+ */
+int parse_keyword(const char *arg, const char *const *table, const char *what,
+		  unsigned int *idx, char *err, size_t errlen);
+
+/* "vpc-XXXXXXXX" / "pcx-XXXXXXXX", 8 hex digits in any case, to an id. */
+int parse_vpc_id(const char *arg, uint32_t *id, char *err, size_t errlen);
+int parse_pcx_id(const char *arg, uint32_t *id, char *err, size_t errlen);
+
+/* The canonical (lowercase) text of an id. */
+void format_vpc_id(uint32_t id, char buf[OBJECT_ID_STRLEN]);
+void format_pcx_id(uint32_t id, char buf[OBJECT_ID_STRLEN]);
+
+/* The VPC name rule of <uapi/linux/vpcpeer.h>: 0, -EINVAL or -ENAMETOOLONG. */
+int check_vpc_name(const char *name, char *err, size_t errlen);
+
+/*
+ * A decimal integer in [min, max]: digits only (no sign, no whitespace, no
+ * leading zero, no base prefix). what names the value in messages ("mtu").
+ * Returns 0, -EINVAL (syntax) or -ERANGE.
+ */
+int parse_uint_range(const char *arg, const char *what, uint64_t min,
+		     uint64_t max, uint64_t *val, char *err, size_t errlen);
+int parse_u32(const char *arg, const char *what, uint32_t *val,
+	      char *err, size_t errlen);
+
+/*
+ * arg in double quotes for a message, with C escapes for quotes,
+ * backslashes, control and non-ASCII bytes, cut after QUOTE_SHOW_MAX bytes
+ * with "..." after the closing quote. buf holds QUOTE_BUFLEN bytes; returns
+ * buf.
+ */
+const char *quote_arg(const char *arg, char buf[QUOTE_BUFLEN]);
+
+#endif /* VPCPEER_CTL_PARSE_H */
