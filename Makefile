@@ -6,7 +6,8 @@
 #   make               kmod/vpcpeer.ko for KDIR, and tools/vpcpeer-ctl/vpcpeer-ctl
 #   make modules-all   the module for every installed Debian kernel, in build/<ver>/
 #   make check         unit tests, module builds, selftests in QEMU per kernel
-#   make sparse        the module through sparse (C=1)
+#   make sparse        the module through sparse (C=2: every file)
+#   make checkpatch    the module's sources through checkpatch.pl --strict
 #
 # KDIR defaults to the running kernel's build tree when it exists, else the
 # newest installed kernel headers.
@@ -48,6 +49,9 @@ sparse:
 	@test -n "$(KDIR)" || { echo "no kernel headers: run 'make deps'" >&2; exit 1; }
 	$(MAKE) -C $(KDIR) M=$(TOP) W=1 C=2 modules
 
+checkpatch:
+	@$(TOP)/tools/checkpatch.sh
+
 unit:
 	$(MAKE) -C $(TOP)/tests/unit TOP=$(TOP) run
 
@@ -60,4 +64,4 @@ clean:
 	rm -rf $(BUILD)
 
 FORCE:
-.PHONY: all deps module ctl modules-all sparse unit check clean FORCE
+.PHONY: all deps module ctl modules-all sparse checkpatch unit check clean FORCE

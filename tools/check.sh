@@ -72,7 +72,7 @@ build_module() {	# build_module VER: W=1, in the per-kernel shadow tree
 have() { printf '%s\n' "${kernels[@]}" | grep -q "^$1"; }
 
 section "host: build"
-tap_begin $((4 + ${#kernels[@]}))
+tap_begin $((5 + ${#kernels[@]}))
 tap_case "vpcpeer-ctl builds with no warnings" "$out/ctl.log" no_warnings make -s ctl
 tap_case "man page renders with no groff warnings" "$out/man.log" \
 	no_warnings groff -man -ww -z Documentation/vpcpeer-ctl.8
@@ -82,6 +82,11 @@ for v in "${kernels[@]}"; do
 	tap_case "module builds for $v with W=1 and no warnings" "$out/build-$v.log" build_module "$v"
 done
 tap_case "sparse finds nothing in the module" "$out/sparse.log" no_warnings make -s sparse
+tap_case "checkpatch --strict finds nothing in the module" "$out/checkpatch.log" tools/checkpatch.sh
+
+section "host: vpcpeer-ctl exit codes and messages"
+tests/cli.sh 2>&1 | tee "$out/cli.log" >> "$log"
+grep -E '^(not )?ok ' "$out/cli.log" || true
 
 # --- guests ----------------------------------------------------------------
 for v in "${guests[@]}"; do

@@ -15,6 +15,7 @@ pkgs=(
 	cpio iproute2 iputils-ping iperf3 ethtool
 	libnl-3-dev libnl-genl-3-dev libnl-3-200 libnl-genl-3-200
 	libcmocka-dev sparse groff-base
+	linux-source-6.12
 )
 
 if [ "$(id -u)" -ne 0 ]; then

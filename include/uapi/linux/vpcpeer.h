@@ -31,6 +31,7 @@ enum vpcpeer_cmd {
 
 	__VPCPEER_CMD_MAX
 };
+
 #define VPCPEER_CMD_MAX (__VPCPEER_CMD_MAX - 1)
 
 #endif /* _UAPI_LINUX_VPCPEER_H */
