@@ -10,6 +10,11 @@
 
 #include <linux/netdevice.h>
 
+/* 6.5 moved the GSO helpers (skb_gso_validate_network_len) to net/gso.h. */
+#ifdef VPCPEER_HAVE_NET_GSO_H
+#include <net/gso.h>
+#endif
+
 /*
  * 6.12 turned the software-only feature bits LLTX and NETNS_LOCAL into
  * private net_device flags (and later renamed netns_local to

@@ -1,21 +1,34 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The per-peering netdevice ("pcx-<id>"): a layer-3 point-to-point device
- * with no link-layer header, one in each VPC's namespace. The devices are
- * made and destroyed by the peering state machine, never by "ip link add":
- * a device without an active, consented peering would be a hole in the
- * isolation the module exists to enforce. The rtnl link kind is still
- * registered so that such an attempt gets an explanation instead of
- * "Unknown device type", and so that "ip -d link" names the kind.
+ * with no link-layer header, one in each VPC's namespace, and the packet
+ * fast path between the two. Transmit is two steps kept apart on purpose:
+ * check (the peering is active, the source is in the sending VPC, the
+ * destination in the peer VPC, the size fits) and deliver (hand the packet
+ * to the peer device's namespace, netkit's way). A second way to deliver,
+ * to a tunnel towards another host, is meant to be an addition next to
+ * vpcpeer_deliver(), not a change to the checks.
+ *
+ * The devices are made and destroyed by the peering state machine, never
+ * by "ip link add": a device without a consented peering would be a hole
+ * in the isolation the module exists to enforce. Until the peering is
+ * active a device is up with its carrier on but operationally DORMANT
+ * (RFC 2863: waiting for an external event, here the accepter's consent),
+ * so routes to it stay usable and what is sent meets the check and is
+ * counted as not_active, where a carrier-off device would have its packets
+ * silently eaten by the noop qdisc.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/icmpv6.h>
 #include <linux/if_arp.h>
 #include <linux/if_ether.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
 #include <linux/netdevice.h>
+#include <net/icmp.h>
 #include <net/rtnetlink.h>
-#include <uapi/linux/vpcpeer.h>
 
 #include "compat.h"
 #include "vpcpeer.h"
@@ -23,8 +36,252 @@
 /* AWS allows 9001-byte frames across a peering within a region. */
 #define VPCPEER_DEFAULT_MTU	9001
 
+struct vpcpeer_pcpu_stats {
+	u64_stats_t tx_packets;
+	u64_stats_t tx_bytes;
+	u64_stats_t rx_packets;
+	u64_stats_t rx_bytes;
+	u64_stats_t drops[VPCPEER_DROP_MAX];
+	struct u64_stats_sync syncp;
+};
+
+struct vpcpeer_dev {
+	struct vpcpeer_pcx __rcu *pcx;
+	struct net_device __rcu *peer;
+	struct vpcpeer_pcpu_stats __percpu *stats;
+	u8 side;
+};
+
+static struct rtnl_link_ops vpcpeer_link_ops;
+
+static void vpcpeer_count_drop(struct net_device *dev, enum vpcpeer_drop why)
+{
+	struct vpcpeer_dev *priv = netdev_priv(dev);
+	struct vpcpeer_pcpu_stats *s = this_cpu_ptr(priv->stats);
+
+	u64_stats_update_begin(&s->syncp);
+	u64_stats_inc(&s->drops[why]);
+	u64_stats_update_end(&s->syncp);
+}
+
+static bool vpcpeer_fits(struct sk_buff *skb, unsigned int mtu)
+{
+	if (skb_is_gso(skb))
+		return skb_gso_validate_network_len(skb, mtu);
+	return skb->len <= mtu;
+}
+
+/*
+ * The check step. Returns the reason to drop, or VPCPEER_DROP_MAX to pass
+ * with *peer set. Cheapest tests first; the CIDR lookups are RCU reads of
+ * the VPCs' prefix sets.
+ */
+static enum vpcpeer_drop vpcpeer_check(struct sk_buff *skb,
+				       struct net_device *dev,
+				       struct net_device **peer)
+{
+	struct vpcpeer_dev *priv = netdev_priv(dev);
+	const struct vpcpeer_vpc *local, *remote;
+	const struct vpcpeer_lpm *lsrc, *ldst;
+	const u8 *saddr, *daddr;
+	struct vpcpeer_pcx *pcx;
+
+	pcx = rcu_dereference(priv->pcx);
+	/* Pairs with smp_store_release() in vpcpeer_dev_activate(). */
+	if (unlikely(!pcx || smp_load_acquire(&pcx->state) != VPCPEER_PCX_ACTIVE))
+		return VPCPEER_DROP_NOT_ACTIVE;
+	*peer = rcu_dereference(priv->peer);
+	if (unlikely(!*peer))
+		return VPCPEER_DROP_NOT_ACTIVE;
+	local = pcx->side[priv->side].vpc;
+	remote = pcx->side[!priv->side].vpc;
+
+	skb_reset_network_header(skb);
+	switch (skb->protocol) {
+	case htons(ETH_P_IP): {
+		const struct iphdr *iph;
+
+		if (unlikely(!pskb_may_pull(skb, sizeof(*iph))))
+			return VPCPEER_DROP_MALFORMED;
+		iph = ip_hdr(skb);
+		if (unlikely(iph->version != 4 || iph->ihl < 5))
+			return VPCPEER_DROP_MALFORMED;
+		saddr = (const u8 *)&iph->saddr;
+		daddr = (const u8 *)&iph->daddr;
+		lsrc = &local->cidr4;
+		ldst = &remote->cidr4;
+		break;
+	}
+	case htons(ETH_P_IPV6): {
+		const struct ipv6hdr *ip6h;
+
+		if (unlikely(!pskb_may_pull(skb, sizeof(*ip6h))))
+			return VPCPEER_DROP_MALFORMED;
+		ip6h = ipv6_hdr(skb);
+		if (unlikely(ip6h->version != 6))
+			return VPCPEER_DROP_MALFORMED;
+		saddr = ip6h->saddr.s6_addr;
+		daddr = ip6h->daddr.s6_addr;
+		lsrc = &local->cidr6;
+		ldst = &remote->cidr6;
+		break;
+	}
+	default:
+		return VPCPEER_DROP_MALFORMED;
+	}
+
+	/* R8: what did not come from this VPC does not cross (no transit). */
+	if (!vpcpeer_lpm_contains(lsrc, saddr))
+		return VPCPEER_DROP_SRC_NOT_IN_VPC;
+	/* R9: only the peer VPC's own addresses (no edge-to-edge routing). */
+	if (!vpcpeer_lpm_contains(ldst, daddr))
+		return VPCPEER_DROP_DST_NOT_IN_PEER;
+
+	/*
+	 * R13. The local stack already fragments or refuses to this MTU; this
+	 * catches what bypassed it (raw and packet sockets) and says so.
+	 */
+	if (unlikely(!vpcpeer_fits(skb, dev->mtu))) {
+		if (skb->protocol == htons(ETH_P_IPV6))
+			icmpv6_ndo_send(skb, ICMPV6_PKT_TOOBIG, 0, dev->mtu);
+		else if (ip_hdr(skb)->frag_off & htons(IP_DF))
+			icmp_ndo_send(skb, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED,
+				      htonl(dev->mtu));
+		return VPCPEER_DROP_TOO_BIG;
+	}
+	return VPCPEER_DROP_MAX;
+}
+
+/* The deliver step: into the peer's namespace as if received there. */
+static void vpcpeer_deliver(struct sk_buff *skb, struct net_device *dev,
+			    struct net_device *peer)
+{
+	struct vpcpeer_dev *ppriv = netdev_priv(peer);
+	struct vpcpeer_dev *priv = netdev_priv(dev);
+	struct vpcpeer_pcpu_stats *s;
+	unsigned int len = skb->len;
+
+	skb_scrub_packet(skb, !net_eq(dev_net(dev), dev_net(peer)));
+	skb->priority = 0;
+	skb->dev = peer;
+	skb_reset_mac_header(skb);
+	skb->mac_len = 0;
+
+	if (unlikely(__netif_rx(skb) != NET_RX_SUCCESS)) {
+		vpcpeer_count_drop(dev, VPCPEER_DROP_RX);
+		return;
+	}
+
+	s = this_cpu_ptr(priv->stats);
+	u64_stats_update_begin(&s->syncp);
+	u64_stats_inc(&s->tx_packets);
+	u64_stats_add(&s->tx_bytes, len);
+	u64_stats_update_end(&s->syncp);
+
+	s = this_cpu_ptr(ppriv->stats);
+	u64_stats_update_begin(&s->syncp);
+	u64_stats_inc(&s->rx_packets);
+	u64_stats_add(&s->rx_bytes, len);
+	u64_stats_update_end(&s->syncp);
+}
+
+static netdev_tx_t vpcpeer_xmit(struct sk_buff *skb, struct net_device *dev)
+{
+	struct net_device *peer = NULL;
+	enum vpcpeer_drop why;
+
+	rcu_read_lock();
+	why = vpcpeer_check(skb, dev, &peer);
+	if (likely(why == VPCPEER_DROP_MAX)) {
+		vpcpeer_deliver(skb, dev, peer);
+	} else {
+		vpcpeer_count_drop(dev, why);
+		kfree_skb(skb);
+	}
+	rcu_read_unlock();
+	return NETDEV_TX_OK;
+}
+
+void vpcpeer_dev_stats(struct net_device *dev, struct vpcpeer_stats *sum)
+{
+	struct vpcpeer_dev *priv = netdev_priv(dev);
+	int cpu, i;
+
+	memset(sum, 0, sizeof(*sum));
+	for_each_possible_cpu(cpu) {
+		const struct vpcpeer_pcpu_stats *s = per_cpu_ptr(priv->stats, cpu);
+		struct vpcpeer_stats one;
+		unsigned int start;
+
+		do {
+			start = u64_stats_fetch_begin(&s->syncp);
+			one.tx_packets = u64_stats_read(&s->tx_packets);
+			one.tx_bytes = u64_stats_read(&s->tx_bytes);
+			one.rx_packets = u64_stats_read(&s->rx_packets);
+			one.rx_bytes = u64_stats_read(&s->rx_bytes);
+			for (i = 0; i < VPCPEER_DROP_MAX; i++)
+				one.drops[i] = u64_stats_read(&s->drops[i]);
+		} while (u64_stats_fetch_retry(&s->syncp, start));
+
+		sum->tx_packets += one.tx_packets;
+		sum->tx_bytes += one.tx_bytes;
+		sum->rx_packets += one.rx_packets;
+		sum->rx_bytes += one.rx_bytes;
+		for (i = 0; i < VPCPEER_DROP_MAX; i++)
+			sum->drops[i] += one.drops[i];
+	}
+}
+
+static void vpcpeer_get_stats64(struct net_device *dev,
+				struct rtnl_link_stats64 *st)
+{
+	struct vpcpeer_stats s;
+	int i;
+
+	vpcpeer_dev_stats(dev, &s);
+	st->tx_packets = s.tx_packets;
+	st->tx_bytes = s.tx_bytes;
+	st->rx_packets = s.rx_packets;
+	st->rx_bytes = s.rx_bytes;
+	for (i = 0; i < VPCPEER_DROP_MAX; i++)
+		st->tx_dropped += s.drops[i];
+}
+
+static int vpcpeer_dev_init(struct net_device *dev)
+{
+	struct vpcpeer_dev *priv = netdev_priv(dev);
+	int cpu;
+
+	priv->stats = alloc_percpu(struct vpcpeer_pcpu_stats);
+	if (!priv->stats)
+		return -ENOMEM;
+	for_each_possible_cpu(cpu)
+		u64_stats_init(&per_cpu_ptr(priv->stats, cpu)->syncp);
+	return 0;
+}
+
+/* After the last reference: no reader can be counting into it any more. */
+static void vpcpeer_dev_destructor(struct net_device *dev)
+{
+	struct vpcpeer_dev *priv = netdev_priv(dev);
+
+	free_percpu(priv->stats);
+	pr_debug("%s: destroyed\n", dev->name);
+}
+
+static const struct net_device_ops vpcpeer_netdev_ops = {
+	.ndo_init		= vpcpeer_dev_init,
+	.ndo_start_xmit		= vpcpeer_xmit,
+	.ndo_get_stats64	= vpcpeer_get_stats64,
+};
+
+#define VPCPEER_FEATURES (NETIF_F_SG | NETIF_F_FRAGLIST | NETIF_F_HW_CSUM | \
+			  NETIF_F_RXCSUM | NETIF_F_HIGHDMA | \
+			  NETIF_F_GSO_SOFTWARE | NETIF_F_GSO_ENCAP_ALL)
+
 static void vpcpeer_setup(struct net_device *dev)
 {
+	dev->netdev_ops = &vpcpeer_netdev_ops;
 	dev->type = ARPHRD_NONE;
 	dev->hard_header_len = 0;
 	dev->addr_len = 0;
@@ -33,9 +290,87 @@ static void vpcpeer_setup(struct net_device *dev)
 	dev->mtu = VPCPEER_DEFAULT_MTU;
 	dev->min_mtu = ETH_MIN_MTU;
 	dev->max_mtu = ETH_MAX_MTU;
+	dev->features |= VPCPEER_FEATURES;
+	dev->hw_features |= VPCPEER_FEATURES;
+	dev->hw_enc_features |= VPCPEER_FEATURES;
+	dev->needs_free_netdev = true;
+	dev->priv_destructor = vpcpeer_dev_destructor;
 	vpcpeer_dev_set_lltx(dev);
 	/* A pcx device belongs to its VPC; moving it would leak the peering. */
 	vpcpeer_dev_set_netns_immutable(dev);
+}
+
+/*
+ * Create side @side's device in that VPC's namespace, up and dormant, not
+ * yet attached to the peering. Called with rtnl and vpcpeer_lock held.
+ */
+struct net_device *vpcpeer_dev_create(struct vpcpeer_pcx *pcx, int side,
+				      struct netlink_ext_ack *extack)
+{
+	struct net *net = vpcpeer_vpc_net(pcx->side[side].vpc);
+	char name[IFNAMSIZ];
+	struct vpcpeer_dev *priv;
+	struct net_device *dev;
+	int err;
+
+	ASSERT_RTNL();
+	snprintf(name, sizeof(name), VPCPEER_PCX_ID_PREFIX "%08x", pcx->id);
+	dev = alloc_netdev(sizeof(*priv), name, NET_NAME_PREDICTABLE,
+			   vpcpeer_setup);
+	if (!dev)
+		return ERR_PTR(-ENOMEM);
+	dev_net_set(dev, net);
+	dev->rtnl_link_ops = &vpcpeer_link_ops;
+	priv = netdev_priv(dev);
+	priv->side = side;
+	netif_dormant_on(dev);
+
+	err = register_netdevice(dev);
+	if (err) {
+		NL_SET_ERR_MSG(extack,
+			       "cannot create the pcx device in the VPC's namespace (a device of that name exists?)");
+		free_netdev(dev);
+		return ERR_PTR(err);
+	}
+	err = dev_change_flags(dev, dev->flags | IFF_UP, extack);
+	if (err) {
+		unregister_netdevice(dev);
+		return ERR_PTR(err);
+	}
+	pr_debug("%s: created\n", dev->name);
+	return dev;
+}
+
+void vpcpeer_dev_attach(struct net_device *dev, struct vpcpeer_pcx *pcx)
+{
+	struct vpcpeer_dev *priv = netdev_priv(dev);
+
+	rcu_assign_pointer(priv->pcx, pcx);
+}
+
+void vpcpeer_dev_set_peer(struct net_device *dev, struct net_device *peer)
+{
+	struct vpcpeer_dev *priv = netdev_priv(dev);
+
+	rcu_assign_pointer(priv->peer, peer);
+}
+
+/*
+ * Stop the fast path from using @dev's peering; the caller waits for a
+ * grace period before touching the peering's fields.
+ */
+void vpcpeer_dev_detach(struct net_device *dev)
+{
+	struct vpcpeer_dev *priv = netdev_priv(dev);
+
+	RCU_INIT_POINTER(priv->pcx, NULL);
+	RCU_INIT_POINTER(priv->peer, NULL);
+	netif_dormant_on(dev);
+}
+
+void vpcpeer_dev_activate(struct net_device *dev)
+{
+	netif_dormant_off(dev);
 }
 
 static int vpcpeer_newlink(struct net *src_net, struct net_device *dev,
@@ -47,10 +382,25 @@ static int vpcpeer_newlink(struct net *src_net, struct net_device *dev,
 	return -EOPNOTSUPP;
 }
 
+/*
+ * "ip link del", a dying namespace, or module unload: the peering cannot
+ * outlive either of its devices, so it ends here and takes the other
+ * device with it.
+ */
+static void vpcpeer_dellink(struct net_device *dev, struct list_head *head)
+{
+	mutex_lock(&vpcpeer_lock);
+	vpcpeer_pcx_dev_gone(dev, head);
+	mutex_unlock(&vpcpeer_lock);
+	unregister_netdevice_queue(dev, head);
+}
+
 static struct rtnl_link_ops vpcpeer_link_ops __read_mostly = {
 	.kind		= VPCPEER_LINK_KIND,
+	.priv_size	= sizeof(struct vpcpeer_dev),
 	.setup		= vpcpeer_setup,
 	.newlink	= vpcpeer_newlink,
+	.dellink	= vpcpeer_dellink,
 };
 
 int __init vpcpeer_device_init(void)

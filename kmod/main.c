@@ -3,10 +3,11 @@
  * vpcpeer: AWS VPC peering between network namespaces.
  *
  * Module entry and exit. Registration order is the order in which the
- * pieces may be reached from userspace: the rtnl link kind first (so that
- * "ip link add type vpcpeer" is explained rather than unknown), the
+ * pieces may be reached: the rtnl link kind first (the devices need it),
+ * then the pernet hook that ties VPCs to their namespaces, and the
  * generic netlink family last, since it is the door every request comes
- * through. Exit undoes the same steps in reverse.
+ * through. Exit undoes the same steps in reverse; closing the door first
+ * means nothing new is created while everything is torn down.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -23,13 +24,19 @@ static int __init vpcpeer_init(void)
 	if (err)
 		return err;
 
-	err = vpcpeer_genl_init();
+	err = vpcpeer_vpc_init();
 	if (err)
 		goto err_device;
+
+	err = vpcpeer_genl_init();
+	if (err)
+		goto err_vpc;
 
 	pr_info("vpcpeer " VPCPEER_VERSION " loaded\n");
 	return 0;
 
+err_vpc:
+	vpcpeer_vpc_exit();
 err_device:
 	vpcpeer_device_exit();
 	return err;
@@ -38,6 +45,9 @@ err_device:
 static void __exit vpcpeer_exit(void)
 {
 	vpcpeer_genl_exit();
+	/* Every namespace's exit hook runs: every VPC and peering ends. */
+	vpcpeer_vpc_exit();
+	vpcpeer_pcx_exit();
 	vpcpeer_device_exit();
 	pr_debug("unloaded\n");
 }

@@ -2,25 +2,815 @@
 /*
  * The "vpcpeer" generic netlink family: the only way userspace configures
  * VPCs and peerings. The family is netns-aware (netnsok) because every
- * request is made from, and checked against, the namespace of the VPC it
- * acts for. The VPC and peering commands are added with the datapath; at
- * this stage the family carries no commands, so any request is answered
- * with -EOPNOTSUPP by the genetlink core.
+ * request is made from, and checked against, the namespaces of the VPCs it
+ * acts for: the caller needs CAP_NET_ADMIN over a VPC's namespace (in the
+ * user namespace owning it, the "account") to act for that VPC (R4), and a
+ * VPC or peering the caller may not administer is answered exactly as one
+ * that does not exist. Every refusal carries an extack message and, where
+ * one attribute is to blame, points at it.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/ctype.h>
 #include <linux/module.h>
+#include <linux/slab.h>
 #include <net/genetlink.h>
-#include <uapi/linux/vpcpeer.h>
+#include <net/sock.h>
+#include <net/rtnetlink.h>
 
 #include "vpcpeer.h"
+
+static const struct nla_policy vpcpeer_cidr_policy[VPCPEER_A_CIDR_MAX + 1] = {
+	[VPCPEER_A_CIDR_ADDR]		= { .type = NLA_BINARY, .len = 16 },
+	[VPCPEER_A_CIDR_PREFIXLEN]	= NLA_POLICY_MAX(NLA_U8, 128),
+};
+
+static const struct nla_policy vpcpeer_vpc_policy[VPCPEER_A_VPC_MAX + 1] = {
+	[VPCPEER_A_VPC_ID]		= { .type = NLA_U32 },
+	[VPCPEER_A_VPC_NAME]		= { .type = NLA_NUL_STRING,
+					    .len = VPCPEER_NAME_MAX - 1 },
+	[VPCPEER_A_VPC_NETNS_FD]	= { .type = NLA_U32 },
+	[VPCPEER_A_VPC_NETNSID]		= { .type = NLA_REJECT },
+	[VPCPEER_A_VPC_CIDR]		= NLA_POLICY_NESTED(vpcpeer_cidr_policy),
+};
+
+static const struct nla_policy vpcpeer_side_policy[VPCPEER_A_SIDE_MAX + 1] = {
+	[VPCPEER_A_SIDE_VPC_ID]		= { .type = NLA_U32 },
+	[VPCPEER_A_SIDE_VPC_NAME]	= { .type = NLA_NUL_STRING,
+					    .len = VPCPEER_NAME_MAX - 1 },
+	[VPCPEER_A_SIDE_IFINDEX]	= { .type = NLA_REJECT },
+	[VPCPEER_A_SIDE_IFNAME]		= { .type = NLA_REJECT },
+	[VPCPEER_A_SIDE_STATS]		= { .type = NLA_REJECT },
+};
+
+static const struct nla_policy vpcpeer_pcx_policy[VPCPEER_A_PCX_MAX + 1] = {
+	[VPCPEER_A_PCX_ID]		= { .type = NLA_U32 },
+	[VPCPEER_A_PCX_STATE]		= { .type = NLA_REJECT },
+	[VPCPEER_A_PCX_MESSAGE]		= { .type = NLA_REJECT },
+	[VPCPEER_A_PCX_REQUESTER]	= NLA_POLICY_NESTED(vpcpeer_side_policy),
+	[VPCPEER_A_PCX_ACCEPTER]	= NLA_POLICY_NESTED(vpcpeer_side_policy),
+};
+
+static const struct nla_policy vpcpeer_policy[VPCPEER_A_MAX + 1] = {
+	[VPCPEER_A_VPC]	= NLA_POLICY_NESTED(vpcpeer_vpc_policy),
+	[VPCPEER_A_PCX]	= NLA_POLICY_NESTED(vpcpeer_pcx_policy),
+};
+
+static struct genl_family vpcpeer_genl_family;
+
+/* Writers take rtnl (devices) and then the module's lock, always so. */
+static void vpcpeer_write_lock(void)
+{
+	rtnl_lock();
+	mutex_lock(&vpcpeer_lock);
+	vpcpeer_pcx_reap(false);
+}
+
+static void vpcpeer_write_unlock(void)
+{
+	mutex_unlock(&vpcpeer_lock);
+	rtnl_unlock();
+}
+
+static bool may_admin(const struct sk_buff *skb, struct user_namespace *owner)
+{
+	return netlink_ns_capable(skb, owner, CAP_NET_ADMIN);
+}
+
+static bool may_admin_vpc(const struct sk_buff *skb,
+			  const struct vpcpeer_vpc *vpc)
+{
+	return may_admin(skb, vpcpeer_vpc_net(vpc)->user_ns);
+}
+
+static bool may_see_pcx(const struct sk_buff *skb,
+			const struct vpcpeer_pcx *pcx)
+{
+	return may_admin(skb, pcx->side[VPCPEER_REQUESTER].owner) ||
+	       may_admin(skb, pcx->side[VPCPEER_ACCEPTER].owner);
+}
+
+/* Same rule as vpcpeer-ctl's: [A-Za-z0-9._-], a letter or digit first, and
+ * never the shape of an id, so that names and ids cannot be confused.
+ */
+static bool vpc_name_valid(const char *name)
+{
+	size_t i, len = strlen(name);
+
+	if (!len || !isalnum(name[0]))
+		return false;
+	for (i = 0; i < len; i++)
+		if (!isalnum(name[i]) && !strchr("._-", name[i]))
+			return false;
+	if (len == 12 && (!strncmp(name, VPCPEER_VPC_ID_PREFIX, 4) ||
+			  !strncmp(name, VPCPEER_PCX_ID_PREFIX, 4))) {
+		for (i = 4; i < 12; i++)
+			if (!isxdigit(name[i]))
+				return true;
+		return false;
+	}
+	return true;
+}
+
+static int parse_cidr(const struct nlattr *attr, struct vpcpeer_cidr *c,
+		      struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[VPCPEER_A_CIDR_MAX + 1];
+	unsigned int bits, i;
+	int err;
+
+	err = nla_parse_nested(tb, VPCPEER_A_CIDR_MAX, attr, vpcpeer_cidr_policy,
+			       extack);
+	if (err)
+		return err;
+	if (NL_REQ_ATTR_CHECK(extack, attr, tb, VPCPEER_A_CIDR_ADDR) ||
+	    NL_REQ_ATTR_CHECK(extack, attr, tb, VPCPEER_A_CIDR_PREFIXLEN)) {
+		NL_SET_ERR_MSG(extack, "a CIDR block needs an address and a prefix length");
+		return -EINVAL;
+	}
+	memset(c, 0, sizeof(*c));
+	switch (nla_len(tb[VPCPEER_A_CIDR_ADDR])) {
+	case 4:
+		c->family = AF_INET;
+		break;
+	case 16:
+		c->family = AF_INET6;
+		break;
+	default:
+		NL_SET_ERR_MSG_ATTR(extack, tb[VPCPEER_A_CIDR_ADDR],
+				    "a CIDR address is 4 (IPv4) or 16 (IPv6) bytes");
+		return -EINVAL;
+	}
+	bits = c->family == AF_INET ? 32 : 128;
+	nla_memcpy(c->addr, tb[VPCPEER_A_CIDR_ADDR], bits / 8);
+	c->plen = nla_get_u8(tb[VPCPEER_A_CIDR_PREFIXLEN]);
+	if (c->plen > bits) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[VPCPEER_A_CIDR_PREFIXLEN],
+				    "prefix length too long for the address family");
+		return -EINVAL;
+	}
+	for (i = c->plen; i < bits; i++) {
+		if (c->addr[i / 8] & (0x80 >> (i % 8))) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[VPCPEER_A_CIDR_ADDR],
+					    "CIDR block has host bits set");
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/*
+ * The VPC named by a nest's ID or NAME attribute, if the caller may
+ * administer it. Not found and not allowed are the same answer.
+ */
+static struct vpcpeer_vpc *lookup_vpc(const struct sk_buff *skb,
+				      struct nlattr *id, struct nlattr *name,
+				      const struct nlattr *nest, bool check,
+				      struct netlink_ext_ack *extack)
+{
+	struct vpcpeer_vpc *vpc;
+
+	if (!id && !name) {
+		NL_SET_ERR_MSG_ATTR(extack, nest, "no VPC id or name given");
+		return ERR_PTR(-EINVAL);
+	}
+	vpc = vpcpeer_vpc_find(id ? nla_get_u32(id) : 0,
+			       name ? nla_data(name) : NULL);
+	if (!vpc || (check && !may_admin_vpc(skb, vpc))) {
+		NL_SET_ERR_MSG_ATTR(extack, id ?: name, "no such VPC");
+		return ERR_PTR(-ENOENT);
+	}
+	return vpc;
+}
+
+static int parse_vpc_nest(struct genl_info *info, struct nlattr **tb)
+{
+	struct nlattr *nest = info->attrs[VPCPEER_A_VPC];
+
+	if (GENL_REQ_ATTR_CHECK(info, VPCPEER_A_VPC)) {
+		NL_SET_ERR_MSG(info->extack, "the request has no VPC attribute");
+		return -EINVAL;
+	}
+	return nla_parse_nested(tb, VPCPEER_A_VPC_MAX, nest, vpcpeer_vpc_policy,
+				info->extack);
+}
+
+static int parse_pcx_nest(struct genl_info *info, struct nlattr **tb)
+{
+	struct nlattr *nest = info->attrs[VPCPEER_A_PCX];
+
+	if (GENL_REQ_ATTR_CHECK(info, VPCPEER_A_PCX)) {
+		NL_SET_ERR_MSG(info->extack, "the request has no PCX attribute");
+		return -EINVAL;
+	}
+	return nla_parse_nested(tb, VPCPEER_A_PCX_MAX, nest, vpcpeer_pcx_policy,
+				info->extack);
+}
+
+/* --- replies ------------------------------------------------------------ */
+
+struct fill_cidr_ctx {
+	struct sk_buff *skb;
+};
+
+static int fill_cidr(void *arg, const struct vpcpeer_cidr *c)
+{
+	struct fill_cidr_ctx *ctx = arg;
+	struct nlattr *nest;
+
+	nest = nla_nest_start(ctx->skb, VPCPEER_A_VPC_CIDR);
+	if (!nest ||
+	    nla_put(ctx->skb, VPCPEER_A_CIDR_ADDR,
+		    c->family == AF_INET ? 4 : 16, c->addr) ||
+	    nla_put_u8(ctx->skb, VPCPEER_A_CIDR_PREFIXLEN, c->plen))
+		return -EMSGSIZE;
+	nla_nest_end(ctx->skb, nest);
+	return 0;
+}
+
+static int fill_vpc(struct sk_buff *skb, const struct vpcpeer_vpc *vpc,
+		    struct net *caller)
+{
+	struct fill_cidr_ctx ctx = { .skb = skb };
+	struct net *net = vpcpeer_vpc_net(vpc);
+	struct nlattr *nest;
+	int nsid = -1;
+
+	if (!net_eq(net, caller))
+		nsid = peernet2id_alloc(caller, net, GFP_KERNEL);
+	nest = nla_nest_start(skb, VPCPEER_A_VPC);
+	if (!nest ||
+	    nla_put_u32(skb, VPCPEER_A_VPC_ID, vpc->id) ||
+	    nla_put_string(skb, VPCPEER_A_VPC_NAME, vpc->name) ||
+	    nla_put_s32(skb, VPCPEER_A_VPC_NETNSID, nsid) ||
+	    vpcpeer_vpc_walk_cidrs(vpc, fill_cidr, &ctx))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int fill_stats(struct sk_buff *skb, const struct vpcpeer_stats *s)
+{
+	struct nlattr *nest;
+	int i;
+
+	nest = nla_nest_start(skb, VPCPEER_A_SIDE_STATS);
+	if (!nest ||
+	    nla_put_u64_64bit(skb, VPCPEER_A_STATS_TX_PACKETS, s->tx_packets,
+			      VPCPEER_A_STATS_PAD) ||
+	    nla_put_u64_64bit(skb, VPCPEER_A_STATS_TX_BYTES, s->tx_bytes,
+			      VPCPEER_A_STATS_PAD) ||
+	    nla_put_u64_64bit(skb, VPCPEER_A_STATS_RX_PACKETS, s->rx_packets,
+			      VPCPEER_A_STATS_PAD) ||
+	    nla_put_u64_64bit(skb, VPCPEER_A_STATS_RX_BYTES, s->rx_bytes,
+			      VPCPEER_A_STATS_PAD))
+		return -EMSGSIZE;
+	for (i = 0; i < VPCPEER_DROP_MAX; i++)
+		if (nla_put_u64_64bit(skb, VPCPEER_A_STATS_DROP_NOT_ACTIVE + i,
+				      s->drops[i], VPCPEER_A_STATS_PAD))
+			return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int fill_side(struct sk_buff *skb, int type,
+		     const struct vpcpeer_side *side)
+{
+	struct vpcpeer_stats stats;
+	struct nlattr *nest;
+
+	nest = nla_nest_start(skb, type);
+	if (!nest ||
+	    nla_put_u32(skb, VPCPEER_A_SIDE_VPC_ID, side->vpc_id) ||
+	    nla_put_string(skb, VPCPEER_A_SIDE_VPC_NAME, side->vpc_name))
+		return -EMSGSIZE;
+	if (side->dev) {
+		vpcpeer_dev_stats(side->dev, &stats);
+		if (nla_put_u32(skb, VPCPEER_A_SIDE_IFINDEX, side->dev->ifindex) ||
+		    nla_put_string(skb, VPCPEER_A_SIDE_IFNAME, side->dev->name))
+			return -EMSGSIZE;
+	} else {
+		stats = side->last;
+	}
+	if (fill_stats(skb, &stats))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int fill_pcx(struct sk_buff *skb, const struct vpcpeer_pcx *pcx)
+{
+	struct nlattr *nest;
+
+	nest = nla_nest_start(skb, VPCPEER_A_PCX);
+	if (!nest ||
+	    nla_put_u32(skb, VPCPEER_A_PCX_ID, pcx->id) ||
+	    nla_put_u8(skb, VPCPEER_A_PCX_STATE, pcx->state) ||
+	    nla_put_string(skb, VPCPEER_A_PCX_MESSAGE, pcx->message) ||
+	    fill_side(skb, VPCPEER_A_PCX_REQUESTER, &pcx->side[VPCPEER_REQUESTER]) ||
+	    fill_side(skb, VPCPEER_A_PCX_ACCEPTER, &pcx->side[VPCPEER_ACCEPTER]))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/* Reply to a doit with one object, built by @fill under vpcpeer_lock. */
+static int reply_obj(struct genl_info *info, u8 cmd,
+		     int (*fill)(struct sk_buff *skb, const void *obj,
+				 struct net *caller),
+		     const void *obj)
+{
+	struct sk_buff *msg;
+	void *hdr;
+	int err;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &vpcpeer_genl_family, 0, cmd);
+	if (!hdr) {
+		err = -EMSGSIZE;
+		goto err_free;
+	}
+	err = fill(msg, obj, genl_info_net(info));
+	if (err)
+		goto err_free;
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+
+err_free:
+	nlmsg_free(msg);
+	return err;
+}
+
+static int fill_vpc_obj(struct sk_buff *skb, const void *obj, struct net *caller)
+{
+	return fill_vpc(skb, obj, caller);
+}
+
+static int fill_pcx_obj(struct sk_buff *skb, const void *obj, struct net *caller)
+{
+	return fill_pcx(skb, obj);
+}
+
+/* --- VPC commands --------------------------------------------------------- */
+
+static struct net *vpc_target_net(struct genl_info *info, struct nlattr **tb)
+{
+	struct net *net;
+
+	if (!tb[VPCPEER_A_VPC_NETNS_FD])
+		return get_net(genl_info_net(info));
+	net = get_net_ns_by_fd(nla_get_u32(tb[VPCPEER_A_VPC_NETNS_FD]));
+	if (IS_ERR(net))
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[VPCPEER_A_VPC_NETNS_FD],
+				    "not a network namespace file descriptor");
+	return net;
+}
+
+static int collect_cidrs(struct nlattr *nest, struct vpcpeer_cidr **out,
+			 struct netlink_ext_ack *extack)
+{
+	unsigned int n = 0, max = 2 * vpcpeer_max_cidrs;
+	struct vpcpeer_cidr *cidrs;
+	struct nlattr *a;
+	int rem, err;
+
+	nla_for_each_nested(a, nest, rem)
+		if (nla_type(a) == VPCPEER_A_VPC_CIDR)
+			n++;
+	if (!n) {
+		NL_SET_ERR_MSG_ATTR(extack, nest, "a VPC needs at least one CIDR block");
+		return -EINVAL;
+	}
+	if (n > max) {
+		NL_SET_ERR_MSG_ATTR(extack, nest,
+				    "more CIDR blocks than a VPC may have (module parameter max_cidrs)");
+		return -ENOSPC;
+	}
+	cidrs = kcalloc(n, sizeof(*cidrs), GFP_KERNEL);
+	if (!cidrs)
+		return -ENOMEM;
+	n = 0;
+	nla_for_each_nested(a, nest, rem) {
+		if (nla_type(a) != VPCPEER_A_VPC_CIDR)
+			continue;
+		err = parse_cidr(a, &cidrs[n++], extack);
+		if (err) {
+			kfree(cidrs);
+			return err;
+		}
+	}
+	*out = cidrs;
+	return n;
+}
+
+static int vpcpeer_vpc_new_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[VPCPEER_A_VPC_MAX + 1];
+	struct vpcpeer_cidr *cidrs;
+	struct vpcpeer_vpc *vpc;
+	struct net *net;
+	int n, err;
+
+	err = parse_vpc_nest(info, tb);
+	if (err)
+		return err;
+	if (NL_REQ_ATTR_CHECK(info->extack, info->attrs[VPCPEER_A_VPC], tb,
+			      VPCPEER_A_VPC_NAME)) {
+		NL_SET_ERR_MSG(info->extack, "a new VPC needs a name");
+		return -EINVAL;
+	}
+	if (tb[VPCPEER_A_VPC_ID]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[VPCPEER_A_VPC_ID],
+				    "the kernel chooses a new VPC's id");
+		return -EINVAL;
+	}
+	if (!vpc_name_valid(nla_data(tb[VPCPEER_A_VPC_NAME]))) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[VPCPEER_A_VPC_NAME],
+				    "a VPC name is [A-Za-z0-9._-], starts with a letter or digit, and is not shaped like an id");
+		return -EINVAL;
+	}
+	n = collect_cidrs(info->attrs[VPCPEER_A_VPC], &cidrs, info->extack);
+	if (n < 0)
+		return n;
+	net = vpc_target_net(info, tb);
+	if (IS_ERR(net)) {
+		err = PTR_ERR(net);
+		goto out_cidrs;
+	}
+	if (!may_admin(skb, net->user_ns)) {
+		NL_SET_ERR_MSG(info->extack,
+			       "CAP_NET_ADMIN over the VPC's network namespace is required");
+		err = -EPERM;
+		goto out_net;
+	}
+
+	vpcpeer_write_lock();
+	err = vpcpeer_vpc_create(net, nla_data(tb[VPCPEER_A_VPC_NAME]), cidrs, n,
+				 &vpc, info->extack);
+	if (!err)
+		err = reply_obj(info, VPCPEER_CMD_VPC_NEW, fill_vpc_obj, vpc);
+	vpcpeer_write_unlock();
+out_net:
+	put_net(net);
+out_cidrs:
+	kfree(cidrs);
+	return err;
+}
+
+static int vpcpeer_vpc_del_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[VPCPEER_A_VPC_MAX + 1];
+	struct vpcpeer_vpc *vpc;
+	LIST_HEAD(kill);
+	int err;
+
+	err = parse_vpc_nest(info, tb);
+	if (err)
+		return err;
+	vpcpeer_write_lock();
+	vpc = lookup_vpc(skb, tb[VPCPEER_A_VPC_ID], tb[VPCPEER_A_VPC_NAME],
+			 info->attrs[VPCPEER_A_VPC], true, info->extack);
+	if (IS_ERR(vpc)) {
+		err = PTR_ERR(vpc);
+	} else {
+		vpcpeer_vpc_destroy(vpc, &kill);
+		unregister_netdevice_many(&kill);
+	}
+	vpcpeer_write_unlock();
+	return err;
+}
+
+static int vpc_cidr_change(struct sk_buff *skb, struct genl_info *info,
+			   bool add)
+{
+	struct nlattr *tb[VPCPEER_A_VPC_MAX + 1];
+	struct vpcpeer_vpc *vpc;
+	struct vpcpeer_cidr c;
+	int err;
+
+	err = parse_vpc_nest(info, tb);
+	if (err)
+		return err;
+	if (NL_REQ_ATTR_CHECK(info->extack, info->attrs[VPCPEER_A_VPC], tb,
+			      VPCPEER_A_VPC_CIDR)) {
+		NL_SET_ERR_MSG(info->extack, "no CIDR block given");
+		return -EINVAL;
+	}
+	err = parse_cidr(tb[VPCPEER_A_VPC_CIDR], &c, info->extack);
+	if (err)
+		return err;
+
+	vpcpeer_write_lock();
+	vpc = lookup_vpc(skb, tb[VPCPEER_A_VPC_ID], tb[VPCPEER_A_VPC_NAME],
+			 info->attrs[VPCPEER_A_VPC], true, info->extack);
+	if (IS_ERR(vpc))
+		err = PTR_ERR(vpc);
+	else if (add)
+		err = vpcpeer_vpc_cidr_add(vpc, &c, info->extack);
+	else
+		err = vpcpeer_vpc_cidr_del(vpc, &c, info->extack);
+	if (!err)
+		err = reply_obj(info, info->genlhdr->cmd, fill_vpc_obj, vpc);
+	vpcpeer_write_unlock();
+	return err;
+}
+
+static int vpcpeer_vpc_cidr_add_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return vpc_cidr_change(skb, info, true);
+}
+
+static int vpcpeer_vpc_cidr_del_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return vpc_cidr_change(skb, info, false);
+}
+
+static int vpcpeer_vpc_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[VPCPEER_A_VPC_MAX + 1];
+	struct vpcpeer_vpc *vpc;
+	int err;
+
+	err = parse_vpc_nest(info, tb);
+	if (err)
+		return err;
+	mutex_lock(&vpcpeer_lock);
+	vpc = lookup_vpc(skb, tb[VPCPEER_A_VPC_ID], tb[VPCPEER_A_VPC_NAME],
+			 info->attrs[VPCPEER_A_VPC], true, info->extack);
+	if (IS_ERR(vpc))
+		err = PTR_ERR(vpc);
+	else
+		err = reply_obj(info, VPCPEER_CMD_VPC_GET, fill_vpc_obj, vpc);
+	mutex_unlock(&vpcpeer_lock);
+	return err;
+}
+
+/*
+ * Dumps resume from the id after the last one sent (cb->args[0]), and
+ * mark themselves inconsistent when anything changed in between.
+ */
+static int vpcpeer_vpc_get_dumpit(struct sk_buff *skb,
+				  struct netlink_callback *cb)
+{
+	unsigned long index = cb->args[0];
+	struct net *caller = sock_net(skb->sk);
+	struct vpcpeer_vpc *vpc;
+	int err = 0;
+	void *hdr;
+
+	mutex_lock(&vpcpeer_lock);
+	cb->seq = vpcpeer_generation;
+	while ((vpc = vpcpeer_vpc_next(&index))) {
+		if (may_admin_vpc(cb->skb, vpc)) {
+			hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+					  cb->nlh->nlmsg_seq, &vpcpeer_genl_family,
+					  NLM_F_MULTI, VPCPEER_CMD_VPC_GET);
+			if (!hdr) {
+				err = -EMSGSIZE;
+				break;
+			}
+			genl_dump_check_consistent(cb, hdr);
+			if (fill_vpc(skb, vpc, caller)) {
+				genlmsg_cancel(skb, hdr);
+				err = -EMSGSIZE;
+				break;
+			}
+			genlmsg_end(skb, hdr);
+		}
+		if (index == ULONG_MAX)
+			break;
+		index++;
+	}
+	mutex_unlock(&vpcpeer_lock);
+	cb->args[0] = index;
+	/* A full skb is not an error: netlink calls back for the rest. */
+	return err == -EMSGSIZE && skb->len ? skb->len : (err ?: skb->len);
+}
+
+/* --- peering commands ------------------------------------------------------ */
+
+/* @requester: the side the caller must administer (R4). */
+static struct vpcpeer_vpc *lookup_side(const struct sk_buff *skb,
+				       struct nlattr *nest, bool requester,
+				       struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[VPCPEER_A_SIDE_MAX + 1];
+	int err;
+
+	if (!nest) {
+		if (requester)
+			NL_SET_ERR_MSG(extack, "no requester VPC given");
+		else
+			NL_SET_ERR_MSG(extack, "no accepter VPC given");
+		return ERR_PTR(-EINVAL);
+	}
+	err = nla_parse_nested(tb, VPCPEER_A_SIDE_MAX, nest, vpcpeer_side_policy,
+			       extack);
+	if (err)
+		return ERR_PTR(err);
+	return lookup_vpc(skb, tb[VPCPEER_A_SIDE_VPC_ID],
+			  tb[VPCPEER_A_SIDE_VPC_NAME], nest, requester, extack);
+}
+
+static int vpcpeer_pcx_request_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[VPCPEER_A_PCX_MAX + 1];
+	struct vpcpeer_vpc *req, *acc;
+	struct vpcpeer_pcx *pcx;
+	int err;
+
+	err = parse_pcx_nest(info, tb);
+	if (err)
+		return err;
+	vpcpeer_write_lock();
+	/* R4: only the requester's owner requests. */
+	req = lookup_side(skb, tb[VPCPEER_A_PCX_REQUESTER], true, info->extack);
+	if (IS_ERR(req)) {
+		err = PTR_ERR(req);
+		goto out;
+	}
+	/* The accepter is named, as in AWS, not administered. */
+	acc = lookup_side(skb, tb[VPCPEER_A_PCX_ACCEPTER], false, info->extack);
+	if (IS_ERR(acc)) {
+		err = PTR_ERR(acc);
+		goto out;
+	}
+	err = vpcpeer_pcx_request(req, acc, &pcx, info->extack);
+	if (!err)
+		err = reply_obj(info, VPCPEER_CMD_PCX_REQUEST, fill_pcx_obj, pcx);
+out:
+	vpcpeer_write_unlock();
+	return err;
+}
+
+/* The peering named by the request, if the caller is party to it. */
+static struct vpcpeer_pcx *lookup_pcx(const struct sk_buff *skb,
+				      struct genl_info *info)
+{
+	struct nlattr *tb[VPCPEER_A_PCX_MAX + 1];
+	struct vpcpeer_pcx *pcx;
+	int err;
+
+	err = parse_pcx_nest(info, tb);
+	if (err)
+		return ERR_PTR(err);
+	if (NL_REQ_ATTR_CHECK(info->extack, info->attrs[VPCPEER_A_PCX], tb,
+			      VPCPEER_A_PCX_ID)) {
+		NL_SET_ERR_MSG(info->extack, "no peering connection id given");
+		return ERR_PTR(-EINVAL);
+	}
+	pcx = vpcpeer_pcx_find(nla_get_u32(tb[VPCPEER_A_PCX_ID]));
+	if (!pcx || !may_see_pcx(skb, pcx)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[VPCPEER_A_PCX_ID],
+				    "no such peering connection");
+		return ERR_PTR(-ENOENT);
+	}
+	return pcx;
+}
+
+static int pcx_answer(struct sk_buff *skb, struct genl_info *info, bool accept)
+{
+	struct vpcpeer_pcx *pcx;
+	int err;
+
+	vpcpeer_write_lock();
+	pcx = lookup_pcx(skb, info);
+	if (IS_ERR(pcx)) {
+		err = PTR_ERR(pcx);
+	} else if (!may_admin(skb, pcx->side[VPCPEER_ACCEPTER].owner)) {
+		/* R4: only the accepter's owner accepts or rejects. */
+		NL_SET_ERR_MSG(info->extack,
+			       "only the accepter VPC's owner can accept or reject");
+		err = -EPERM;
+	} else {
+		err = accept ? vpcpeer_pcx_accept(pcx, info->extack) :
+			       vpcpeer_pcx_reject(pcx, info->extack);
+	}
+	vpcpeer_write_unlock();
+	return err;
+}
+
+static int vpcpeer_pcx_accept_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return pcx_answer(skb, info, true);
+}
+
+static int vpcpeer_pcx_reject_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return pcx_answer(skb, info, false);
+}
+
+static int vpcpeer_pcx_del_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct vpcpeer_pcx *pcx;
+	int err, by;
+
+	vpcpeer_write_lock();
+	pcx = lookup_pcx(skb, info);
+	if (IS_ERR(pcx)) {
+		err = PTR_ERR(pcx);
+		goto out;
+	}
+	by = may_admin(skb, pcx->side[VPCPEER_REQUESTER].owner) ?
+		VPCPEER_REQUESTER : VPCPEER_ACCEPTER;
+	/* R4: a pending request is withdrawn by its requester only. */
+	if (pcx->state == VPCPEER_PCX_PENDING_ACCEPTANCE &&
+	    by != VPCPEER_REQUESTER) {
+		NL_SET_ERR_MSG(info->extack,
+			       "only the requester deletes a pending request; the accepter rejects it");
+		err = -EPERM;
+		goto out;
+	}
+	err = vpcpeer_pcx_delete(pcx, by, info->extack);
+out:
+	vpcpeer_write_unlock();
+	return err;
+}
+
+static int vpcpeer_pcx_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct vpcpeer_pcx *pcx;
+	int err;
+
+	mutex_lock(&vpcpeer_lock);
+	pcx = lookup_pcx(skb, info);
+	if (IS_ERR(pcx))
+		err = PTR_ERR(pcx);
+	else
+		err = reply_obj(info, VPCPEER_CMD_PCX_GET, fill_pcx_obj, pcx);
+	mutex_unlock(&vpcpeer_lock);
+	return err;
+}
+
+static int vpcpeer_pcx_get_dumpit(struct sk_buff *skb,
+				  struct netlink_callback *cb)
+{
+	unsigned long index = cb->args[0];
+	struct vpcpeer_pcx *pcx;
+	int err = 0;
+	void *hdr;
+
+	mutex_lock(&vpcpeer_lock);
+	cb->seq = vpcpeer_generation;
+	while ((pcx = vpcpeer_pcx_next(&index))) {
+		if (may_see_pcx(cb->skb, pcx)) {
+			hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+					  cb->nlh->nlmsg_seq, &vpcpeer_genl_family,
+					  NLM_F_MULTI, VPCPEER_CMD_PCX_GET);
+			if (!hdr) {
+				err = -EMSGSIZE;
+				break;
+			}
+			genl_dump_check_consistent(cb, hdr);
+			if (fill_pcx(skb, pcx)) {
+				genlmsg_cancel(skb, hdr);
+				err = -EMSGSIZE;
+				break;
+			}
+			genlmsg_end(skb, hdr);
+		}
+		if (index == ULONG_MAX)
+			break;
+		index++;
+	}
+	mutex_unlock(&vpcpeer_lock);
+	cb->args[0] = index;
+	return err == -EMSGSIZE && skb->len ? skb->len : (err ?: skb->len);
+}
+
+static const struct genl_ops vpcpeer_genl_ops[] = {
+	{ .cmd = VPCPEER_CMD_VPC_NEW, .doit = vpcpeer_vpc_new_doit },
+	{ .cmd = VPCPEER_CMD_VPC_DEL, .doit = vpcpeer_vpc_del_doit },
+	{
+		.cmd = VPCPEER_CMD_VPC_GET,
+		.doit = vpcpeer_vpc_get_doit,
+		.dumpit = vpcpeer_vpc_get_dumpit,
+	},
+	{ .cmd = VPCPEER_CMD_VPC_CIDR_ADD, .doit = vpcpeer_vpc_cidr_add_doit },
+	{ .cmd = VPCPEER_CMD_VPC_CIDR_DEL, .doit = vpcpeer_vpc_cidr_del_doit },
+	{ .cmd = VPCPEER_CMD_PCX_REQUEST, .doit = vpcpeer_pcx_request_doit },
+	{ .cmd = VPCPEER_CMD_PCX_ACCEPT, .doit = vpcpeer_pcx_accept_doit },
+	{ .cmd = VPCPEER_CMD_PCX_REJECT, .doit = vpcpeer_pcx_reject_doit },
+	{ .cmd = VPCPEER_CMD_PCX_DEL, .doit = vpcpeer_pcx_del_doit },
+	{
+		.cmd = VPCPEER_CMD_PCX_GET,
+		.doit = vpcpeer_pcx_get_doit,
+		.dumpit = vpcpeer_pcx_get_dumpit,
+	},
+};
 
 static struct genl_family vpcpeer_genl_family __ro_after_init = {
 	.name		= VPCPEER_GENL_NAME,
 	.version	= VPCPEER_GENL_VERSION,
+	.maxattr	= VPCPEER_A_MAX,
+	.policy		= vpcpeer_policy,
 	.netnsok	= true,
 	.module		= THIS_MODULE,
+	.ops		= vpcpeer_genl_ops,
+	.n_ops		= ARRAY_SIZE(vpcpeer_genl_ops),
 };
 
 int __init vpcpeer_genl_init(void)

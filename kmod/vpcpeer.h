@@ -1,18 +1,157 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Declarations shared between the files of the vpcpeer module. Each file
- * owns one concern (netlink.c the generic netlink family, device.c the
- * per-peering netdevice); main.c only wires them together.
+ * owns one concern: vpc.c the VPC registry and CIDR blocks, peering.c the
+ * peering connections and their state machine, device.c the per-peering
+ * netdevice and its fast path, netlink.c the generic netlink family;
+ * main.c only wires them together.
+ *
+ * Locking: every change to VPCs and peerings happens under rtnl and then
+ * vpcpeer_lock (that order, always: device creation and removal need rtnl
+ * anyway, and dellink arrives with rtnl held). The transmit fast path reads
+ * under RCU only.
  */
 #ifndef _VPCPEER_H
 #define _VPCPEER_H
 
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/netdevice.h>
+#include <linux/u64_stats_sync.h>
+#include <net/net_namespace.h>
+#include <uapi/linux/vpcpeer.h>
+
+#include "lpm.h"
+
 #define VPCPEER_VERSION "0.1.0"
 
-int vpcpeer_genl_init(void);
-void vpcpeer_genl_exit(void);
+extern struct mutex vpcpeer_lock;
+extern unsigned int vpcpeer_max_cidrs;
 
+/* One CIDR block, as netlink and the CLI carry it. */
+struct vpcpeer_cidr {
+	u8 family;		/* AF_INET or AF_INET6 */
+	u8 plen;
+	u8 addr[16];		/* network order; IPv4 in the first 4 bytes */
+};
+
+struct vpcpeer_vpc {
+	u32 id;
+	char name[VPCPEER_NAME_MAX];
+	possible_net_t net;
+	struct vpcpeer_lpm cidr4;
+	struct vpcpeer_lpm cidr6;
+	struct list_head sides;		/* vpcpeer_side.vpc_node of live peerings */
+	struct rcu_head rcu;
+};
+
+/* Drop reasons, in the order of enum vpcpeer_a_stats from DROP_NOT_ACTIVE. */
+enum vpcpeer_drop {
+	VPCPEER_DROP_NOT_ACTIVE,
+	VPCPEER_DROP_SRC_NOT_IN_VPC,
+	VPCPEER_DROP_DST_NOT_IN_PEER,
+	VPCPEER_DROP_TOO_BIG,
+	VPCPEER_DROP_MALFORMED,
+	VPCPEER_DROP_RX,
+	VPCPEER_DROP_MAX
+};
+
+struct vpcpeer_stats {
+	u64 tx_packets, tx_bytes, rx_packets, rx_bytes;
+	u64 drops[VPCPEER_DROP_MAX];
+};
+
+enum { VPCPEER_REQUESTER, VPCPEER_ACCEPTER };
+
+struct vpcpeer_side {
+	struct vpcpeer_pcx *pcx;
+	/* NULL once the peering has ended; vpc_id/vpc_name stay for show. */
+	struct vpcpeer_vpc *vpc;
+	u32 vpc_id;
+	char vpc_name[VPCPEER_NAME_MAX];
+	/*
+	 * The VPC's owner, the "account": the user namespace owning its netns.
+	 * Held (get_user_ns) for the connection's life, tombstone included,
+	 * so that who may see or act on it can always be checked.
+	 */
+	struct user_namespace *owner;
+	struct net_device *dev;		/* NULL unless the device exists */
+	struct list_head vpc_node;	/* on vpc->sides while live */
+	struct vpcpeer_stats last;	/* the device's counters when it went */
+};
+
+struct vpcpeer_pcx {
+	u32 id;
+	u8 state;			/* enum vpcpeer_pcx_state */
+	char message[96];
+	struct vpcpeer_side side[2];	/* [VPCPEER_REQUESTER], [VPCPEER_ACCEPTER] */
+	unsigned long ended;		/* jiffies, for reaping the tombstone */
+	struct list_head tomb_node;
+	struct rcu_head rcu;
+};
+
+static inline struct net *vpcpeer_vpc_net(const struct vpcpeer_vpc *vpc)
+{
+	return read_pnet(&vpc->net);
+}
+
+static inline bool vpcpeer_pcx_live(const struct vpcpeer_pcx *pcx)
+{
+	return pcx->state <= VPCPEER_PCX_ACTIVE;
+}
+
+/* vpc.c */
+int vpcpeer_vpc_init(void);
+void vpcpeer_vpc_exit(void);
+struct vpcpeer_vpc *vpcpeer_vpc_find(u32 id, const char *name);
+struct vpcpeer_vpc *vpcpeer_vpc_next(unsigned long *index);
+int vpcpeer_vpc_create(struct net *net, const char *name,
+		       const struct vpcpeer_cidr *cidrs, unsigned int n,
+		       struct vpcpeer_vpc **out, struct netlink_ext_ack *extack);
+void vpcpeer_vpc_destroy(struct vpcpeer_vpc *vpc, struct list_head *kill);
+int vpcpeer_vpc_cidr_add(struct vpcpeer_vpc *vpc, const struct vpcpeer_cidr *c,
+			 struct netlink_ext_ack *extack);
+int vpcpeer_vpc_cidr_del(struct vpcpeer_vpc *vpc, const struct vpcpeer_cidr *c,
+			 struct netlink_ext_ack *extack);
+int vpcpeer_vpc_walk_cidrs(const struct vpcpeer_vpc *vpc,
+			   int (*cb)(void *arg, const struct vpcpeer_cidr *c),
+			   void *arg);
+bool vpcpeer_vpcs_overlap(const struct vpcpeer_vpc *a,
+			  const struct vpcpeer_vpc *b, char *msg, size_t len);
+bool vpcpeer_cidr_overlaps_vpc(const struct vpcpeer_vpc *vpc,
+			       const struct vpcpeer_cidr *c);
+int vpcpeer_cidr_fmt(char *buf, size_t len, const struct vpcpeer_cidr *c);
+extern u32 vpcpeer_generation;
+
+/* peering.c */
+void vpcpeer_pcx_exit(void);
+struct vpcpeer_pcx *vpcpeer_pcx_find(u32 id);
+struct vpcpeer_pcx *vpcpeer_pcx_next(unsigned long *index);
+int vpcpeer_pcx_request(struct vpcpeer_vpc *req, struct vpcpeer_vpc *acc,
+			struct vpcpeer_pcx **out,
+			struct netlink_ext_ack *extack);
+int vpcpeer_pcx_accept(struct vpcpeer_pcx *pcx, struct netlink_ext_ack *extack);
+int vpcpeer_pcx_reject(struct vpcpeer_pcx *pcx, struct netlink_ext_ack *extack);
+int vpcpeer_pcx_delete(struct vpcpeer_pcx *pcx, int by,
+		       struct netlink_ext_ack *extack);
+void vpcpeer_pcx_end(struct vpcpeer_pcx *pcx, u8 state, const char *why,
+		     struct list_head *kill);
+void vpcpeer_pcx_dev_gone(struct net_device *dev, struct list_head *kill);
+void vpcpeer_pcx_reap(bool all);
+
+/* device.c */
 int vpcpeer_device_init(void);
 void vpcpeer_device_exit(void);
+struct net_device *vpcpeer_dev_create(struct vpcpeer_pcx *pcx, int side,
+				      struct netlink_ext_ack *extack);
+void vpcpeer_dev_attach(struct net_device *dev, struct vpcpeer_pcx *pcx);
+void vpcpeer_dev_detach(struct net_device *dev);
+void vpcpeer_dev_set_peer(struct net_device *dev, struct net_device *peer);
+void vpcpeer_dev_activate(struct net_device *dev);
+void vpcpeer_dev_stats(struct net_device *dev, struct vpcpeer_stats *s);
+
+/* netlink.c */
+int vpcpeer_genl_init(void);
+void vpcpeer_genl_exit(void);
 
 #endif /* _VPCPEER_H */

@@ -129,9 +129,16 @@ module_loaded() { grep -q '^vpcpeer ' /proc/modules; }
 
 # pr_debug lines ("created", "destroyed", "unloaded") are switched on so
 # that tests can pair them up to prove every object was freed.
+#
+# The module is loaded from a copy without debug info in /tmp: it is a
+# tenth of the size, and the guest reads the repository over 9p uncached.
 module_load() {
+	local ko=/tmp/vpcpeer-$(uname -r).ko
 	module_loaded && return 0
-	insmod "$VPCPEER_KO" dyndbg=+p "$@"
+	if [ ! -f "$ko" ] || [ "$VPCPEER_KO" -nt "$ko" ]; then
+		strip --strip-debug -o "$ko" "$VPCPEER_KO"
+	fi
+	insmod "$ko" dyndbg=+p "$@"
 }
 
 module_unload() {
@@ -156,4 +163,338 @@ netns_cleanup() {
 		ip netns del "$ns" 2>/dev/null || true
 	done
 	_netns_list=()
+}
+
+# --- helpers for the peering tests (peering.sh, peering-rules.sh) ---------
+
+require_ctl() {
+	[ -x "$VPCPEER_CTL" ] || ktap_skip_all "vpcpeer-ctl not built at $VPCPEER_CTL (make ctl)"
+}
+
+ctl() { "$VPCPEER_CTL" "$@"; }
+
+# The number of the case being run (1-based), to make names unique per case
+# so that one case's leftovers can never be mistaken for the next one's.
+case_no() { echo $((_ktap_n + 1)); }
+
+# Inside a case: CMD must exit with STATUS, and its stdout+stderr must match
+# the extended, case-insensitive PATTERN ('' for any). The output is kept
+# in $REPLY for further checks.
+# must_exit STATUS PATTERN CMD...
+must_exit() {
+	local want=$1 pat=$2 rc=0
+	shift 2
+	REPLY=$("$@" 2>&1) || rc=$?
+	[ "$rc" = "$want" ] || fail "'$*' exited $rc, not $want: $REPLY"
+	if [ -n "$pat" ] && ! grep -qiE -- "$pat" <<< "$REPLY"; then
+		fail "'$*' said '$REPLY', which does not match /$pat/"
+	fi
+	return 0
+}
+
+# wait_for SECONDS CMD...: poll CMD every 0.1 s until it succeeds; false
+# (with a message) if it has not after SECONDS.
+wait_for() {
+	local end=$((SECONDS + $1))
+	shift
+	while ! "$@" > /dev/null 2>&1; do
+		if [ "$SECONDS" -ge "$end" ]; then
+			echo "timed out waiting for: $*" >&2
+			return 1
+		fi
+		sleep 0.1
+	done
+}
+
+# json_flat: JSON values on stdin to one "PATH=VALUE" line per scalar, with
+# PATH like "[0].requester.stats.tx_packets" ("[]" and "{}" for empty
+# containers). Strings lose their quotes; escapes other than \" \\ \/ stay
+# as written. Plain awk, because python3 takes seconds to start under TCG.
+json_flat() {
+	awk '
+	function ws() { while (i <= n && index(" \t\r\n", substr(s, i, 1))) i++ }
+	function str(   c, out) {
+		i++
+		out = ""
+		while (i <= n) {
+			c = substr(s, i, 1)
+			if (c == "\\") {
+				c = substr(s, i + 1, 1)
+				out = out (index("\"\\/", c) ? c : "\\" c)
+				i += 2
+				continue
+			}
+			i++
+			if (c == "\"")
+				return out
+			out = out c
+		}
+		return out
+	}
+	function val(path,   c, k, idx, start) {
+		ws()
+		c = substr(s, i, 1)
+		if (c == "{") {
+			i++
+			ws()
+			if (substr(s, i, 1) == "}") { i++; print path "={}"; return }
+			while (i <= n) {
+				ws()
+				k = str()
+				ws()
+				i++	# the colon
+				val(path == "" ? k : path "." k)
+				ws()
+				c = substr(s, i++, 1)
+				if (c != ",")
+					return
+			}
+			return
+		}
+		if (c == "[") {
+			i++
+			ws()
+			if (substr(s, i, 1) == "]") { i++; print path "=[]"; return }
+			for (idx = 0; i <= n; idx++) {
+				val(path "[" idx "]")
+				ws()
+				c = substr(s, i++, 1)
+				if (c != ",")
+					return
+			}
+			return
+		}
+		if (c == "\"") { k = str(); print path "=" k; return }
+		start = i
+		while (i <= n && !index(",}] \t\r\n", substr(s, i, 1)))
+			i++
+		if (i > start)
+			print path "=" substr(s, start, i - start)
+		else
+			i++	# not JSON: skip a character rather than loop
+	}
+	{ s = s $0 "\n" }
+	END { n = length(s); i = 1; ws(); while (i <= n) { val(""); ws() } }'
+}
+
+# jget FLAT KEY: the value at KEY in json_flat output; false if absent.
+jget() {
+	local line
+	while IFS= read -r line; do
+		if [ "${line%%=*}" = "$2" ]; then
+			echo "${line#*=}"
+			return 0
+		fi
+	done <<< "$1"
+	return 1
+}
+
+# pcx_flat PCX: "peering show" of one connection, flattened, with counters,
+# its keys relative to the connection ("state", "requester.ifname", ...).
+pcx_flat() {
+	local out
+	out=$(ctl -j -s peering show "$1") || return 1
+	json_flat <<< "$out" | sed 's/^\[0\]\.//'
+}
+
+# pcx_state PCX: the state name of a connection.
+pcx_state() {
+	local f
+	f=$(pcx_flat "$1") || return 1
+	jget "$f" state
+}
+
+# Inside a case: the connection PCX must be in STATE.
+expect_state() {
+	local st
+	st=$(pcx_state "$1") || fail "cannot show $1"
+	[ "$st" = "$2" ] || fail "$1 is '$st', not '$2'"
+}
+
+# counter_delta BEFORE AFTER KEY: how much KEY grew between two pcx_flat
+# snapshots (a missing key counts as a failure, not as zero).
+counter_delta() {
+	local a b
+	a=$(jget "$1" "$3") || { echo "no $3 in the first snapshot" >&2; return 1; }
+	b=$(jget "$2" "$3") || { echo "no $3 in the second snapshot" >&2; return 1; }
+	echo $((b - a))
+}
+
+# Inside a case: KEY grew by exactly N (or, with ">=N", by at least N).
+# expect_delta BEFORE AFTER KEY N|>=N
+expect_delta() {
+	local d
+	d=$(counter_delta "$1" "$2" "$3") || fail "cannot read counter $3"
+	case $4 in
+	">="*) [ "$d" -ge "${4#>=}" ] || fail "$3 grew by $d, expected at least ${4#>=}" ;;
+	*) [ "$d" = "$4" ] || fail "$3 grew by $d, expected $4" ;;
+	esac
+}
+
+# --- namespaces, addresses, links ----------------------------------------
+
+# link_exists NS DEV
+link_exists() { ip -n "$1" link show dev "$2" > /dev/null 2>&1; }
+
+# vpcpeer_links NS: the names of the vpcpeer devices in NS, one a line.
+vpcpeer_links() {
+	ip -n "$1" -o link show type vpcpeer | awk -F': ' '{ sub(/@.*/, "", $2); print $2 }'
+}
+
+# link_operstate NS DEV: UP, DORMANT, DOWN...
+link_operstate() { ip -n "$1" -o link show dev "$2" | sed -n 's/.* state \([A-Z]*\) .*/\1/p'; }
+
+# Inside a case: ping from NS to DST must be answered. ping_ok NS DST [ARGS]
+ping_ok() {
+	local ns=$1 dst=$2 out
+	shift 2
+	out=$(ip netns exec "$ns" ping -n -c 1 -W 2 "$@" "$dst" 2>&1) ||
+		fail "ping $* $dst from $ns was not answered: $(tail -n 3 <<< "$out")"
+}
+
+# Inside a case: ping from NS to DST must go unanswered; its output is
+# left in $REPLY (to tell "100% packet loss" from a local error).
+ping_lost() {
+	local ns=$1 dst=$2
+	shift 2
+	if REPLY=$(ip netns exec "$ns" ping -n -c 1 -W 1 "$@" "$dst" 2>&1); then
+		fail "ping $* $dst from $ns was answered, but must not be: $(tail -n 3 <<< "$REPLY")"
+	fi
+	return 0
+}
+
+# --- kernel log ----------------------------------------------------------
+
+KERNEL_SPLAT='BUG:|WARNING:|Oops|KASAN|UBSAN|refcount_t|unregister_netdevice: waiting|general protection fault|kernel BUG at|possible circular locking'
+
+# objects_balanced: every "vpc-XXXXXXXX: created" or "pcx-XXXXXXXX: created"
+# pr_debug line in the kernel log has as many "destroyed" lines for the same
+# name (a pcx id names the connection and both its devices). Prints the
+# names that do not balance.
+objects_balanced() {
+	dmesg | sed -n 's/.*vpcpeer: \(\(vpc\|pcx\)-[0-9a-f]\{8\}\): \(created\|destroyed\).*/\1 \3/p' |
+		awk '$2 == "created" { c[$1]++ } $2 == "destroyed" { d[$1]++ }
+		     END { bad = 0
+			   for (k in c) if (c[k] != d[k]) { print k ": created " c[k] ", destroyed " d[k] + 0; bad = 1 }
+			   for (k in d) if (!(k in c)) { print k ": destroyed " d[k] ", never created"; bad = 1 }
+			   exit bad }'
+}
+
+# --- VPCs and peerings ------------------------------------------------------
+
+PCX_RE='^pcx-[0-9a-f]{8}$'
+VPC_RE='^vpc-[0-9a-f]{8}$'
+
+# vpc_make NAME CIDR...: namespace NAME (lo up) and VPC NAME bound to it, made
+# from the initial namespace. Sets REPLY to the VPC's id.
+#
+# Unless QUIET_IPV6=0, IPv6 router solicitations are switched off for the
+# devices the namespace will get: the kernel gives an active pcx device a
+# link-local address and solicits routers from it, and each solicitation
+# is dropped and counted as src_not_in_vpc, which would blur the exact counts
+# the cases check. peering-rules.sh checks that behaviour on its own.
+vpc_make() {
+	local name=$1 args=() c out
+	shift
+	netns_new "$name"
+	if [ "${QUIET_IPV6:-1}" != 0 ]; then
+		ip netns exec "$name" sysctl -qw net.ipv6.conf.default.router_solicitations=0
+	fi
+	for c; do args+=(cidr "$c"); done
+	out=$(ctl vpc add "$name" netns "$name" "${args[@]}") ||
+		fail "vpc add $name failed: $out"
+	[[ $out =~ $VPC_RE ]] || fail "vpc add $name printed '$out', not a vpc id"
+	REPLY=$out
+}
+
+# pcx_request NS REQUESTER ACCEPTER: request from NS, expect a pending
+# connection; REPLY is its id.
+pcx_request() {
+	local out
+	out=$(ctl -n "$1" peering request "$2" "$3" 2>&1) ||
+		fail "peering request $2 $3 (from $1) failed: $out"
+	[[ $out =~ $PCX_RE ]] || fail "peering request printed '$out', not a pcx id"
+	REPLY=$out
+}
+
+# pcx_accept NS PCX: accept from NS; the connection must become active.
+pcx_accept() {
+	local out
+	out=$(ctl -n "$1" peering accept "$2" 2>&1) ||
+		fail "peering accept $2 (from $1) failed: $out"
+}
+
+# pair [active]: the standard pair of a case, blueN and greenN (N the case
+# number), each with an address on lo; blueN requests. With "active", greenN
+# accepts and both route the other's blocks to the device. Sets B, G (names), B_ID, G_ID (VPC ids), PCX (the connection's
+# id, also the name of its device in both namespaces).
+pair() {
+	local n
+	n=$(case_no)
+	B=blue$n G=green$n
+	vpc_make "$B" 10.0.0.0/16 fd00:b::/48
+	B_ID=$REPLY
+	vpc_make "$G" 10.1.0.0/16 fd00:9::/48
+	G_ID=$REPLY
+	ip -n "$B" -b - <<-EOF
+		addr add 10.0.0.1/32 dev lo
+		addr add fd00:b::1/128 dev lo
+	EOF
+	ip -n "$G" -b - <<-EOF
+		addr add 10.1.0.1/32 dev lo
+		addr add fd00:9::1/128 dev lo
+	EOF
+	pcx_request "$B" "$B" "$G"
+	PCX=$REPLY
+	[ "${1:-}" = active ] || return 0
+	pcx_accept "$G" "$PCX"
+	routes "$B" "$PCX" 10.0.0.1 fd00:b::1 10.1.0.0/16 fd00:9::/48
+	routes "$G" "$PCX" 10.1.0.1 fd00:9::1 10.0.0.0/16 fd00:b::/48
+}
+
+# routes NS DEV SRC4 SRC6 PREFIX...: route each prefix to DEV, with the
+# source address of its family.
+routes() {
+	local ns=$1 dev=$2 src4=$3 src6=$4 p
+	shift 4
+	for p; do
+		case $p in
+		*:*) echo "route add $p dev $dev src $src6" ;;
+		*) echo "route add $p dev $dev src $src4" ;;
+		esac
+	done | ip -n "$ns" -b -
+}
+
+# vpc_snapshot: every VPC, to compare before and after something.
+vpc_snapshot() { ctl -j vpc show; }
+
+# vpc_listed NAME: "vpc show" lists a VPC of that name.
+vpc_listed() { ctl -j vpc show | json_flat | grep -qx "\[[0-9]*\]\.name=$1"; }
+
+# --- accounts -------------------------------------------------------------
+
+# Inside a case: account_new NAME: a second "account" (R4): the root of an
+# unprivileged user namespace with a network namespace it owns, attached
+# as NAME so that "ip -n NAME" and "vpc add ... netns NAME" work (the real
+# root still administers it from above). It goes when the case ends.
+account_new() {
+	local pid
+	unshare -Urn sleep 3600 > /dev/null 2>&1 &
+	pid=$!
+	defer "kill $pid 2> /dev/null"
+	# unshare(2) moves the process itself: wait until it has.
+	wait_for 5 eval "[ \"\$(readlink /proc/$pid/ns/net)\" != \"\$(readlink /proc/self/ns/net)\" ]" ||
+		fail "account $1: no namespaces"
+	ip netns attach "$1" "$pid"
+	_netns_list+=("$1")
+	ip -n "$1" link set lo up
+	eval "_account_pid_${1//[^A-Za-z0-9_]/_}=$pid"
+}
+
+# as_account NAME CMD...: run CMD as that account's root, which holds every
+# capability in its own user namespace and none outside it.
+as_account() {
+	local v=_account_pid_${1//[^A-Za-z0-9_]/_}
+	shift
+	nsenter -t "${!v}" -U -n --preserve-credentials "$@"
 }

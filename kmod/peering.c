@@ -1,0 +1,313 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Peering connections and their state machine (R1, R5, R6): a request
+ * creates the requester's device (dormant) and leaves the connection
+ * pending acceptance; accepting creates the accepter's device, joins the
+ * two and makes the connection active; rejecting, deleting, or losing a
+ * device or a VPC ends it. Overlapping CIDR blocks put a request in
+ * "failed", as AWS does, rather than refusing it.
+ *
+ * Ending a connection follows WireGuard's order: mark it, detach the
+ * devices from it so the fast path stops reading it, wait for a grace
+ * period, and only then tear the rest down. Ended connections stay behind
+ * as tombstones, visible in "peering show", for tombstone_secs.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+#include <linux/random.h>
+#include <linux/slab.h>
+#include <linux/user_namespace.h>
+#include <linux/xarray.h>
+#include <net/rtnetlink.h>
+
+#include "vpcpeer.h"
+
+static DEFINE_XARRAY(vpcpeer_pcxs);
+static LIST_HEAD(vpcpeer_tombs);
+
+static unsigned int tombstone_secs = 7200;
+module_param(tombstone_secs, uint, 0644);
+MODULE_PARM_DESC(tombstone_secs,
+		 "how long an ended peering connection stays visible (AWS: 2 h to 2 d)");
+
+struct vpcpeer_pcx *vpcpeer_pcx_find(u32 id)
+{
+	lockdep_assert_held(&vpcpeer_lock);
+	return xa_load(&vpcpeer_pcxs, id);
+}
+
+struct vpcpeer_pcx *vpcpeer_pcx_next(unsigned long *index)
+{
+	lockdep_assert_held(&vpcpeer_lock);
+	return xa_find(&vpcpeer_pcxs, index, ULONG_MAX, XA_PRESENT);
+}
+
+static void pcx_free_rcu(struct rcu_head *rcu)
+{
+	struct vpcpeer_pcx *pcx = container_of(rcu, struct vpcpeer_pcx, rcu);
+
+	put_user_ns(pcx->side[VPCPEER_REQUESTER].owner);
+	put_user_ns(pcx->side[VPCPEER_ACCEPTER].owner);
+	kfree(pcx);
+}
+
+static struct vpcpeer_pcx *pcx_alloc(struct vpcpeer_vpc *req,
+				     struct vpcpeer_vpc *acc)
+{
+	struct vpcpeer_vpc *vpc[2] = { req, acc };
+	struct vpcpeer_pcx *pcx;
+	int err, i;
+
+	pcx = kzalloc(sizeof(*pcx), GFP_KERNEL);
+	if (!pcx)
+		return ERR_PTR(-ENOMEM);
+	pcx->state = VPCPEER_PCX_INITIATING_REQUEST;
+	INIT_LIST_HEAD(&pcx->tomb_node);
+	for (i = 0; i < 2; i++) {
+		pcx->side[i].pcx = pcx;
+		pcx->side[i].vpc = vpc[i];
+		pcx->side[i].vpc_id = vpc[i]->id;
+		strscpy(pcx->side[i].vpc_name, vpc[i]->name,
+			sizeof(pcx->side[i].vpc_name));
+		pcx->side[i].owner = get_user_ns(vpcpeer_vpc_net(vpc[i])->user_ns);
+		INIT_LIST_HEAD(&pcx->side[i].vpc_node);
+	}
+	do {
+		pcx->id = get_random_u32();
+		err = pcx->id ? xa_insert(&vpcpeer_pcxs, pcx->id, pcx, GFP_KERNEL)
+			      : -EBUSY;
+	} while (err == -EBUSY);
+	if (err) {
+		pcx_free_rcu(&pcx->rcu);
+		return ERR_PTR(err);
+	}
+	return pcx;
+}
+
+static void pcx_bury(struct vpcpeer_pcx *pcx)
+{
+	pcx->ended = jiffies;
+	list_add_tail(&pcx->tomb_node, &vpcpeer_tombs);
+}
+
+/* R6: one live connection per pair of VPCs, whichever side asked. */
+static bool pair_is_peered(const struct vpcpeer_vpc *a,
+			   const struct vpcpeer_vpc *b)
+{
+	const struct vpcpeer_side *side;
+
+	list_for_each_entry(side, &a->sides, vpc_node) {
+		const struct vpcpeer_pcx *pcx = side->pcx;
+
+		if (pcx->side[VPCPEER_REQUESTER].vpc == b ||
+		    pcx->side[VPCPEER_ACCEPTER].vpc == b)
+			return true;
+	}
+	return false;
+}
+
+int vpcpeer_pcx_request(struct vpcpeer_vpc *req, struct vpcpeer_vpc *acc,
+			struct vpcpeer_pcx **out,
+			struct netlink_ext_ack *extack)
+{
+	struct vpcpeer_pcx *pcx;
+	struct net_device *dev;
+
+	ASSERT_RTNL();
+	lockdep_assert_held(&vpcpeer_lock);
+	if (req == acc) {
+		NL_SET_ERR_MSG(extack, "a VPC cannot peer with itself");
+		return -EINVAL;
+	}
+	if (pair_is_peered(req, acc)) {
+		NL_SET_ERR_MSG(extack,
+			       "a live peering connection between these VPCs exists");
+		return -EEXIST;
+	}
+	pcx = pcx_alloc(req, acc);
+	if (IS_ERR(pcx))
+		return PTR_ERR(pcx);
+
+	if (vpcpeer_vpcs_overlap(req, acc, pcx->message, sizeof(pcx->message))) {
+		pcx->state = VPCPEER_PCX_FAILED;
+		pcx->side[VPCPEER_REQUESTER].vpc = NULL;
+		pcx->side[VPCPEER_ACCEPTER].vpc = NULL;
+		pcx_bury(pcx);
+		goto out;
+	}
+
+	dev = vpcpeer_dev_create(pcx, VPCPEER_REQUESTER, extack);
+	if (IS_ERR(dev)) {
+		xa_erase(&vpcpeer_pcxs, pcx->id);
+		pcx_free_rcu(&pcx->rcu);
+		return PTR_ERR(dev);
+	}
+	pcx->side[VPCPEER_REQUESTER].dev = dev;
+	list_add_tail(&pcx->side[VPCPEER_REQUESTER].vpc_node, &req->sides);
+	list_add_tail(&pcx->side[VPCPEER_ACCEPTER].vpc_node, &acc->sides);
+	pcx->state = VPCPEER_PCX_PENDING_ACCEPTANCE;
+	snprintf(pcx->message, sizeof(pcx->message),
+		 "Pending Acceptance by vpc-%08x", acc->id);
+	vpcpeer_dev_attach(dev, pcx);
+out:
+	vpcpeer_generation++;
+	pr_debug("pcx-%08x: created (%s)\n", pcx->id, pcx->message);
+	*out = pcx;
+	return 0;
+}
+
+int vpcpeer_pcx_accept(struct vpcpeer_pcx *pcx, struct netlink_ext_ack *extack)
+{
+	struct vpcpeer_side *req = &pcx->side[VPCPEER_REQUESTER];
+	struct vpcpeer_side *acc = &pcx->side[VPCPEER_ACCEPTER];
+	struct net_device *dev;
+
+	ASSERT_RTNL();
+	lockdep_assert_held(&vpcpeer_lock);
+	if (pcx->state != VPCPEER_PCX_PENDING_ACCEPTANCE) {
+		NL_SET_ERR_MSG(extack,
+			       "the peering connection is not pending acceptance");
+		return -EINVAL;
+	}
+	pcx->state = VPCPEER_PCX_PROVISIONING;
+	dev = vpcpeer_dev_create(pcx, VPCPEER_ACCEPTER, extack);
+	if (IS_ERR(dev)) {
+		pcx->state = VPCPEER_PCX_PENDING_ACCEPTANCE;
+		return PTR_ERR(dev);
+	}
+	acc->dev = dev;
+	vpcpeer_dev_attach(dev, pcx);
+	vpcpeer_dev_set_peer(req->dev, dev);
+	vpcpeer_dev_set_peer(dev, req->dev);
+	strscpy(pcx->message, "Active", sizeof(pcx->message));
+	/* The fast path reads the sides only after seeing ACTIVE. */
+	smp_store_release(&pcx->state, VPCPEER_PCX_ACTIVE);
+	vpcpeer_dev_activate(req->dev);
+	vpcpeer_dev_activate(dev);
+	vpcpeer_generation++;
+	pr_debug("pcx-%08x: active\n", pcx->id);
+	return 0;
+}
+
+/*
+ * End a live connection in @state: detach its devices, wait until no
+ * transmit can still be reading it, then queue the devices on @kill (the
+ * caller unregisters them) and unlink it from its VPCs.
+ */
+void vpcpeer_pcx_end(struct vpcpeer_pcx *pcx, u8 state, const char *why,
+		     struct list_head *kill)
+{
+	int i;
+
+	ASSERT_RTNL();
+	lockdep_assert_held(&vpcpeer_lock);
+	if (!vpcpeer_pcx_live(pcx))
+		return;
+	WRITE_ONCE(pcx->state, VPCPEER_PCX_DELETING);
+	for (i = 0; i < 2; i++)
+		if (pcx->side[i].dev)
+			vpcpeer_dev_detach(pcx->side[i].dev);
+	synchronize_net();
+
+	for (i = 0; i < 2; i++) {
+		struct vpcpeer_side *side = &pcx->side[i];
+
+		if (side->dev) {
+			vpcpeer_dev_stats(side->dev, &side->last);
+			unregister_netdevice_queue(side->dev, kill);
+			side->dev = NULL;
+		}
+		if (side->vpc) {
+			list_del_init(&side->vpc_node);
+			side->vpc = NULL;
+		}
+	}
+	pcx->state = state;
+	strscpy(pcx->message, why, sizeof(pcx->message));
+	pcx_bury(pcx);
+	vpcpeer_generation++;
+	pr_debug("pcx-%08x: ended (%s)\n", pcx->id, why);
+}
+
+int vpcpeer_pcx_reject(struct vpcpeer_pcx *pcx, struct netlink_ext_ack *extack)
+{
+	char why[64];
+	LIST_HEAD(kill);
+
+	if (pcx->state != VPCPEER_PCX_PENDING_ACCEPTANCE) {
+		NL_SET_ERR_MSG(extack,
+			       "the peering connection is not pending acceptance");
+		return -EINVAL;
+	}
+	snprintf(why, sizeof(why), "Rejected by vpc-%08x",
+		 pcx->side[VPCPEER_ACCEPTER].vpc_id);
+	vpcpeer_pcx_end(pcx, VPCPEER_PCX_REJECTED, why, &kill);
+	unregister_netdevice_many(&kill);
+	return 0;
+}
+
+int vpcpeer_pcx_delete(struct vpcpeer_pcx *pcx, int by,
+		       struct netlink_ext_ack *extack)
+{
+	char why[64];
+	LIST_HEAD(kill);
+
+	/* AWS: failed and rejected connections cannot be deleted. */
+	if (pcx->state != VPCPEER_PCX_ACTIVE &&
+	    pcx->state != VPCPEER_PCX_PENDING_ACCEPTANCE) {
+		NL_SET_ERR_MSG(extack,
+			       "only an active or pending peering connection can be deleted");
+		return -EINVAL;
+	}
+	snprintf(why, sizeof(why), "Deleted by vpc-%08x", pcx->side[by].vpc_id);
+	vpcpeer_pcx_end(pcx, VPCPEER_PCX_DELETED, why, &kill);
+	unregister_netdevice_many(&kill);
+	return 0;
+}
+
+/* A pcx device is going away without the peering being asked to end. */
+void vpcpeer_pcx_dev_gone(struct net_device *dev, struct list_head *kill)
+{
+	struct vpcpeer_pcx *pcx;
+	unsigned long i;
+
+	lockdep_assert_held(&vpcpeer_lock);
+	xa_for_each(&vpcpeer_pcxs, i, pcx) {
+		if (pcx->side[0].dev == dev || pcx->side[1].dev == dev) {
+			vpcpeer_pcx_end(pcx, VPCPEER_PCX_DELETED,
+					"Deleted: its device was removed", kill);
+			return;
+		}
+	}
+}
+
+/* Tombstones older than tombstone_secs go; @all: every one (unload). */
+void vpcpeer_pcx_reap(bool all)
+{
+	unsigned long window = (unsigned long)tombstone_secs * HZ;
+	struct vpcpeer_pcx *pcx, *tmp;
+
+	lockdep_assert_held(&vpcpeer_lock);
+	list_for_each_entry_safe(pcx, tmp, &vpcpeer_tombs, tomb_node) {
+		if (!all && time_before(jiffies, pcx->ended + window))
+			continue;
+		list_del(&pcx->tomb_node);
+		xa_erase(&vpcpeer_pcxs, pcx->id);
+		vpcpeer_generation++;
+		pr_debug("pcx-%08x: destroyed\n", pcx->id);
+		call_rcu(&pcx->rcu, pcx_free_rcu);
+	}
+}
+
+/* Every VPC is gone by now, so every connection is a tombstone. */
+void vpcpeer_pcx_exit(void)
+{
+	mutex_lock(&vpcpeer_lock);
+	vpcpeer_pcx_reap(true);
+	WARN_ON(!xa_empty(&vpcpeer_pcxs));
+	mutex_unlock(&vpcpeer_lock);
+	/* The RCU callbacks above belong to this module's code. */
+	rcu_barrier();
+}

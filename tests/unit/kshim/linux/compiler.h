@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Kernel shim: one-time accesses and branch hints. */
+#ifndef _KSHIM_LINUX_COMPILER_H
+#define _KSHIM_LINUX_COMPILER_H
+
+#include <linux/types.h>
+
+#define READ_ONCE(x) (*(const volatile __typeof__(x) *)&(x))
+#define WRITE_ONCE(x, v) (*(volatile __typeof__(x) *)&(x) = (v))
+#define likely(x) __builtin_expect(!!(x), 1)
+#define unlikely(x) __builtin_expect(!!(x), 0)
+
+#endif /* _KSHIM_LINUX_COMPILER_H */
