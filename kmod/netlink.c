@@ -103,8 +103,8 @@ static bool vpc_name_valid(const char *name)
 	for (i = 0; i < len; i++)
 		if (!isalnum(name[i]) && !strchr("._-", name[i]))
 			return false;
-	if (len == 12 && (!strncmp(name, VPCPEER_VPC_ID_PREFIX, 4) ||
-			  !strncmp(name, VPCPEER_PCX_ID_PREFIX, 4))) {
+	if (len == 12 && (!strncasecmp(name, VPCPEER_VPC_ID_PREFIX, 4) ||
+			  !strncasecmp(name, VPCPEER_PCX_ID_PREFIX, 4))) {
 		for (i = 4; i < 12; i++)
 			if (!isxdigit(name[i]))
 				return true;
@@ -237,13 +237,15 @@ static int fill_vpc(struct sk_buff *skb, const struct vpcpeer_vpc *vpc,
 	struct nlattr *nest;
 	int nsid = -1;
 
+	/* -1 is "your own namespace"; an id that cannot be had is left out. */
 	if (!net_eq(net, caller))
 		nsid = peernet2id_alloc(caller, net, GFP_KERNEL);
 	nest = nla_nest_start(skb, VPCPEER_A_VPC);
 	if (!nest ||
 	    nla_put_u32(skb, VPCPEER_A_VPC_ID, vpc->id) ||
 	    nla_put_string(skb, VPCPEER_A_VPC_NAME, vpc->name) ||
-	    nla_put_s32(skb, VPCPEER_A_VPC_NETNSID, nsid) ||
+	    ((nsid >= 0 || net_eq(net, caller)) &&
+	     nla_put_s32(skb, VPCPEER_A_VPC_NETNSID, nsid)) ||
 	    vpcpeer_vpc_walk_cidrs(vpc, fill_cidr, &ctx))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
@@ -369,17 +371,27 @@ static struct net *vpc_target_net(struct genl_info *info, struct nlattr **tb)
 	return net;
 }
 
+static unsigned int count_type(const struct nlattr *nest, int type)
+{
+	const struct nlattr *a;
+	unsigned int n = 0;
+	int rem;
+
+	nla_for_each_nested(a, nest, rem)
+		if (nla_type(a) == type)
+			n++;
+	return n;
+}
+
 static int collect_cidrs(struct nlattr *nest, struct vpcpeer_cidr **out,
 			 struct netlink_ext_ack *extack)
 {
-	unsigned int n = 0, max = 2 * vpcpeer_max_cidrs;
+	unsigned int n, max = 2 * vpcpeer_max_cidrs;
 	struct vpcpeer_cidr *cidrs;
 	struct nlattr *a;
 	int rem, err;
 
-	nla_for_each_nested(a, nest, rem)
-		if (nla_type(a) == VPCPEER_A_VPC_CIDR)
-			n++;
+	n = count_type(nest, VPCPEER_A_VPC_CIDR);
 	if (!n) {
 		NL_SET_ERR_MSG_ATTR(extack, nest, "a VPC needs at least one CIDR block");
 		return -EINVAL;
@@ -497,6 +509,11 @@ static int vpc_cidr_change(struct sk_buff *skb, struct genl_info *info,
 	if (NL_REQ_ATTR_CHECK(info->extack, info->attrs[VPCPEER_A_VPC], tb,
 			      VPCPEER_A_VPC_CIDR)) {
 		NL_SET_ERR_MSG(info->extack, "no CIDR block given");
+		return -EINVAL;
+	}
+	if (count_type(info->attrs[VPCPEER_A_VPC], VPCPEER_A_VPC_CIDR) != 1) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[VPCPEER_A_VPC_CIDR],
+				    "exactly one CIDR block per change");
 		return -EINVAL;
 	}
 	err = parse_cidr(tb[VPCPEER_A_VPC_CIDR], &c, info->extack);

@@ -12,6 +12,7 @@
  * VPCPEER_A_VPC for VPC commands, VPCPEER_A_PCX for peering commands. A
  * VPC is named by VPCPEER_A_VPC_ID or VPCPEER_A_VPC_NAME (the id wins when
  * both are given). Replies and dumps carry the same nests, fully filled.
+ * A dump that raced a change is marked NLM_F_DUMP_INTR; dump again.
  */
 #ifndef _UAPI_LINUX_VPCPEER_H
 #define _UAPI_LINUX_VPCPEER_H
@@ -25,8 +26,8 @@
 /*
  * A VPC name: 1 to VPCPEER_NAME_MAX - 1 characters from [A-Za-z0-9._-],
  * starting with a letter or digit, and not itself of the form of an id
- * ("vpc-" or "pcx-" followed by 8 hex digits), so that a name and an id
- * can never be confused. The size includes the terminating NUL.
+ * ("vpc-" or "pcx-" followed by 8 hex digits, in any case), so that a
+ * name and an id can never be confused. The size includes the terminating NUL.
  */
 #define VPCPEER_NAME_MAX	64
 
@@ -57,7 +58,7 @@ enum vpcpeer_cmd {
 	VPCPEER_CMD_VPC_DEL,
 	/* doit: VPC { ID | NAME } -> VPC; dumpit: every VPC the caller administers */
 	VPCPEER_CMD_VPC_GET,
-	/* VPC { ID | NAME, CIDR } (exactly one CIDR) -> VPC */
+	/* VPC { ID | NAME, CIDR } (exactly one CIDR) -> VPC (as changed) */
 	VPCPEER_CMD_VPC_CIDR_ADD,
 	VPCPEER_CMD_VPC_CIDR_DEL,
 	/*
@@ -66,7 +67,7 @@ enum vpcpeer_cmd {
 	 * connection is created in state "failed" with the reason, as in AWS.
 	 */
 	VPCPEER_CMD_PCX_REQUEST,
-	/* PCX { ID } -> PCX */
+	/* PCX { ID }; acknowledged, no reply: PCX_GET shows the result */
 	VPCPEER_CMD_PCX_ACCEPT,
 	VPCPEER_CMD_PCX_REJECT,
 	VPCPEER_CMD_PCX_DEL,
@@ -101,7 +102,8 @@ enum vpcpeer_a_vpc {
 	/*
 	 * s32, replies only: the id of the VPC's namespace as seen from the
 	 * requester's namespace (as "ip netns list-id"), or -1 when the VPC
-	 * lives in the requester's own namespace.
+	 * lives in the requester's own namespace; absent when no id could be
+	 * assigned.
 	 */
 	VPCPEER_A_VPC_NETNSID,
 	VPCPEER_A_VPC_CIDR,	/* nest, enum vpcpeer_a_cidr; repeated */
