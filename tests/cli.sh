@@ -4,6 +4,9 @@
 # vpcpeer-ctl's contract with scripts, checked on the host (no module
 # needed): exit 0 on success, 1 when the operation failed, 2 on a usage
 # error, and a one-line message on stderr that names the bad argument.
+# With no module loaded, every command line that is good must get as far
+# as the family lookup (exit 1, "not found"), and every bad one must be
+# refused before it (exit 2), so that scripts can tell the two apart.
 source "$(dirname "$0")/../selftests/lib.sh"
 
 [ -x "$VPCPEER_CTL" ] || ktap_skip_all "vpcpeer-ctl not built"
@@ -17,37 +20,164 @@ expect() {
 	grep -qE -- "$pat" <<< "$out" || fail "'$*' said '$out', which does not match /$pat/"
 }
 
+# refused STATUS PATTERN CMD...: CMD exits STATUS, prints nothing on
+# stdout and exactly one line on stderr, "vpcpeer-ctl: " + PATTERN.
+refused() {
+	local want=$1 pat=$2 out err rc=0 errf
+	shift 2
+	errf=$(mktemp)
+	out=$("$@" 2> "$errf") || rc=$?
+	err=$(cat "$errf")
+	rm -f "$errf"
+	[ "$rc" = "$want" ] || fail "'$*' exited $rc, not $want: $err"
+	[ -z "$out" ] || fail "'$*' wrote to stdout: $out"
+	[ "$(wc -l <<< "$err")" = 1 ] || fail "'$*' wrote more than one line to stderr: $err"
+	grep -qE -- "^vpcpeer-ctl: $pat" <<< "$err" || fail "'$*' said '$err', which does not match /^vpcpeer-ctl: $pat/"
+}
+
 ctl() { "$VPCPEER_CTL" "$@"; }
+
+no_module() {
+	grep -q '^vpcpeer ' /proc/modules 2>/dev/null && skip "vpcpeer is loaded on this host"
+	return 0
+}
+
+NOT_FOUND='generic netlink family "vpcpeer" not found: is the vpcpeer module loaded\?'
 
 t_help() {
 	expect 0 'version +show the versions' ctl --help
 	expect 0 'Usage: vpcpeer-ctl' ctl help
 	expect 0 'usage: vpcpeer-ctl version|vpcpeer-ctl version' ctl help version
+	expect 0 'vpc add NAME \[netns NS\] cidr PREFIX \[cidr PREFIX\]\.\.\.' ctl --help
+	expect 0 'vpc set VPC cidr add\|del PREFIX' ctl --help
+	expect 0 'peering request REQUESTER_VPC ACCEPTER_VPC' ctl -h
+	expect 0 'peering show \[PCX\] +show one peering' ctl help
+	expect 0 '^Usage: vpcpeer-ctl vpc del VPC$' ctl help vpc
+	expect 0 '^Usage: vpcpeer-ctl peering accept PCX$' ctl help pe acc
+	[ "$(ctl help vpc | grep -c '^Usage:')" = 4 ] || fail "help vpc does not list 4 commands"
+	[ "$(ctl help peering | grep -c '^Usage:')" = 5 ] || fail "help peering does not list 5 commands"
+	# Help fits a terminal.
+	! ctl --help | grep -qE '^.{80}' || fail "--help has lines of 80 columns or more"
 }
 t_version_flag() {
 	expect 0 '^vpcpeer-ctl [0-9]+\.[0-9]+\.[0-9]+$' ctl -V
 	expect 0 '^\{"tool":"[0-9.]+"\}$' ctl -j -V
 }
 t_usage_errors() {
-	expect 2 'missing command' ctl
-	expect 2 'unknown command "bogus"; expected one of: help, version' ctl bogus
-	expect 2 'unknown option "-x"' ctl -x
-	expect 2 'version: unexpected argument "extra"' ctl version extra
+	refused 2 'missing command' ctl
+	refused 2 'unknown command "bogus"; expected one of: vpc, peering, help, version' ctl bogus
+	refused 2 'ambiguous command "v": could be vpc, version' ctl v
+	refused 2 'unknown option "-x"' ctl -x
+	refused 2 'option "-n" needs an argument' ctl -n
+	refused 2 'version: unexpected argument "extra"' ctl version extra
+	refused 2 'help: unexpected argument "x"' ctl help vpc add x
+	refused 2 'unknown vpc command "bogus"; expected one of: add, set, del, show' ctl help vpc bogus
+	# Options come before the command; one after it is named, with the fix.
+	refused 2 'option "-s" goes before the command, as in "vpcpeer-ctl -s peering show"$' ctl peering show -s
+	refused 2 'option "-j" goes before the command, as in "vpcpeer-ctl -j vpc show"$' ctl vpc show blue -j
+	refused 2 'option "-n" goes before the command, as in "vpcpeer-ctl -n blue vpc add"$' ctl vpc add blue cidr 10.0.0.0/16 -n blue
+	refused 2 'option "--stats" goes before the command' ctl peering --stats
+}
+t_vpc_usage_errors() {
+	local u='\(usage: vpcpeer-ctl vpc add NAME \[netns NS\] cidr PREFIX \[cidr PREFIX\]\.\.\.\)$'
+	refused 2 'unknown vpc command "delete"; expected one of: add, set, del, show' ctl vpc delete blue
+	refused 2 "vpc add: missing NAME $u" ctl vpc add
+	refused 2 "vpc add: missing cidr: a VPC needs at least one CIDR block $u" ctl vpc add blue
+	refused 2 "vpc add: missing cidr: a VPC needs at least one CIDR block $u" ctl vpc add blue netns blue
+	refused 2 "vpc add: missing PREFIX after \"cidr\" $u" ctl vpc add blue cidr
+	refused 2 "vpc add: missing NS after \"netns\" $u" ctl vpc add blue cidr 10.0.0.0/16 n
+	refused 2 'vpc add: netns given twice' ctl vpc add blue netns a netns b cidr 10.0.0.0/16
+	refused 2 'vpc add: unknown keyword "cdr"; expected one of: cidr, netns$' ctl vpc add blue cdr 10.0.0.0/16
+	refused 2 'vpc add: 10.0.0.1/16 has host bits set; did you mean 10.0.0.0/16\?$' ctl vpc add blue cidr 10.0.0.1/16
+	refused 2 'vpc add: CIDR prefix "10.0.0.0" has no /LEN' ctl vpc add blue cidr 10.0.0.0
+	refused 2 'vpc add: ::ffff:10.0.0.0/104 is an IPv4-mapped IPv6 prefix; use 10.0.0.0/8 instead' ctl vpc add blue cidr ::ffff:10.0.0.0/104
+	refused 2 'vpc add: VPC name "vpc-0a1b2c3d" is the form of an id; choose another name$' ctl vpc add vpc-0a1b2c3d cidr 10.0.0.0/16
+	refused 2 'vpc add: VPC name "PCX-11223344" is the form of an id' ctl vpc add PCX-11223344 cidr 10.0.0.0/16
+	refused 2 'vpc add: VPC name "a b": character " " at position 2' ctl vpc add "a b" cidr 10.0.0.0/16
+	refused 2 'vpc add: empty VPC name' ctl vpc add "" cidr 10.0.0.0/16
+	refused 2 'bad network namespace name ""$' ctl vpc add blue netns "" cidr 10.0.0.0/16
+	refused 2 'vpc set: missing VPC \(usage: vpcpeer-ctl vpc set VPC cidr add\|del PREFIX\)$' ctl vpc set
+	refused 2 'vpc set: missing "cidr add\|del PREFIX"' ctl vpc set blue
+	refused 2 'vpc set: unknown keyword "mtu"; expected one of: cidr$' ctl vpc set blue mtu 9001
+	refused 2 'vpc set: missing add\|del after "cidr"' ctl vpc set blue cidr
+	refused 2 'vpc set: unknown cidr operation "replace"; expected one of: add, del$' ctl vpc set blue cidr replace 10.0.0.0/16
+	refused 2 'vpc set: missing PREFIX after "del"' ctl vpc set blue cidr d
+	refused 2 'vpc set: unexpected argument "x"' ctl vpc set blue cidr add 10.2.0.0/16 x
+	refused 2 'vpc set: "pcx-11223344" is a peering connection id, not a VPC' ctl vpc set pcx-11223344 cidr add 10.2.0.0/16
+	refused 2 'vpc del: missing VPC' ctl vpc del
+	refused 2 'vpc del: unexpected argument "green"' ctl vpc del blue green
+	refused 2 'vpc del: VPC name "-x" must start with a letter or a digit' ctl vpc del -x
+	refused 2 'vpc show: unexpected argument "b"' ctl vpc show a b
+}
+t_peering_usage_errors() {
+	refused 2 'ambiguous peering command "re": could be request, reject' ctl peering re blue green
+	refused 2 'unknown peering command "list"; expected one of: request, accept, reject, delete, show' ctl peering list
+	refused 2 'peering request: missing REQUESTER_VPC \(usage: vpcpeer-ctl peering request REQUESTER_VPC ACCEPTER_VPC\)$' ctl peering request
+	refused 2 'peering request: missing ACCEPTER_VPC' ctl peering request blue
+	refused 2 'peering request: unexpected argument "red"' ctl peering request blue green red
+	refused 2 'peering request: requester: VPC name "a/b": character "/" at position 2' ctl peering request a/b green
+	refused 2 'peering request: accepter: "pcx-11223344" is a peering connection id, not a VPC' ctl peering request blue pcx-11223344
+	refused 2 'peering accept: missing PCX \(usage: vpcpeer-ctl peering accept PCX\)$' ctl peering accept
+	refused 2 'peering reject: "blue" is not a peering connection id \(expected pcx-XXXXXXXX, 8 hex digits\)' ctl peering reject blue
+	refused 2 'peering delete: peering connection id "pcx-1122334" has 7 hex digits' ctl peering del pcx-1122334
+	refused 2 'peering delete: unexpected argument "now"' ctl peering delete pcx-11223344 now
+	refused 2 'peering show: "vpc-0a1b2c3d" is not a peering connection id' ctl peering show vpc-0a1b2c3d
+	refused 2 'peering show: unexpected argument "x"' ctl peering show pcx-11223344 x
+}
+# A bad command line is a usage error even when -n names no namespace.
+t_usage_before_netns() {
+	refused 2 'vpc add: missing NAME' ctl -n vpcpeer-nosuch vpc add
+	refused 2 'peering accept: missing PCX' ctl -n vpcpeer-nosuch peering accept
 }
 # No module is loaded on the host, so the family lookup must fail cleanly.
 t_family_missing() {
-	grep -q '^vpcpeer ' /proc/modules 2>/dev/null && skip "vpcpeer is loaded on this host"
-	expect 1 'family "vpcpeer" not found: is the vpcpeer module loaded\?' ctl version
-	expect 1 'family "vpcpeer" not found' ctl -j vers
+	no_module
+	refused 1 "$NOT_FOUND" ctl version
+	refused 1 'generic netlink family "vpcpeer" not found' ctl -j vers
+	refused 1 "$NOT_FOUND" ctl vpc add blue cidr 10.0.0.0/16 cidr fd00:b::/48
+	refused 1 "$NOT_FOUND" ctl vpc add blue netns /proc/self/ns/net cidr 10.0.0.0/16
+	refused 1 "$NOT_FOUND" ctl vpc set blue cidr add 10.2.0.0/16
+	refused 1 "$NOT_FOUND" ctl vpc set vpc-0a1b2c3d cidr del fd00:b::/48
+	refused 1 "$NOT_FOUND" ctl vpc del blue
+	refused 1 "$NOT_FOUND" ctl vpc show
+	refused 1 "$NOT_FOUND" ctl -j vpc show blue
+	refused 1 "$NOT_FOUND" ctl vpc
+	refused 1 "$NOT_FOUND" ctl peering request blue vpc-99887766
+	refused 1 "$NOT_FOUND" ctl peering accept pcx-11223344
+	refused 1 "$NOT_FOUND" ctl pe rej PCX-11223344
+	refused 1 "$NOT_FOUND" ctl peering del pcx-11223344
+	refused 1 "$NOT_FOUND" ctl -s peering show
+	refused 1 "$NOT_FOUND" ctl -j -s peering show pcx-11223344
 }
 t_bad_netns() {
 	expect 1 'network namespace "vpcpeer-nosuch" not found' ctl -n vpcpeer-nosuch version
 	expect 1 '"/etc/hostname" is not a network namespace' ctl -n /etc/hostname version
+	refused 1 'network namespace "vpcpeer-nosuch" not found in /run/netns' ctl -n vpcpeer-nosuch vpc show
+	refused 1 'network namespace "vpcpeer-nosuch" not found in /run/netns \(see "ip netns list"\)$' ctl vpc add blue netns vpcpeer-nosuch cidr 10.0.0.0/16
+	refused 1 'network namespace "/nonexistent/ns" not found: no such file$' ctl vpc add blue netns /nonexistent/ns cidr 10.0.0.0/16
+	refused 1 '"/etc/hostname" is not a network namespace$' ctl vpc add blue netns /etc/hostname cidr 10.0.0.0/16
+}
+# No leak and no invalid access on the paths a host can reach.
+t_valgrind() {
+	command -v valgrind > /dev/null || skip "valgrind not installed"
+	local args
+	for args in "--help" "vpc add blue cidr 10.0.0.1/16" \
+		"peering request blue pcx-11223344" "vpc show" "-j -s peering show"; do
+		# shellcheck disable=SC2086
+		valgrind -q --error-exitcode=99 --leak-check=full \
+			--errors-for-leak-kinds=definite,indirect \
+			"$VPCPEER_CTL" $args > /dev/null 2>&1 || [ $? != 99 ] ||
+			fail "valgrind found errors in 'vpcpeer-ctl $args'"
+	done
 }
 
 ktap_case help_lists_commands t_help
 ktap_case version_flag_plain_and_json t_version_flag
 ktap_case usage_errors_exit_2_and_name_argument t_usage_errors
+ktap_case vpc_usage_errors_exit_2 t_vpc_usage_errors
+ktap_case peering_usage_errors_exit_2 t_peering_usage_errors
+ktap_case usage_errors_come_before_netns t_usage_before_netns
 ktap_case missing_family_exits_1_with_hint t_family_missing
 ktap_case bad_netns_exits_1 t_bad_netns
+ktap_case valgrind_clean t_valgrind
 ktap_finish

@@ -485,8 +485,21 @@ static const struct name_case name_cases[] = {
 	{ "9lives", 0, NULL },
 	{ "a.", 0, NULL },
 	{ "a-", 0, NULL },
-	{ "vpc-0000abcd", 0, NULL },
 	{ name63, 0, NULL },
+	/* near the form of an id, but names */
+	{ "vpc-prod", 0, NULL },
+	{ "vpc-0000abc", 0, NULL },
+	{ "vpc-0000abcd0", 0, NULL },
+	{ "vpc-0000abcg", 0, NULL },
+	{ "vpc_0000abcd", 0, NULL },
+	{ "pcx-", 0, NULL },
+	{ "vpc0000abcd", 0, NULL },
+	/* of the form of an id, in any case: refused */
+	{ "vpc-0000abcd", -EINVAL,
+	  "VPC name \"vpc-0000abcd\" is the form of an id; choose another name" },
+	{ "pcx-0000abcd", -EINVAL, "is the form of an id; choose another name" },
+	{ "VPC-0000ABCD", -EINVAL, "is the form of an id" },
+	{ "Pcx-DeadBeef", -EINVAL, "is the form of an id" },
 	{ "", -EINVAL, "empty VPC name" },
 	{ name64, -ENAMETOOLONG,
 	  "is too long (64 characters; at most 63)" },
@@ -518,6 +531,57 @@ static void test_name(void **state)
 		check_message(err, c->msg, false);
 	else
 		assert_string_equal(err, "");
+}
+
+/* --- VPCs by id or name ------------------------------------------------- */
+
+struct ref_case {
+	const char *in;
+	int ret;
+	bool by_name;		/* when ret == 0 */
+	uint32_t id;		/* when ret == 0 and !by_name */
+	const char *msg;	/* a part of the message */
+};
+
+static const struct ref_case ref_cases[] = {
+	{ "blue", 0, true, 0, NULL },
+	{ "vpc-prod", 0, true, 0, NULL },
+	{ "vpc-0000abc", 0, true, 0, NULL },
+	{ "vpc-0a1b2c3d", 0, false, 0x0a1b2c3d, NULL },
+	{ "VPC-0A1B2C3D", 0, false, 0x0a1b2c3d, NULL },
+	{ "vpc-00000000", 0, false, 0, NULL },
+	{ "pcx-11223344", -EINVAL, false, 0,
+	  "\"pcx-11223344\" is a peering connection id, not a VPC (expected vpc-XXXXXXXX or a VPC name)" },
+	{ "PCX-11223344", -EINVAL, false, 0, "is a peering connection id" },
+	{ "", -EINVAL, false, 0, "empty VPC name" },
+	{ "a b", -EINVAL, false, 0, "character \" \" at position 2" },
+	{ "-a", -EINVAL, false, 0, "must start with a letter or a digit" },
+	{ name64, -ENAMETOOLONG, false, 0, "is too long" },
+};
+
+static void test_ref(void **state)
+{
+	const struct ref_case *c = *state;
+	struct vpc_ref ref = { .name = "untouched", .id = 77 };
+	char err[PARSE_ERRLEN] = "";
+	int ret;
+
+	ret = parse_vpc_ref(c->in, &ref, err, sizeof(err));
+	assert_int_equal(ret, c->ret);
+	if (ret) {
+		check_message(err, c->msg, false);
+		assert_string_equal(ref.name, "untouched");
+		assert_int_equal(ref.id, 77);
+		return;
+	}
+	assert_string_equal(err, "");
+	if (c->by_name) {
+		/* The argument itself, not a copy. */
+		assert_ptr_equal(ref.name, c->in);
+		return;
+	}
+	assert_null(ref.name);
+	assert_int_equal(ref.id, c->id);
 }
 
 /* --- integers ----------------------------------------------------------- */
@@ -661,6 +725,7 @@ int main(void)
 	add_case("keyword", 0, "truncated", test_keyword_truncated, NULL);
 	ADD_TABLE("id", id_cases, test_id);
 	ADD_TABLE("name", name_cases, test_name);
+	ADD_TABLE("vpc_ref", ref_cases, test_ref);
 	ADD_TABLE("uint", uint_cases, test_uint);
 	ADD_TABLE("quote", quote_cases, test_quote);
 	add_case("quote", 0, "worst case", test_quote_worst_case, NULL);

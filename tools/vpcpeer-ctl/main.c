@@ -1,284 +1,180 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * vpcpeer-ctl: the command line of vpcpeer. This file holds the global
- * options (iproute2's -j, -s, -n), the subcommand table (wg(8)'s shape:
- * a keyword, a handler, a synopsis) and the generic netlink plumbing the
- * commands share. Argument parsing lives in parse.c, JSON output in
- * json.c. Errors go to stderr as one "vpcpeer-ctl: ..." line; the exit
- * status is 0 on success, 1 when the operation failed and 2 on a usage
- * error.
+ * options (iproute2's -j, -s, -n), the top-level command table (wg(8)'s
+ * shape: a keyword, a handler, a synopsis) with help and version, and the
+ * dispatch into the "vpc" and "peering" groups, whose commands live in
+ * vpc.c and peering.c. Argument parsing is in parse.c, the netlink
+ * plumbing in netlink.c, message encoding and decoding in msg.c, output
+ * in print.c and json.c. Errors go to stderr as one "vpcpeer-ctl: ..."
+ * line; the exit status is 0 on success, 1 when the operation failed and
+ * 2 on a usage error.
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
-#include <limits.h>
-#include <sched.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-
-#include <netlink/genl/ctrl.h>
-#include <netlink/genl/family.h>
-#include <netlink/genl/genl.h>
 
 #include <uapi/linux/vpcpeer.h>
 
+#include "ctl.h"
 #include "json.h"
+#include "netlink.h"
+#include "netns.h"
 #include "parse.h"
 
-#define PROG_NAME		"vpcpeer-ctl"
 #define VPCPEER_CTL_VERSION	"0.1.0"
-#define NETNS_RUN_DIR		"/run/netns"
-
-enum {
-	RC_OK = 0,
-	RC_FAIL = 1,
-	RC_USAGE = 2,
-};
-
-static struct {
-	bool json;
-	bool stats;
-	const char *netns;
-} opt;
-
-struct command {
-	const char *name;
-	int (*run)(const struct command *cmd, int argc, char *argv[]);
-	const char *args;
-	const char *summary;
-};
-
-static void __attribute__((format(printf, 1, 2))) complain(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs(PROG_NAME ": ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-/* --- generic netlink ---------------------------------------------------- */
-
-struct family_info {
-	unsigned int id;
-	unsigned int version;
-};
-
-static struct nl_sock *genl_open(void)
-{
-	struct nl_sock *sk;
-	int err;
-
-	sk = nl_socket_alloc();
-	if (!sk) {
-		complain("out of memory");
-		return NULL;
-	}
-	err = genl_connect(sk);
-	if (err < 0) {
-		complain("cannot open a generic netlink socket: %s",
-			 nl_geterror(err));
-		nl_socket_free(sk);
-		return NULL;
-	}
-	return sk;
-}
-
-/* The id and version of the family name, from the controller's dump. */
-static int family_lookup(struct nl_sock *sk, const char *name,
-			 struct family_info *fi)
-{
-	struct nl_cache *cache;
-	struct genl_family *fam;
-	int err;
-
-	err = genl_ctrl_alloc_cache(sk, &cache);
-	if (err < 0) {
-		complain("cannot list generic netlink families: %s",
-			 nl_geterror(err));
-		return -EIO;
-	}
-	fam = genl_ctrl_search_by_name(cache, name);
-	if (!fam) {
-		complain("generic netlink family \"%s\" not found: is the vpcpeer module loaded?",
-			 name);
-		nl_cache_free(cache);
-		return -ENOENT;
-	}
-	fi->id = genl_family_get_id(fam);
-	fi->version = genl_family_get_version(fam);
-	genl_family_put(fam);
-	nl_cache_free(cache);
-	return 0;
-}
-
-/* --- network namespaces ------------------------------------------------- */
-
-/*
- * NETNS is a name in /run/netns (like "ip -n"), or a path if it has a '/'
- * (/proc/PID/ns/net). Returns an exit status.
- */
-static int netns_path(const char *name, char path[PATH_MAX])
-{
-	char q[QUOTE_BUFLEN];
-	int n;
-
-	quote_arg(name, q);
-	if (!*name || !strcmp(name, ".") || !strcmp(name, "..")) {
-		complain("bad network namespace name %s", q);
-		return RC_USAGE;
-	}
-	if (strchr(name, '/'))
-		n = snprintf(path, PATH_MAX, "%s", name);
-	else
-		n = snprintf(path, PATH_MAX, NETNS_RUN_DIR "/%s", name);
-	if (n >= PATH_MAX) {
-		complain("network namespace name %s is too long", q);
-		return RC_USAGE;
-	}
-	return RC_OK;
-}
-
-static int netns_open(const char *name, const char *path)
-{
-	char q[QUOTE_BUFLEN];
-	int fd, err;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd >= 0)
-		return fd;
-	err = errno;
-	quote_arg(name, q);
-	if (err == ENOENT && strchr(name, '/'))
-		complain("network namespace %s not found: no such file", q);
-	else if (err == ENOENT)
-		complain("network namespace %s not found in " NETNS_RUN_DIR
-			 " (see \"ip netns list\")", q);
-	else
-		complain("cannot open network namespace %s: %s", q,
-			 strerror(err));
-	return -1;
-}
-
-/*
- * Move this process into NETNS before any netlink socket is opened.
- * Returns an exit status.
- */
-static int netns_enter(const char *name)
-{
-	char path[PATH_MAX], q[QUOTE_BUFLEN];
-	int fd, ret, err;
-
-	ret = netns_path(name, path);
-	if (ret)
-		return ret;
-	fd = netns_open(name, path);
-	if (fd < 0)
-		return RC_FAIL;
-	ret = setns(fd, CLONE_NEWNET);
-	err = errno;
-	close(fd);
-	if (!ret)
-		return RC_OK;
-	quote_arg(name, q);
-	if (err == EINVAL)
-		complain("%s is not a network namespace", q);
-	else
-		complain("cannot enter network namespace %s: %s", q,
-			 strerror(err));
-	return RC_FAIL;
-}
 
 /* --- commands ----------------------------------------------------------- */
 
+static int cmd_group(const struct command *cmd, int argc, char *argv[]);
 static int cmd_help(const struct command *cmd, int argc, char *argv[]);
 static int cmd_version(const struct command *cmd, int argc, char *argv[]);
 
 static const struct command commands[] = {
+	{ "vpc", cmd_group, "COMMAND [ARGS]...", "manage VPCs", NULL,
+	  vpc_commands },
+	{ "peering", cmd_group, "COMMAND [ARGS]...",
+	  "manage peering connections", NULL, peering_commands },
 	{ "help", cmd_help, "[COMMAND]",
-	  "show this help, or the usage of COMMAND" },
+	  "show this help, or the usage of COMMAND", NULL, NULL },
 	{ "version", cmd_version, "",
-	  "show the versions of this tool and of the kernel family" },
+	  "show the versions of this tool and of the kernel family", NULL,
+	  NULL },
+	{ NULL, NULL, NULL, NULL, NULL, NULL },
 };
 
-#define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+#define MAX_TABLE	16
 
-static int find_command(const char *arg, const struct command **cmd)
+/*
+ * arg as one command of table by unique prefix; what names the kind in
+ * messages ("command", "vpc command").
+ */
+static int find_command(const struct command *table, const char *arg,
+			const char *what, const struct command **cmd)
 {
-	const char *names[NR_COMMANDS + 1];
+	const char *names[MAX_TABLE + 1];
 	char err[PARSE_ERRLEN];
 	unsigned int i;
 
-	for (i = 0; i < NR_COMMANDS; i++)
-		names[i] = commands[i].name;
+	for (i = 0; i < MAX_TABLE && table[i].name; i++)
+		names[i] = table[i].name;
 	names[i] = NULL;
-	if (parse_keyword(arg, names, "command", &i, err, sizeof(err))) {
+	if (parse_keyword(arg, names, what, &i, err, sizeof(err))) {
 		complain("%s", err);
 		return RC_USAGE;
 	}
-	*cmd = &commands[i];
+	*cmd = &table[i];
 	return RC_OK;
+}
+
+/* "vpc add NAME ...": a group's command is shown with the group. */
+static void synopsis(const struct command *cmd, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s%s%s%s%s", cmd->group ? cmd->group : "",
+		 cmd->group ? " " : "", cmd->name, *cmd->args ? " " : "",
+		 cmd->args);
+}
+
+static void list_command(FILE *f, const struct command *cmd)
+{
+	char line[128];
+
+	synopsis(cmd, line, sizeof(line));
+	if (strlen(line) <= 20)
+		fprintf(f, "  %-20s %s\n", line, cmd->summary);
+	else
+		fprintf(f, "  %s\n  %-20s %s\n", line, "", cmd->summary);
 }
 
 static void usage(FILE *f)
 {
-	char synopsis[64];
-	unsigned int i;
+	const struct command *cmd, *sub;
 
 	fputs("Usage: " PROG_NAME " [OPTIONS] COMMAND [ARGS]...\n"
 	      "\n"
 	      "Options:\n"
 	      "  -j, --json           print JSON\n"
-	      "  -s, --stats          include statistics in what is shown\n"
-	      "  -n, --netns NETNS    act in network namespace NETNS, a name in "
-	      NETNS_RUN_DIR " or a path\n"
+	      "  -s, --stats          show counters too (peering show)\n"
+	      "  -n, --netns NETNS    act in network namespace NETNS, a name in\n"
+	      "                       " NETNS_RUN_DIR " or a path\n"
 	      "  -V, --version        print the version of this tool and exit\n"
 	      "  -h, --help           print this help and exit\n"
 	      "\n"
 	      "Commands:\n", f);
-	for (i = 0; i < NR_COMMANDS; i++) {
-		snprintf(synopsis, sizeof(synopsis), "%s %s",
-			 commands[i].name, commands[i].args);
-		fprintf(f, "  %-20s %s\n", synopsis, commands[i].summary);
+	for (cmd = commands; cmd->name; cmd++) {
+		if (!cmd->subs) {
+			list_command(f, cmd);
+			continue;
+		}
+		for (sub = cmd->subs; sub->name; sub++)
+			list_command(f, sub);
 	}
-	fputs("\nCommands may be shortened to a unique prefix (\"vers\").\n",
-	      f);
+	fputs("\n"
+	      "VPC is a VPC id (vpc-XXXXXXXX) or name, PCX a peering connection id\n"
+	      "(pcx-XXXXXXXX), PREFIX a CIDR block (10.0.0.0/16, fd00:b::/48).\n"
+	      "\"vpc\" and \"peering\" alone mean \"vpc show\" and \"peering show\".\n"
+	      "Commands and keywords may be shortened to a unique prefix\n"
+	      "(\"vers\", \"pe sh\").\n", f);
 }
 
-static int unexpected_arg(const struct command *cmd, const char *arg)
+static void command_usage(FILE *f, const struct command *cmd)
 {
-	char q[QUOTE_BUFLEN];
+	char line[128];
 
-	complain("%s: unexpected argument %s (usage: " PROG_NAME " %s%s%s)",
-		 cmd->name, quote_arg(arg, q), cmd->name,
-		 *cmd->args ? " " : "", cmd->args);
-	return RC_USAGE;
+	synopsis(cmd, line, sizeof(line));
+	fprintf(f, "Usage: " PROG_NAME " %s\n    %s\n", line, cmd->summary);
 }
 
+/* help [COMMAND [SUBCOMMAND]] */
 static int cmd_help(const struct command *cmd, int argc, char *argv[])
 {
-	const struct command *about;
+	const struct command *about, *sub;
+	char what[CMD_TITLE_MAX];
 	int ret;
 
-	if (argc > 2)
-		return unexpected_arg(cmd, argv[2]);
 	if (argc < 2) {
 		usage(stdout);
 		return RC_OK;
 	}
-	ret = find_command(argv[1], &about);
+	ret = find_command(commands, argv[1], "command", &about);
 	if (ret)
 		return ret;
-	printf("Usage: " PROG_NAME " %s%s%s\n    %s\n", about->name,
-	       *about->args ? " " : "", about->args, about->summary);
+	if (argc > (about->subs ? 3 : 2))
+		return cmd_unexpected_arg(cmd, argv[about->subs ? 3 : 2]);
+	if (!about->subs) {
+		command_usage(stdout, about);
+		return RC_OK;
+	}
+	if (argc == 3) {
+		snprintf(what, sizeof(what), "%s command", about->name);
+		ret = find_command(about->subs, argv[2], what, &sub);
+		if (ret)
+			return ret;
+		command_usage(stdout, sub);
+		return RC_OK;
+	}
+	for (sub = about->subs; sub->name; sub++)
+		command_usage(stdout, sub);
 	return RC_OK;
+}
+
+/* A group: "vpc add ..." runs "add" of vpc_commands; "vpc" alone shows. */
+static int cmd_group(const struct command *cmd, int argc, char *argv[])
+{
+	const struct command *sub;
+	char what[CMD_TITLE_MAX];
+	int ret;
+
+	snprintf(what, sizeof(what), "%s command", cmd->name);
+	ret = find_command(cmd->subs, argc < 2 ? "show" : argv[1], what, &sub);
+	if (ret)
+		return ret;
+	if (argc < 2)
+		return sub->run(sub, 1, argv);
+	return sub->run(sub, argc - 1, argv + 1);
 }
 
 static int print_tool_version(void)
@@ -296,43 +192,39 @@ static int print_tool_version(void)
 	return json_finish(&j) ? RC_FAIL : RC_OK;
 }
 
-static int print_versions(const struct family_info *fi)
+static int print_versions(const struct vp_conn *c)
 {
 	struct json j;
 
 	if (!opt.json) {
 		printf(PROG_NAME " " VPCPEER_CTL_VERSION "\n"
 		       "kernel: " VPCPEER_GENL_NAME
-		       " genl family version %u (id %u)\n",
-		       fi->version, fi->id);
+		       " genl family version %u (id %d)\n",
+		       c->version, c->family);
 		return RC_OK;
 	}
 	json_init(&j, stdout);
 	json_object_start(&j);
 	json_kv_string(&j, "tool", VPCPEER_CTL_VERSION);
 	json_kv_string(&j, "family", VPCPEER_GENL_NAME);
-	json_kv_u64(&j, "family_version", fi->version);
-	json_kv_u64(&j, "family_id", fi->id);
+	json_kv_u64(&j, "family_version", c->version);
+	json_kv_u64(&j, "family_id", c->family);
 	json_object_end(&j);
 	return json_finish(&j) ? RC_FAIL : RC_OK;
 }
 
 static int cmd_version(const struct command *cmd, int argc, char *argv[])
 {
-	struct family_info fi;
-	struct nl_sock *sk;
-	int err;
+	struct vp_conn c;
+	int rc;
 
 	if (argc > 1)
-		return unexpected_arg(cmd, argv[1]);
-	sk = genl_open();
-	if (!sk)
-		return RC_FAIL;
-	err = family_lookup(sk, VPCPEER_GENL_NAME, &fi);
-	nl_socket_free(sk);
-	if (err)
-		return RC_FAIL;
-	return print_versions(&fi);
+		return cmd_unexpected_arg(cmd, argv[1]);
+	rc = vp_connect(&c);
+	if (rc)
+		return rc;
+	vp_close(&c);
+	return print_versions(&c);
 }
 
 /* --- global options ----------------------------------------------------- */
@@ -396,6 +288,55 @@ static int parse_options(int argc, char *argv[], bool *help, bool *version)
 	}
 }
 
+/* "-s", "-js", "--stats", "--netns=x": a global option, not an argument. */
+static bool is_global_option(const char *arg)
+{
+	static const char *const longs[] = {
+		"--json", "--stats", "--netns", "--version", "--help", NULL,
+	};
+	size_t i, n;
+
+	if (arg[0] != '-' || !arg[1])
+		return false;
+	if (arg[1] != '-')
+		return arg[strspn(arg + 1, "jsnVh") + 1] == '\0';
+	n = strcspn(arg, "=");
+	for (i = 0; longs[i]; i++)
+		if (n == strlen(longs[i]) && !strncmp(arg, longs[i], n))
+			return true;
+	return false;
+}
+
+/*
+ * Options come before the command, as with ip(8). No argument of a
+ * command can start with '-', so one that looks like an option is one put
+ * in the wrong place ("peering show -s"): say where it goes.
+ */
+static int misplaced_option(int argc, char *argv[])
+{
+	const char *arg, *value;
+	char q[QUOTE_BUFLEN];
+	size_t n;
+	int i;
+
+	for (i = optind + 1; i < argc; i++) {
+		arg = argv[i];
+		if (!is_global_option(arg))
+			continue;
+		/* -n and --netns take the next argument with them. */
+		n = strlen(arg);
+		value = (arg[n - 1] == 'n' && arg[1] != '-') ||
+			!strcmp(arg, "--netns") ? argv[i + 1] : NULL;
+		complain("option %s goes before the command, as in \"" PROG_NAME
+			 " %s%s%s %s%s%s\"", quote_arg(arg, q), arg,
+			 value ? " " : "", value ? value : "", argv[optind],
+			 i > optind + 1 ? " " : "",
+			 i > optind + 1 ? argv[optind + 1] : "");
+		return RC_USAGE;
+	}
+	return RC_OK;
+}
+
 static int run(int argc, char *argv[])
 {
 	bool help = false, version = false;
@@ -411,14 +352,13 @@ static int run(int argc, char *argv[])
 	}
 	if (version)
 		return print_tool_version();
-	ret = find_command(optind < argc ? argv[optind] : "", &cmd);
+	ret = find_command(commands, optind < argc ? argv[optind] : "",
+			   "command", &cmd);
+	if (!ret)
+		ret = misplaced_option(argc, argv);
 	if (ret)
 		return ret;
-	if (opt.netns) {
-		ret = netns_enter(opt.netns);
-		if (ret)
-			return ret;
-	}
+	/* -n is acted on by vp_connect(), after the command line is read. */
 	return cmd->run(cmd, argc - optind, argv + optind);
 }
 

@@ -508,6 +508,14 @@ void format_pcx_id(uint32_t id, char buf[OBJECT_ID_STRLEN])
 	snprintf(buf, OBJECT_ID_STRLEN, VPCPEER_PCX_ID_PREFIX "%08" PRIx32, id);
 }
 
+/* "vpc-" or "pcx-" and 8 hex digits, in any case. */
+static bool is_object_id(const char *s)
+{
+	uint32_t id;
+
+	return !parse_vpc_id(s, &id, NULL, 0) || !parse_pcx_id(s, &id, NULL, 0);
+}
+
 static bool is_name_char(int c)
 {
 	return is_alnum(c) || c == '.' || c == '_' || c == '-';
@@ -534,5 +542,32 @@ int check_vpc_name(const char *name, char *err, size_t errlen)
 				    "VPC name %s: character %s at position %zu is not allowed (use A-Z a-z 0-9 . _ -)",
 				    q, quote_char(name[i], c), i + 1);
 	}
+	/* In any case: the tool reads "VPC-0A1B2C3D" as an id too. */
+	if (is_object_id(name))
+		return fail(-EINVAL, err, errlen,
+			    "VPC name %s is the form of an id; choose another name",
+			    q);
+	return 0;
+}
+
+int parse_vpc_ref(const char *arg, struct vpc_ref *ref, char *err,
+		  size_t errlen)
+{
+	char q[QUOTE_BUFLEN];
+	uint32_t id;
+	int ret;
+
+	if (!parse_vpc_id(arg, &id, NULL, 0)) {
+		*ref = (struct vpc_ref){ .id = id };
+		return 0;
+	}
+	if (!parse_pcx_id(arg, &id, NULL, 0))
+		return fail(-EINVAL, err, errlen,
+			    "%s is a peering connection id, not a VPC (expected " VPCPEER_VPC_ID_PREFIX "XXXXXXXX or a VPC name)",
+			    quote_arg(arg, q));
+	ret = check_vpc_name(arg, err, errlen);
+	if (ret)
+		return ret;
+	*ref = (struct vpc_ref){ .name = arg };
 	return 0;
 }

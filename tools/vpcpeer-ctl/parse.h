@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The argument parsers of vpcpeer-ctl: CIDR prefixes, keywords matched by
- * unique prefix, vpc-/pcx- object ids, VPC names and bounded integers.
+ * unique prefix, vpc-/pcx- object ids, VPC names, VPCs named either way
+ * and bounded integers.
  * Plain C with no netlink, so that every error path is unit-tested on the
  * host. Each parser returns 0 or a negative errno and, on error, writes one
  * line (no newline) into the caller's err buffer that names the bad
@@ -64,8 +65,26 @@ int parse_pcx_id(const char *arg, uint32_t *id, char *err, size_t errlen);
 void format_vpc_id(uint32_t id, char buf[OBJECT_ID_STRLEN]);
 void format_pcx_id(uint32_t id, char buf[OBJECT_ID_STRLEN]);
 
-/* The VPC name rule of <uapi/linux/vpcpeer.h>: 0, -EINVAL or -ENAMETOOLONG. */
+/*
+ * The VPC name rule of <uapi/linux/vpcpeer.h>: 0, -EINVAL or -ENAMETOOLONG.
+ * A name of the form of an id ("vpc-" or "pcx-" and 8 hex digits, in any
+ * case, as parse_vpc_id() reads them) is refused.
+ */
 int check_vpc_name(const char *name, char *err, size_t errlen);
+
+/* A VPC named on the command line: by id, or by name when name is set. */
+struct vpc_ref {
+	const char *name;	/* the argument itself, or NULL */
+	uint32_t id;		/* when name is NULL */
+};
+
+/*
+ * "vpc-XXXXXXXX" is an id; anything else is a name and must pass
+ * check_vpc_name(). A peering connection id is refused with a hint.
+ * Returns 0, -EINVAL or -ENAMETOOLONG; ref->name points into arg.
+ */
+int parse_vpc_ref(const char *arg, struct vpc_ref *ref, char *err,
+		  size_t errlen);
 
 /*
  * A decimal integer in [min, max]: digits only (no sign, no whitespace, no

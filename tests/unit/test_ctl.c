@@ -1,0 +1,1178 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vpcpeer-ctl end to end, without a kernel: whole command lines run
+ * in-process (main() of tools/vpcpeer-ctl/main.c is built as
+ * vpcpeer_ctl_main()) against a small fake of the vpcpeer module that
+ * sits behind libnl's send and receive hooks of every socket the tool
+ * opens (nl_socket_alloc() is wrapped at link time). The fake answers the
+ * generic netlink controller, keeps VPCs and peering connections, checks
+ * requests as strictly as the kernel's policies would (nested flags,
+ * exact sizes, no unknown attributes), and can misbehave on demand: split
+ * or merged datagrams, interrupted dumps, echoed error requests, extack
+ * warnings, a failing dump, a malformed reply, a closed socket. Each case
+ * checks the exit status, stdout and stderr exactly.
+ */
+#define _GNU_SOURCE
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <sched.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
+#include <linux/nsfs.h>
+
+#include <netlink/genl/genl.h>
+#include <netlink/handlers.h>
+#include <netlink/socket.h>
+
+#include <uapi/linux/vpcpeer.h>
+
+#include "ctl.h"
+#include "parse.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+int vpcpeer_ctl_main(int argc, char *argv[]);
+
+#define FAKE_FAMILY	0x1d
+#define MAX_VPCS	8
+#define MAX_PCXS	8
+#define MAX_CIDRS	16
+
+/* --- the fake kernel: state and faults ------------------------------------ */
+
+struct fake_vpc {
+	bool used;
+	uint32_t id;
+	char name[VPCPEER_NAME_MAX];
+	int32_t netnsid;
+	struct prefix cidrs[MAX_CIDRS];
+	size_t ncidrs;
+};
+
+struct fake_pcx {
+	bool used;
+	uint32_t id;
+	uint8_t state;
+	char message[128];
+	uint32_t requester, accepter;	/* VPC ids */
+	char req_name[VPCPEER_NAME_MAX], acc_name[VPCPEER_NAME_MAX];
+};
+
+struct dgram {
+	unsigned char *buf;
+	size_t len;
+	struct dgram *next;
+};
+
+static struct {
+	struct fake_vpc vpcs[MAX_VPCS];
+	struct fake_pcx pcxs[MAX_PCXS];
+	unsigned int next_vpc, next_pcx;
+
+	/* faults */
+	bool merge;		/* the reply and its ACK in one datagram */
+	int per_dgram;		/* dump messages per datagram (0: 1) */
+	int dump_intr;		/* dumps to mark NLM_F_DUMP_INTR */
+	bool uncapped;		/* errors echo the request */
+	const char *warning;	/* an extack message on ACKs */
+	int dump_error;		/* NLMSG_DONE carries this error */
+	bool no_family;		/* the controller does not know vpcpeer */
+	bool silent;		/* answer nothing: the socket "closes" */
+	bool bad_reply;		/* VPC replies lack their id */
+	uint8_t force_state;	/* peering replies say this state (if set) */
+
+	/* what the tool sent */
+	int requests;
+	uint8_t last_cmd;
+	uint16_t last_flags;
+
+	struct dgram *queue, **tail;
+} fk;
+
+static const uint32_t vpc_ids[] = { 0x0a1b2c3d, 0x99887766, 0x00c0ffee,
+				      0x0000beef };
+static const uint32_t pcx_ids[] = { 0x11223344, 0x55667788, 0x0badcafe };
+
+/* Drops what a socket left unread, as closing it would. */
+static void fake_drain(void)
+{
+	struct dgram *d, *next;
+
+	for (d = fk.queue; d; d = next) {
+		next = d->next;
+		free(d->buf);
+		free(d);
+	}
+	fk.queue = NULL;
+	fk.tail = &fk.queue;
+}
+
+static void fake_reset(void)
+{
+	fake_drain();
+	memset(&fk, 0, sizeof(fk));
+	fk.tail = &fk.queue;
+}
+
+/* --- the fake kernel: datagrams ------------------------------------------- */
+
+/* Messages waiting to go out, grouped into datagrams by flush(). */
+struct batch {
+	struct nl_msg *m[64];
+	int n;
+};
+
+static void batch_add(struct batch *b, struct nl_msg *m)
+{
+	assert_true(b->n < (int)ARRAY_SIZE(b->m));
+	b->m[b->n++] = m;
+}
+
+/* Queues the batch, per messages a datagram (0: all in one). */
+static void flush(struct batch *b, int per)
+{
+	struct dgram *d = NULL;
+	int i;
+
+	for (i = 0; i < b->n; i++) {
+		struct nlmsghdr *h = nlmsg_hdr(b->m[i]);
+		size_t len = NLMSG_ALIGN(h->nlmsg_len);
+
+		if (!d || (per && i % per == 0)) {
+			d = calloc(1, sizeof(*d));
+			assert_non_null(d);
+			*fk.tail = d;
+			fk.tail = &d->next;
+		}
+		d->buf = realloc(d->buf, d->len + len);
+		assert_non_null(d->buf);
+		memset(d->buf + d->len, 0, len);
+		memcpy(d->buf + d->len, h, h->nlmsg_len);
+		d->len += len;
+		nlmsg_free(b->m[i]);
+	}
+	b->n = 0;
+}
+
+static struct nl_msg *answer(const struct nlmsghdr *req, int type, int flags)
+{
+	struct nl_msg *m = nlmsg_alloc_size(16384);
+
+	assert_non_null(m);
+	assert_non_null(nlmsg_put(m, req->nlmsg_pid, req->nlmsg_seq, type, 0,
+				  flags));
+	return m;
+}
+
+static struct nl_msg *genl_answer(const struct nlmsghdr *req, int family,
+				  uint8_t cmd, int flags)
+{
+	struct nl_msg *m = nlmsg_alloc_size(16384);
+
+	assert_non_null(m);
+	assert_non_null(genlmsg_put(m, req->nlmsg_pid, req->nlmsg_seq, family,
+				    0, flags, cmd, 1));
+	return m;
+}
+
+/* NLMSG_ERROR as netlink_ack() makes it: error 0 is the ACK. */
+static struct nl_msg *ack(const struct nlmsghdr *req, int error,
+			  const char *ext_msg)
+{
+	bool capped = !error || !fk.uncapped;
+	struct nlmsgerr e = { .error = error, .msg = *req };
+	struct nl_msg *m;
+
+	if (!error)
+		ext_msg = fk.warning;
+	m = answer(req, NLMSG_ERROR, (capped ? NLM_F_CAPPED : 0) |
+				      (ext_msg ? NLM_F_ACK_TLVS : 0));
+	assert_int_equal(nlmsg_append(m, &e, sizeof(e), NLMSG_ALIGNTO), 0);
+	if (!capped)
+		assert_int_equal(nlmsg_append(m, (void *)(req + 1),
+					      req->nlmsg_len - NLMSG_HDRLEN,
+					      NLMSG_ALIGNTO), 0);
+	if (ext_msg) {
+		nla_put_string(m, NLMSGERR_ATTR_MSG, ext_msg);
+		nla_put_u32(m, NLMSGERR_ATTR_OFFS, NLMSG_HDRLEN + GENL_HDRLEN);
+	}
+	return m;
+}
+
+static void send_error(const struct nlmsghdr *req, int error,
+		       const char *ext_msg)
+{
+	struct batch b = { .n = 0 };
+
+	batch_add(&b, ack(req, error, ext_msg));
+	flush(&b, 0);
+}
+
+/* --- the fake kernel: strict attribute checks ----------------------------- */
+
+enum kind { K_NONE, K_U8, K_U32, K_STRING, K_NEST, K_ADDR };
+
+/*
+ * As the kernel's strict genl validation: known types only, nests flagged
+ * NLA_F_NESTED and nothing else flagged, exact sizes. Returns NULL or why.
+ */
+static const char *strict(struct nlattr **tb, int max, const enum kind *kinds,
+			  struct nlattr *head, int len)
+{
+	struct nlattr *a;
+	int rem, t;
+
+	memset(tb, 0, (max + 1) * sizeof(*tb));
+	nla_for_each_attr(a, head, len, rem) {
+		t = nla_type(a);
+		if (t < 1 || t > max || kinds[t] == K_NONE)
+			return "fake: unknown attribute type";
+		if (!!(a->nla_type & NLA_F_NESTED) != (kinds[t] == K_NEST))
+			return "fake: NLA_F_NESTED wrong";
+		if ((kinds[t] == K_U8 && nla_len(a) != 1) ||
+		    (kinds[t] == K_U32 && nla_len(a) != 4) ||
+		    (kinds[t] == K_ADDR && nla_len(a) != 4 && nla_len(a) != 16))
+			return "fake: attribute of the wrong size";
+		if (kinds[t] == K_STRING &&
+		    (nla_len(a) < 1 ||
+		     memchr(nla_data(a), '\0', nla_len(a)) !=
+			     (char *)nla_data(a) + nla_len(a) - 1))
+			return "fake: string without its NUL";
+		if (kinds[t] != K_NEST && kinds[t] != K_ADDR && tb[t] &&
+		    t != VPCPEER_A_VPC_CIDR)
+			return "fake: attribute given twice";
+		tb[t] = a;
+	}
+	return rem ? "fake: trailing bytes" : NULL;
+}
+
+static const enum kind top_kinds[] = {
+	[VPCPEER_A_VPC] = K_NEST, [VPCPEER_A_PCX] = K_NEST,
+};
+static const enum kind vpc_kinds[] = {
+	[VPCPEER_A_VPC_ID] = K_U32, [VPCPEER_A_VPC_NAME] = K_STRING,
+	[VPCPEER_A_VPC_NETNS_FD] = K_U32, [VPCPEER_A_VPC_CIDR] = K_NEST,
+};
+static const enum kind cidr_kinds[] = {
+	[VPCPEER_A_CIDR_ADDR] = K_ADDR, [VPCPEER_A_CIDR_PREFIXLEN] = K_U8,
+};
+static const enum kind pcx_kinds[] = {
+	[VPCPEER_A_PCX_ID] = K_U32, [VPCPEER_A_PCX_REQUESTER] = K_NEST,
+	[VPCPEER_A_PCX_ACCEPTER] = K_NEST,
+};
+static const enum kind side_kinds[] = {
+	[VPCPEER_A_SIDE_VPC_ID] = K_U32, [VPCPEER_A_SIDE_VPC_NAME] = K_STRING,
+};
+
+/* --- the fake kernel: VPCs ------------------------------------------------ */
+
+static void put_vpc(struct nl_msg *m, const struct fake_vpc *v)
+{
+	struct nlattr *vpc = nla_nest_start(m, VPCPEER_A_VPC), *c;
+	size_t i;
+
+	if (!fk.bad_reply)
+		nla_put_u32(m, VPCPEER_A_VPC_ID, v->id);
+	nla_put_string(m, VPCPEER_A_VPC_NAME, v->name);
+	nla_put_s32(m, VPCPEER_A_VPC_NETNSID, v->netnsid);
+	for (i = 0; i < v->ncidrs; i++) {
+		c = nla_nest_start(m, VPCPEER_A_VPC_CIDR);
+		nla_put(m, VPCPEER_A_CIDR_ADDR,
+			v->cidrs[i].family == AF_INET ? 4 : 16,
+			v->cidrs[i].addr);
+		nla_put_u8(m, VPCPEER_A_CIDR_PREFIXLEN, v->cidrs[i].len);
+		nla_nest_end(m, c);
+	}
+	/* What a newer module might add: the tool must skip it. */
+	nla_put_u32(m, VPCPEER_A_VPC_MAX + 1, 1);
+	nla_nest_end(m, vpc);
+}
+
+static struct fake_vpc *vpc_find(struct nlattr *id, struct nlattr *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < MAX_VPCS; i++) {
+		struct fake_vpc *v = &fk.vpcs[i];
+
+		if (!v->used)
+			continue;
+		if (id ? v->id == nla_get_u32(id) :
+			 name && !strcmp(v->name, nla_data(name)))
+			return v;
+	}
+	return NULL;
+}
+
+static const char *cidr_read(struct nlattr *a, struct prefix *p)
+{
+	struct nlattr *tb[VPCPEER_A_CIDR_MAX + 1];
+	const char *why;
+
+	why = strict(tb, VPCPEER_A_CIDR_MAX, cidr_kinds, nla_data(a),
+		     nla_len(a));
+	if (why)
+		return why;
+	if (!tb[VPCPEER_A_CIDR_ADDR] || !tb[VPCPEER_A_CIDR_PREFIXLEN])
+		return "fake: CIDR incomplete";
+	memset(p, 0, sizeof(*p));
+	p->family = nla_len(tb[VPCPEER_A_CIDR_ADDR]) == 4 ? AF_INET : AF_INET6;
+	memcpy(p->addr, nla_data(tb[VPCPEER_A_CIDR_ADDR]),
+	       nla_len(tb[VPCPEER_A_CIDR_ADDR]));
+	p->len = nla_get_u8(tb[VPCPEER_A_CIDR_PREFIXLEN]);
+	return NULL;
+}
+
+static bool overlap(const struct prefix *a, const struct prefix *b)
+{
+	unsigned int bits = a->len < b->len ? a->len : b->len, i;
+
+	if (a->family != b->family)
+		return false;
+	for (i = 0; i < bits; i++)
+		if ((a->addr[i / 8] ^ b->addr[i / 8]) & (0x80 >> (i % 8)))
+			return false;
+	return true;
+}
+
+static void vpc_reply(const struct nlmsghdr *req, const struct fake_vpc *v)
+{
+	struct batch b = { .n = 0 };
+	struct nl_msg *m = genl_answer(req, FAKE_FAMILY, VPCPEER_CMD_VPC_GET, 0);
+
+	put_vpc(m, v);
+	batch_add(&b, m);
+	batch_add(&b, ack(req, 0, NULL));
+	flush(&b, fk.merge ? 0 : 1);
+}
+
+static void vpc_new(const struct nlmsghdr *req, struct nlattr **vtb,
+		    struct nlattr *vpc)
+{
+	struct fake_vpc *v = NULL;
+	struct nlattr *a;
+	unsigned int i;
+	const char *why;
+	char msg[128];
+	int rem, fd;
+
+	if (!vtb[VPCPEER_A_VPC_NAME] || vtb[VPCPEER_A_VPC_ID])
+		return send_error(req, -EINVAL, "fake: VPC_NEW wants a name and no id");
+	if (vpc_find(NULL, vtb[VPCPEER_A_VPC_NAME])) {
+		snprintf(msg, sizeof(msg), "VPC name \"%s\" is taken",
+			 (char *)nla_data(vtb[VPCPEER_A_VPC_NAME]));
+		return send_error(req, -EEXIST, msg);
+	}
+	for (i = 0; i < MAX_VPCS && !v; i++)
+		if (!fk.vpcs[i].used)
+			v = &fk.vpcs[i];
+	assert_non_null(v);
+	memset(v, 0, sizeof(*v));
+	v->netnsid = -1;
+	if (vtb[VPCPEER_A_VPC_NETNS_FD]) {
+		fd = nla_get_u32(vtb[VPCPEER_A_VPC_NETNS_FD]);
+		if (ioctl(fd, NS_GET_NSTYPE) != CLONE_NEWNET)
+			return send_error(req, -EINVAL,
+					  "fake: NETNS_FD is not a netns");
+		v->netnsid = 0;
+	}
+	nla_for_each_nested(a, vpc, rem) {
+		if (nla_type(a) != VPCPEER_A_VPC_CIDR)
+			continue;
+		assert_true(v->ncidrs < MAX_CIDRS);
+		why = cidr_read(a, &v->cidrs[v->ncidrs++]);
+		if (why)
+			return send_error(req, -EINVAL, why);
+	}
+	if (!v->ncidrs)
+		return send_error(req, -EINVAL, "fake: a VPC needs a CIDR block");
+	v->used = true;
+	v->id = vpc_ids[fk.next_vpc++ % ARRAY_SIZE(vpc_ids)];
+	snprintf(v->name, sizeof(v->name), "%s",
+		 (char *)nla_data(vtb[VPCPEER_A_VPC_NAME]));
+	vpc_reply(req, v);
+}
+
+static void vpc_cidr(const struct nlmsghdr *req, uint8_t cmd,
+		     struct fake_vpc *v, struct nlattr *vpc)
+{
+	struct nlattr *a, *cidr = NULL;
+	struct prefix p;
+	const char *why;
+	size_t i;
+	int rem, n = 0;
+
+	nla_for_each_nested(a, vpc, rem) {
+		if (nla_type(a) == VPCPEER_A_VPC_CIDR) {
+			cidr = a;
+			n++;
+		}
+	}
+	if (n != 1)
+		return send_error(req, -EINVAL, "fake: exactly one CIDR");
+	why = cidr_read(cidr, &p);
+	if (why)
+		return send_error(req, -EINVAL, why);
+	for (i = 0; i < v->ncidrs; i++)
+		if (v->cidrs[i].family == p.family &&
+		    v->cidrs[i].len == p.len &&
+		    !memcmp(v->cidrs[i].addr, p.addr, 16))
+			break;
+	if (cmd == VPCPEER_CMD_VPC_CIDR_ADD) {
+		if (i < v->ncidrs)
+			return send_error(req, -EEXIST, "CIDR block already in the VPC");
+		v->cidrs[v->ncidrs++] = p;
+	} else {
+		if (i == v->ncidrs)
+			return send_error(req, -ENOENT, "no such CIDR block in the VPC");
+		v->cidrs[i] = v->cidrs[--v->ncidrs];
+	}
+	vpc_reply(req, v);
+}
+
+/* Every message of a dump, then NLMSG_DONE, as netlink_dump() sends them. */
+static void dump_done(const struct nlmsghdr *req, struct batch *b)
+{
+	int intr = fk.dump_intr > 0 ? NLM_F_DUMP_INTR : 0;
+	struct nl_msg *done;
+	int i, error = fk.dump_error;
+
+	if (fk.dump_intr > 0)
+		fk.dump_intr--;
+	for (i = 0; i < b->n; i++)
+		nlmsg_hdr(b->m[i])->nlmsg_flags |= intr;
+	done = answer(req, NLMSG_DONE, NLM_F_MULTI | intr |
+			(error ? NLM_F_ACK_TLVS : 0));
+	nlmsg_append(done, &error, sizeof(error), NLMSG_ALIGNTO);
+	if (error)
+		nla_put_string(done, NLMSGERR_ATTR_MSG, "fake: dump refused");
+	batch_add(b, done);
+	flush(b, fk.per_dgram ? fk.per_dgram : 1);
+}
+
+static void vpc_cmd(const struct nlmsghdr *req, uint8_t cmd,
+		    struct nlattr *vpc)
+{
+	struct nlattr *vtb[VPCPEER_A_VPC_MAX + 1];
+	struct batch b = { .n = 0 };
+	struct fake_vpc *v;
+	struct nl_msg *m;
+	unsigned int i;
+	const char *why;
+
+	if (cmd == VPCPEER_CMD_VPC_GET && (req->nlmsg_flags & NLM_F_DUMP)) {
+		for (i = 0; i < MAX_VPCS; i++) {
+			if (!fk.vpcs[i].used)
+				continue;
+			m = genl_answer(req, FAKE_FAMILY, cmd, NLM_F_MULTI);
+			put_vpc(m, &fk.vpcs[i]);
+			batch_add(&b, m);
+		}
+		return dump_done(req, &b);
+	}
+	if (!vpc)
+		return send_error(req, -EINVAL, "fake: no VPC nest");
+	why = strict(vtb, VPCPEER_A_VPC_MAX, vpc_kinds, nla_data(vpc),
+		     nla_len(vpc));
+	if (why)
+		return send_error(req, -EINVAL, why);
+	if (cmd == VPCPEER_CMD_VPC_NEW)
+		return vpc_new(req, vtb, vpc);
+	if (vtb[VPCPEER_A_VPC_NETNS_FD])
+		return send_error(req, -EINVAL, "fake: NETNS_FD out of place");
+	v = vpc_find(vtb[VPCPEER_A_VPC_ID], vtb[VPCPEER_A_VPC_NAME]);
+	if (!v)
+		return send_error(req, -ENOENT, "no such VPC");
+	if (!strcmp(v->name, "locked"))
+		return send_error(req, -EPERM, NULL);
+	switch (cmd) {
+	case VPCPEER_CMD_VPC_GET:
+		return vpc_reply(req, v);
+	case VPCPEER_CMD_VPC_DEL:
+		for (i = 0; i < MAX_PCXS; i++)
+			if (fk.pcxs[i].requester == v->id ||
+			    fk.pcxs[i].accepter == v->id)
+				fk.pcxs[i].used = false;
+		v->used = false;
+		return send_error(req, 0, NULL);
+	default:
+		return vpc_cidr(req, cmd, v, vpc);
+	}
+}
+
+/* --- the fake kernel: peerings -------------------------------------------- */
+
+static void put_side(struct nl_msg *m, int attr, const struct fake_pcx *x,
+		     uint32_t vpc_id, const char *name, uint32_t ifindex,
+		     uint64_t base)
+{
+	struct nlattr *side = nla_nest_start(m, attr), *st;
+	char ifname[IFNAMSIZ];
+	int a;
+
+	nla_put_u32(m, VPCPEER_A_SIDE_VPC_ID, vpc_id);
+	nla_put_string(m, VPCPEER_A_SIDE_VPC_NAME, name);
+	if (x->state == VPCPEER_PCX_ACTIVE) {
+		snprintf(ifname, sizeof(ifname), "pcx-%08x", x->id);
+		nla_put_u32(m, VPCPEER_A_SIDE_IFINDEX, ifindex);
+		nla_put_string(m, VPCPEER_A_SIDE_IFNAME, ifname);
+	}
+	st = nla_nest_start(m, VPCPEER_A_SIDE_STATS);
+	for (a = VPCPEER_A_STATS_TX_PACKETS; a <= VPCPEER_A_STATS_MAX; a++)
+		nla_put_u64(m, a, a == VPCPEER_A_STATS_DROP_DST_NOT_IN_PEER ?
+				  3 : base * (a <= VPCPEER_A_STATS_RX_BYTES) *
+				  (a % 2 ? 84 : 1));
+	nla_nest_end(m, st);
+	nla_nest_end(m, side);
+}
+
+static void put_pcx(struct nl_msg *m, const struct fake_pcx *x)
+{
+	struct nlattr *pcx = nla_nest_start(m, VPCPEER_A_PCX);
+
+	nla_put_u32(m, VPCPEER_A_PCX_ID, x->id);
+	nla_put_u8(m, VPCPEER_A_PCX_STATE,
+		   fk.force_state ? fk.force_state : x->state);
+	nla_put_string(m, VPCPEER_A_PCX_MESSAGE, x->message);
+	put_side(m, VPCPEER_A_PCX_REQUESTER, x, x->requester, x->req_name, 5,
+		 12);
+	put_side(m, VPCPEER_A_PCX_ACCEPTER, x, x->accepter, x->acc_name, 7,
+		 12);
+	nla_nest_end(m, pcx);
+}
+
+static void pcx_reply(const struct nlmsghdr *req, const struct fake_pcx *x)
+{
+	struct batch b = { .n = 0 };
+	struct nl_msg *m = genl_answer(req, FAKE_FAMILY, VPCPEER_CMD_PCX_GET, 0);
+
+	put_pcx(m, x);
+	batch_add(&b, m);
+	batch_add(&b, ack(req, 0, NULL));
+	flush(&b, fk.merge ? 0 : 1);
+}
+
+static const char *side_vpc(struct nlattr *a, struct fake_vpc **v)
+{
+	struct nlattr *tb[VPCPEER_A_SIDE_MAX + 1];
+	const char *why;
+
+	why = strict(tb, VPCPEER_A_SIDE_MAX, side_kinds, nla_data(a),
+		     nla_len(a));
+	if (why)
+		return why;
+	*v = vpc_find(tb[VPCPEER_A_SIDE_VPC_ID], tb[VPCPEER_A_SIDE_VPC_NAME]);
+	return *v ? NULL : "no such VPC";
+}
+
+static void pcx_request(const struct nlmsghdr *req, struct nlattr **ptb)
+{
+	struct fake_vpc *r, *a;
+	struct fake_pcx *x = NULL;
+	const char *why;
+	unsigned int i;
+	size_t j, k;
+	char pr[PREFIX_STRLEN], pa[PREFIX_STRLEN];
+
+	if (!ptb[VPCPEER_A_PCX_REQUESTER] || !ptb[VPCPEER_A_PCX_ACCEPTER] ||
+	    ptb[VPCPEER_A_PCX_ID])
+		return send_error(req, -EINVAL, "fake: REQUEST wants two sides");
+	why = side_vpc(ptb[VPCPEER_A_PCX_REQUESTER], &r);
+	if (!why)
+		why = side_vpc(ptb[VPCPEER_A_PCX_ACCEPTER], &a);
+	if (why)
+		return send_error(req, strncmp(why, "fake", 4) ? -ENOENT :
+								 -EINVAL, why);
+	if (r == a)
+		return send_error(req, -EINVAL, "a VPC cannot peer with itself");
+	for (i = 0; i < MAX_PCXS && !x; i++)
+		if (!fk.pcxs[i].used)
+			x = &fk.pcxs[i];
+	assert_non_null(x);
+	*x = (struct fake_pcx){
+		.used = true,
+		.id = pcx_ids[fk.next_pcx++ % ARRAY_SIZE(pcx_ids)],
+		.state = VPCPEER_PCX_PENDING_ACCEPTANCE,
+		.requester = r->id,
+		.accepter = a->id,
+	};
+	snprintf(x->message, sizeof(x->message), "Pending Acceptance");
+	snprintf(x->req_name, sizeof(x->req_name), "%s", r->name);
+	snprintf(x->acc_name, sizeof(x->acc_name), "%s", a->name);
+	for (j = 0; j < r->ncidrs; j++) {
+		for (k = 0; k < a->ncidrs; k++) {
+			if (!overlap(&r->cidrs[j], &a->cidrs[k]))
+				continue;
+			format_prefix(&r->cidrs[j], pr, sizeof(pr));
+			format_prefix(&a->cidrs[k], pa, sizeof(pa));
+			x->state = VPCPEER_PCX_FAILED;
+			snprintf(x->message, sizeof(x->message),
+				 "Overlapping CIDR blocks %s and %s", pr, pa);
+			return pcx_reply(req, x);
+		}
+	}
+	pcx_reply(req, x);
+}
+
+static void pcx_cmd(const struct nlmsghdr *req, uint8_t cmd,
+		    struct nlattr *pcx)
+{
+	struct nlattr *ptb[VPCPEER_A_PCX_MAX + 1];
+	struct batch b = { .n = 0 };
+	struct fake_pcx *x = NULL;
+	struct nl_msg *m;
+	unsigned int i;
+	const char *why;
+
+	if (cmd == VPCPEER_CMD_PCX_GET && (req->nlmsg_flags & NLM_F_DUMP)) {
+		for (i = 0; i < MAX_PCXS; i++) {
+			if (!fk.pcxs[i].used)
+				continue;
+			m = genl_answer(req, FAKE_FAMILY, cmd, NLM_F_MULTI);
+			put_pcx(m, &fk.pcxs[i]);
+			batch_add(&b, m);
+		}
+		return dump_done(req, &b);
+	}
+	if (!pcx)
+		return send_error(req, -EINVAL, "fake: no PCX nest");
+	why = strict(ptb, VPCPEER_A_PCX_MAX, pcx_kinds, nla_data(pcx),
+		     nla_len(pcx));
+	if (why)
+		return send_error(req, -EINVAL, why);
+	if (cmd == VPCPEER_CMD_PCX_REQUEST)
+		return pcx_request(req, ptb);
+	if (!ptb[VPCPEER_A_PCX_ID] || ptb[VPCPEER_A_PCX_REQUESTER] ||
+	    ptb[VPCPEER_A_PCX_ACCEPTER])
+		return send_error(req, -EINVAL, "fake: wants the id alone");
+	for (i = 0; i < MAX_PCXS && !x; i++)
+		if (fk.pcxs[i].used &&
+		    fk.pcxs[i].id == nla_get_u32(ptb[VPCPEER_A_PCX_ID]))
+			x = &fk.pcxs[i];
+	if (!x)
+		return send_error(req, -ENOENT, "no such peering connection");
+	switch (cmd) {
+	case VPCPEER_CMD_PCX_ACCEPT:
+		if (x->state != VPCPEER_PCX_PENDING_ACCEPTANCE)
+			return send_error(req, -EINVAL,
+					  "the peering connection is not pending acceptance");
+		x->state = VPCPEER_PCX_ACTIVE;
+		snprintf(x->message, sizeof(x->message), "Active");
+		break;
+	case VPCPEER_CMD_PCX_REJECT:
+		x->state = VPCPEER_PCX_REJECTED;
+		snprintf(x->message, sizeof(x->message), "Rejected");
+		break;
+	case VPCPEER_CMD_PCX_DEL:
+		x->state = VPCPEER_PCX_DELETED;
+		snprintf(x->message, sizeof(x->message), "Deleted by %s",
+			 x->req_name);
+		break;
+	}
+	pcx_reply(req, x);
+}
+
+/* --- the fake kernel: the controller and the hooks ------------------------ */
+
+static void ctrl_dump(const struct nlmsghdr *req)
+{
+	struct batch b = { .n = 0 };
+	struct nl_msg *m;
+
+	m = genl_answer(req, GENL_ID_CTRL, CTRL_CMD_NEWFAMILY, NLM_F_MULTI);
+	nla_put_string(m, CTRL_ATTR_FAMILY_NAME, "nlctrl");
+	nla_put_u16(m, CTRL_ATTR_FAMILY_ID, GENL_ID_CTRL);
+	nla_put_u32(m, CTRL_ATTR_VERSION, 2);
+	batch_add(&b, m);
+	if (!fk.no_family) {
+		m = genl_answer(req, GENL_ID_CTRL, CTRL_CMD_NEWFAMILY,
+				NLM_F_MULTI);
+		nla_put_string(m, CTRL_ATTR_FAMILY_NAME, VPCPEER_GENL_NAME);
+		nla_put_u16(m, CTRL_ATTR_FAMILY_ID, FAKE_FAMILY);
+		nla_put_u32(m, CTRL_ATTR_VERSION, VPCPEER_GENL_VERSION);
+		nla_put_u32(m, CTRL_ATTR_HDRSIZE, 0);
+		nla_put_u32(m, CTRL_ATTR_MAXATTR, VPCPEER_A_MAX);
+		batch_add(&b, m);
+	}
+	m = answer(req, NLMSG_DONE, NLM_F_MULTI);
+	nlmsg_append(m, &(int){ 0 }, sizeof(int), NLMSG_ALIGNTO);
+	batch_add(&b, m);
+	flush(&b, 0);
+}
+
+static int fake_send(struct nl_sock *sk, struct nl_msg *msg)
+{
+	struct nlmsghdr *req = nlmsg_hdr(msg);
+	struct nlattr *tb[VPCPEER_A_MAX + 1];
+	struct genlmsghdr *g = nlmsg_data(req);
+	const char *why;
+
+	(void)sk;
+	if (req->nlmsg_type == GENL_ID_CTRL) {
+		ctrl_dump(req);
+		return req->nlmsg_len;
+	}
+	assert_int_equal(req->nlmsg_type, FAKE_FAMILY);
+	assert_true(req->nlmsg_flags & NLM_F_REQUEST);
+	assert_true(req->nlmsg_flags & NLM_F_ACK);
+	assert_int_equal(g->version, VPCPEER_GENL_VERSION);
+	fk.requests++;
+	fk.last_cmd = g->cmd;
+	fk.last_flags = req->nlmsg_flags;
+	if (fk.silent)
+		return req->nlmsg_len;
+	why = strict(tb, VPCPEER_A_MAX, top_kinds, genlmsg_attrdata(g, 0),
+		     genlmsg_attrlen(g, 0));
+	if (why)
+		send_error(req, -EINVAL, why);
+	else if (g->cmd >= VPCPEER_CMD_VPC_NEW &&
+		 g->cmd <= VPCPEER_CMD_VPC_CIDR_DEL && !tb[VPCPEER_A_PCX])
+		vpc_cmd(req, g->cmd, tb[VPCPEER_A_VPC]);
+	else if (g->cmd >= VPCPEER_CMD_PCX_REQUEST &&
+		 g->cmd <= VPCPEER_CMD_PCX_GET && !tb[VPCPEER_A_VPC])
+		pcx_cmd(req, g->cmd, tb[VPCPEER_A_PCX]);
+	else
+		send_error(req, -EOPNOTSUPP, "fake: unknown command");
+	return req->nlmsg_len;
+}
+
+static int fake_recv(struct nl_sock *sk, struct sockaddr_nl *nla,
+		     unsigned char **buf, struct ucred **creds)
+{
+	struct dgram *d = fk.queue;
+	int len;
+
+	(void)sk;
+	if (creds)
+		*creds = NULL;
+	if (!d)
+		return 0;
+	fk.queue = d->next;
+	if (!fk.queue)
+		fk.tail = &fk.queue;
+	memset(nla, 0, sizeof(*nla));
+	nla->nl_family = AF_NETLINK;
+	*buf = d->buf;
+	len = d->len;
+	free(d);
+	return len;
+}
+
+struct nl_sock *__real_nl_socket_alloc(void);
+struct nl_sock *__wrap_nl_socket_alloc(void);
+
+struct nl_sock *__wrap_nl_socket_alloc(void)
+{
+	struct nl_sock *sk = __real_nl_socket_alloc();
+	struct nl_cb *cb;
+
+	if (!sk)
+		return NULL;
+	/* One socket at a time: a new one starts with nothing to read. */
+	fake_drain();
+	cb = nl_socket_get_cb(sk);
+	nl_cb_overwrite_send(cb, fake_send);
+	nl_cb_overwrite_recv(cb, fake_recv);
+	nl_cb_put(cb);
+	return sk;
+}
+
+/* --- running the tool ----------------------------------------------------- */
+
+struct run {
+	int rc;
+	char out[8192];
+	char err[4096];
+};
+
+static void slurp(FILE *f, char *buf, size_t size)
+{
+	size_t n;
+
+	rewind(f);
+	n = fread(buf, 1, size - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+}
+
+/* The tool with these arguments (NULL-terminated), stdout and stderr kept. */
+static void ctl(struct run *r, ...)
+{
+	char *argv[32] = { "vpcpeer-ctl" };
+	int argc = 1, so, se;
+	FILE *fo, *fe;
+	va_list ap;
+
+	va_start(ap, r);
+	while ((argv[argc] = va_arg(ap, char *)))
+		argc++;
+	va_end(ap);
+	fo = tmpfile();
+	fe = tmpfile();
+	assert_non_null(fo);
+	assert_non_null(fe);
+	fflush(stdout);
+	fflush(stderr);
+	so = dup(1);
+	se = dup(2);
+	dup2(fileno(fo), 1);
+	dup2(fileno(fe), 2);
+	memset(&opt, 0, sizeof(opt));
+	optind = 0;
+	r->rc = vpcpeer_ctl_main(argc, argv);
+	fflush(stdout);
+	fflush(stderr);
+	dup2(so, 1);
+	dup2(se, 2);
+	close(so);
+	close(se);
+	slurp(fo, r->out, sizeof(r->out));
+	slurp(fe, r->err, sizeof(r->err));
+}
+
+static void expect(const struct run *r, int rc, const char *out,
+		   const char *err)
+{
+	if (r->rc != rc || strcmp(r->out, out) || strcmp(r->err, err))
+		fail_msg("exit %d, wanted %d\n--- stdout:\n%s--- wanted:\n%s"
+			 "--- stderr:\n%s--- wanted:\n%s",
+			 r->rc, rc, r->out, out, r->err, err);
+}
+
+#define CTL(rc, out, err, ...) do {			\
+	struct run r_;					\
+	ctl(&r_, __VA_ARGS__, NULL);			\
+	expect(&r_, rc, out, err);			\
+} while (0)
+
+static int setup(void **state)
+{
+	(void)state;
+	fake_reset();
+	return 0;
+}
+
+/* What a failed command left unread is dropped, as a closed socket's. */
+static int teardown(void **state)
+{
+	(void)state;
+	fake_reset();
+	return 0;
+}
+
+static const char blue_green[] =
+	"vpc-0a1b2c3d blue netnsid self\n"
+	"\tcidr 10.0.0.0/16\n"
+	"\tcidr fd00:b::/48\n"
+	"vpc-99887766 green netnsid 0\n"
+	"\tcidr 10.1.0.0/16\n"
+	"\tcidr fd00:9::/48\n";
+
+static void make_blue_green(void)
+{
+	CTL(0, "vpc-0a1b2c3d\n", "", "vpc", "add", "blue", "cidr",
+	    "10.0.0.0/16", "cidr", "fd00:b::/48");
+	assert_int_equal(fk.last_cmd, VPCPEER_CMD_VPC_NEW);
+	CTL(0, "vpc-99887766\n", "", "vpc", "add", "green", "netns",
+	    "/proc/self/ns/net", "cidr", "10.1.0.0/16", "cidr",
+	    "fd00:9::/48");
+}
+
+/* --- cases ---------------------------------------------------------------- */
+
+/* The demo flow of the man page. */
+static void test_demo(void **state)
+{
+	(void)state;
+	make_blue_green();
+	CTL(0, blue_green, "", "vpc", "show");
+	assert_true(fk.last_flags & NLM_F_DUMP);
+	CTL(0, blue_green, "", "vpc");
+	CTL(0, "[{\"id\":\"vpc-0a1b2c3d\",\"name\":\"blue\",\"netnsid\":-1,"
+	    "\"cidrs\":[\"10.0.0.0/16\",\"fd00:b::/48\"]},"
+	    "{\"id\":\"vpc-99887766\",\"name\":\"green\",\"netnsid\":0,"
+	    "\"cidrs\":[\"10.1.0.0/16\",\"fd00:9::/48\"]}]\n", "",
+	    "-j", "vpc", "show");
+	CTL(0, "vpc-99887766 green netnsid 0\n\tcidr 10.1.0.0/16\n"
+	    "\tcidr fd00:9::/48\n", "", "vpc", "sh", "green");
+	assert_false(fk.last_flags & NLM_F_DUMP);
+	CTL(0, "vpc-0a1b2c3d blue netnsid self\n\tcidr 10.0.0.0/16\n"
+	    "\tcidr fd00:b::/48\n", "", "vpc", "show", "VPC-0A1B2C3D");
+
+	CTL(0, "pcx-11223344\n", "", "peering", "request", "blue",
+	    "vpc-99887766");
+	assert_int_equal(fk.last_cmd, VPCPEER_CMD_PCX_REQUEST);
+	CTL(0, "pcx-11223344 pending-acceptance \"Pending Acceptance\"\n"
+	    "\trequester vpc-0a1b2c3d blue\n"
+	    "\taccepter  vpc-99887766 green\n", "", "peering", "show");
+	CTL(0, "", "", "peering", "accept", "pcx-11223344");
+	assert_int_equal(fk.last_cmd, VPCPEER_CMD_PCX_ACCEPT);
+	CTL(0, "pcx-11223344 active \"Active\"\n"
+	    "\trequester vpc-0a1b2c3d blue dev pcx-11223344\n"
+	    "\taccepter  vpc-99887766 green dev pcx-11223344\n", "",
+	    "pe", "sh", "pcx-11223344");
+	CTL(0, "pcx-11223344 active \"Active\"\n"
+	    "\trequester vpc-0a1b2c3d blue dev pcx-11223344\n"
+	    "\t\ttx 12 packets 1008 bytes  rx 12 packets 1008 bytes\n"
+	    "\t\tdropped not_active 0 src_not_in_vpc 0 dst_not_in_peer 3 too_big 0 malformed 0 rx 0\n"
+	    "\taccepter  vpc-99887766 green dev pcx-11223344\n"
+	    "\t\ttx 12 packets 1008 bytes  rx 12 packets 1008 bytes\n"
+	    "\t\tdropped not_active 0 src_not_in_vpc 0 dst_not_in_peer 3 too_big 0 malformed 0 rx 0\n",
+	    "", "-s", "peering", "show");
+	CTL(0, "[{\"id\":\"pcx-11223344\",\"state\":\"active\",\"message\":\"Active\","
+	    "\"requester\":{\"vpc_id\":\"vpc-0a1b2c3d\",\"vpc_name\":\"blue\","
+	    "\"ifname\":\"pcx-11223344\",\"ifindex\":5,\"stats\":{"
+	    "\"tx_packets\":12,\"tx_bytes\":1008,\"rx_packets\":12,"
+	    "\"rx_bytes\":1008,\"drop_not_active\":0,\"drop_src_not_in_vpc\":0,"
+	    "\"drop_dst_not_in_peer\":3,\"drop_too_big\":0,"
+	    "\"drop_malformed\":0,\"drop_rx\":0}},"
+	    "\"accepter\":{\"vpc_id\":\"vpc-99887766\",\"vpc_name\":\"green\","
+	    "\"ifname\":\"pcx-11223344\",\"ifindex\":7,\"stats\":{"
+	    "\"tx_packets\":12,\"tx_bytes\":1008,\"rx_packets\":12,"
+	    "\"rx_bytes\":1008,\"drop_not_active\":0,\"drop_src_not_in_vpc\":0,"
+	    "\"drop_dst_not_in_peer\":3,\"drop_too_big\":0,"
+	    "\"drop_malformed\":0,\"drop_rx\":0}}}]\n",
+	    "", "-j", "-s", "peering", "show");
+
+	CTL(0, "", "", "peering", "delete", "pcx-11223344");
+	assert_int_equal(fk.last_cmd, VPCPEER_CMD_PCX_DEL);
+	CTL(0, "[{\"id\":\"pcx-11223344\",\"state\":\"deleted\","
+	    "\"message\":\"Deleted by blue\","
+	    "\"requester\":{\"vpc_id\":\"vpc-0a1b2c3d\",\"vpc_name\":\"blue\"},"
+	    "\"accepter\":{\"vpc_id\":\"vpc-99887766\",\"vpc_name\":\"green\"}}]\n",
+	    "", "-j", "peering", "show", "pcx-11223344");
+	CTL(0, "", "", "vpc", "del", "green");
+	assert_int_equal(fk.last_cmd, VPCPEER_CMD_VPC_DEL);
+	CTL(0, "[]\n", "", "-j", "peering", "show");
+	CTL(0, "", "", "peering", "show");
+}
+
+static void test_cidr_set(void **state)
+{
+	(void)state;
+	make_blue_green();
+	CTL(0, "", "", "vpc", "set", "blue", "cidr", "add", "10.2.0.0/16");
+	assert_int_equal(fk.last_cmd, VPCPEER_CMD_VPC_CIDR_ADD);
+	CTL(0, "vpc-0a1b2c3d blue netnsid self\n\tcidr 10.0.0.0/16\n"
+	    "\tcidr fd00:b::/48\n\tcidr 10.2.0.0/16\n", "",
+	    "vpc", "show", "blue");
+	CTL(0, "", "", "vpc", "se", "vpc-0a1b2c3d", "c", "d", "fd00:b::/48");
+	assert_int_equal(fk.last_cmd, VPCPEER_CMD_VPC_CIDR_DEL);
+	CTL(0, "vpc-0a1b2c3d blue netnsid self\n\tcidr 10.0.0.0/16\n"
+	    "\tcidr 10.2.0.0/16\n", "", "vpc", "show", "blue");
+	CTL(1, "", "vpcpeer-ctl: vpc set: no such CIDR block in the VPC "
+	    "(No such file or directory)\n",
+	    "vpc", "set", "blue", "cidr", "del", "fd00:b::/48");
+	CTL(1, "", "vpcpeer-ctl: vpc set: CIDR block already in the VPC "
+	    "(File exists)\n",
+	    "vpc", "set", "blue", "cidr", "add", "10.0.0.0/16");
+}
+
+/* Overlapping CIDR blocks: the id on stdout, the reason on stderr. */
+static void test_request_failed(void **state)
+{
+	(void)state;
+	make_blue_green();
+	CTL(0, "vpc-00c0ffee\n", "", "vpc", "add", "red", "cidr",
+	    "10.0.0.0/8");
+	CTL(1, "pcx-11223344\n",
+	    "vpcpeer-ctl: pcx-11223344 failed: Overlapping CIDR blocks "
+	    "10.0.0.0/16 and 10.0.0.0/8\n",
+	    "peering", "request", "blue", "red");
+	CTL(0, "pcx-11223344 failed \"Overlapping CIDR blocks 10.0.0.0/16 "
+	    "and 10.0.0.0/8\"\n"
+	    "\trequester vpc-0a1b2c3d blue\n"
+	    "\taccepter  vpc-00c0ffee red\n", "", "peering", "show");
+	CTL(0, "pcx-55667788\n", "", "peering", "request", "green", "blue");
+	CTL(0, "", "", "peering", "reject", "pcx-55667788");
+	assert_int_equal(fk.last_cmd, VPCPEER_CMD_PCX_REJECT);
+}
+
+static void test_kernel_errors(void **state)
+{
+	(void)state;
+	make_blue_green();
+	CTL(1, "", "vpcpeer-ctl: vpc add: VPC name \"blue\" is taken "
+	    "(File exists)\n", "vpc", "add", "blue", "cidr", "10.9.0.0/16");
+	CTL(1, "", "vpcpeer-ctl: vpc show: no such VPC (No such file or "
+	    "directory)\n", "vpc", "show", "nosuch");
+	CTL(1, "", "vpcpeer-ctl: vpc del: no such VPC (No such file or "
+	    "directory)\n", "vpc", "del", "vpc-00000001");
+	CTL(1, "", "vpcpeer-ctl: peering accept: no such peering connection "
+	    "(No such file or directory)\n", "peering", "accept",
+	    "pcx-00000001");
+	CTL(1, "", "vpcpeer-ctl: peering request: a VPC cannot peer with "
+	    "itself (Invalid argument)\n", "peering", "request", "blue",
+	    "vpc-0a1b2c3d");
+	CTL(0, "vpc-00c0ffee\n", "", "vpc", "add", "locked", "cidr",
+	    "10.7.0.0/16");
+	/* No extack message: the errno alone. */
+	CTL(1, "", "vpcpeer-ctl: vpc del: Operation not permitted\n", "vpc",
+	    "del", "locked");
+	/* The same when the kernel echoes the whole request. */
+	fk.uncapped = true;
+	CTL(1, "", "vpcpeer-ctl: vpc del: Operation not permitted\n", "vpc",
+	    "del", "locked");
+	CTL(1, "", "vpcpeer-ctl: vpc add: VPC name \"green\" is taken "
+	    "(File exists)\n", "vpc", "add", "green", "cidr", "10.9.0.0/16");
+	CTL(0, "pcx-11223344\n", "", "peering", "request", "blue", "green");
+	CTL(0, "", "", "peering", "accept", "pcx-11223344");
+	CTL(1, "", "vpcpeer-ctl: peering accept: the peering connection is "
+	    "not pending acceptance (Invalid argument)\n",
+	    "peering", "accept", "pcx-11223344");
+}
+
+/* Usage errors never reach the kernel. */
+static void test_usage_errors(void **state)
+{
+	(void)state;
+	CTL(2, "", "vpcpeer-ctl: vpc add: missing cidr: a VPC needs at least "
+	    "one CIDR block (usage: vpcpeer-ctl vpc add NAME [netns NS] cidr "
+	    "PREFIX [cidr PREFIX]...)\n", "vpc", "add", "blue");
+	CTL(2, "", "vpcpeer-ctl: vpc add: VPC name \"pcx-0a1b2c3d\" is the "
+	    "form of an id; choose another name\n", "vpc", "add",
+	    "pcx-0a1b2c3d", "cidr", "10.0.0.0/16");
+	CTL(2, "", "vpcpeer-ctl: peering show: \"vpc-0a1b2c3d\" is not a "
+	    "peering connection id (expected pcx-XXXXXXXX, 8 hex digits)\n",
+	    "peering", "show", "vpc-0a1b2c3d");
+	CTL(2, "", "vpcpeer-ctl: ambiguous command \"v\": could be vpc, "
+	    "version\n", "v");
+	CTL(2, "", "vpcpeer-ctl: option \"-s\" goes before the command, as in "
+	    "\"vpcpeer-ctl -s peering show\"\n", "peering", "show", "-s");
+	assert_int_equal(fk.requests, 0);
+}
+
+static void test_datagrams(void **state)
+{
+	static const char three[] =
+		"vpc-0a1b2c3d blue netnsid self\n"
+		"\tcidr 10.0.0.0/16\n"
+		"\tcidr fd00:b::/48\n"
+		"vpc-99887766 green netnsid 0\n"
+		"\tcidr 10.1.0.0/16\n"
+		"\tcidr fd00:9::/48\n"
+		"vpc-00c0ffee red netnsid self\n"
+		"\tcidr 10.5.0.0/16\n";
+	int i;
+
+	(void)state;
+	make_blue_green();
+	/* Reply and ACK in one datagram, then in two. */
+	fk.merge = true;
+	CTL(0, "vpc-00c0ffee\n", "", "vpc", "add", "red", "cidr",
+	    "10.5.0.0/16");
+	fk.merge = false;
+	CTL(0, "vpc-99887766 green netnsid 0\n\tcidr 10.1.0.0/16\n"
+	    "\tcidr fd00:9::/48\n", "", "vpc", "show", "green");
+	/* A dump in one datagram, and one message a datagram. */
+	for (i = 0; i < 2; i++) {
+		fk.per_dgram = i ? 1 : 64;
+		CTL(0, three, "", "vpc", "show");
+	}
+}
+
+static void test_dump_interrupted(void **state)
+{
+	(void)state;
+	make_blue_green();
+	fk.dump_intr = 1;
+	fk.requests = 0;
+	CTL(0, blue_green, "", "vpc", "show");
+	assert_int_equal(fk.requests, 2);
+	fk.dump_intr = 1;
+	CTL(0, "[{\"id\":\"vpc-0a1b2c3d\",\"name\":\"blue\",\"netnsid\":-1,"
+	    "\"cidrs\":[\"10.0.0.0/16\",\"fd00:b::/48\"]},"
+	    "{\"id\":\"vpc-99887766\",\"name\":\"green\",\"netnsid\":0,"
+	    "\"cidrs\":[\"10.1.0.0/16\",\"fd00:9::/48\"]}]\n", "",
+	    "-j", "vpc", "show");
+	fk.dump_intr = 100;
+	fk.requests = 0;
+	CTL(1, "", "vpcpeer-ctl: peering show: changes interrupted the dump "
+	    "5 times in a row; try again\n", "peering", "show");
+	assert_int_equal(fk.requests, 5);
+}
+
+static void test_odd_kernels(void **state)
+{
+	(void)state;
+	make_blue_green();
+	fk.warning = "fake: deprecated, but done";
+	CTL(0, "", "vpcpeer-ctl: vpc del: warning: fake: deprecated, but "
+	    "done\n", "vpc", "del", "green");
+	fk.warning = NULL;
+	fk.dump_error = -EPERM;
+	CTL(1, "", "vpcpeer-ctl: vpc show: fake: dump refused (Operation not "
+	    "permitted)\n", "vpc", "show");
+	fk.dump_error = 0;
+	fk.bad_reply = true;
+	CTL(1, "", "vpcpeer-ctl: vpc show: malformed reply from the kernel: "
+	    "VPC without VPCPEER_A_VPC_ID\n", "-j", "vpc", "show");
+	CTL(1, "", "vpcpeer-ctl: vpc add: malformed reply from the kernel: "
+	    "VPC without VPCPEER_A_VPC_ID\n", "vpc", "add", "gray", "cidr",
+	    "10.8.0.0/16");
+	fk.bad_reply = false;
+	CTL(0, "vpc-0000beef\n", "", "vpc", "add", "red", "cidr",
+	    "10.5.0.0/16");
+	CTL(0, "pcx-11223344\n", "", "peering", "request", "blue", "red");
+	fk.force_state = 42;
+	CTL(0, "pcx-11223344 state-42 \"Pending Acceptance\"\n"
+	    "\trequester vpc-0a1b2c3d blue\n"
+	    "\taccepter  vpc-0000beef red\n", "", "peering", "show");
+	fk.force_state = 0;
+	fk.silent = true;
+	CTL(1, "", "vpcpeer-ctl: peering show: cannot read the kernel's "
+	    "answer: connection closed\n", "peering", "show");
+	fk.silent = false;
+	fk.no_family = true;
+	CTL(1, "", "vpcpeer-ctl: generic netlink family \"vpcpeer\" not found: "
+	    "is the vpcpeer module loaded?\n", "version");
+}
+
+static void test_version(void **state)
+{
+	struct run r;
+
+	(void)state;
+	ctl(&r, "-j", "version", NULL);
+	assert_int_equal(r.rc, 0);
+	assert_non_null(strstr(r.out, "\"family\":\"vpcpeer\","
+				      "\"family_version\":1,\"family_id\":29}\n"));
+	assert_string_equal(r.err, "");
+}
+
+int main(void)
+{
+	static const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_demo, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cidr_set, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_request_failed, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_kernel_errors, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_usage_errors, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_datagrams, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dump_interrupted, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_odd_kernels, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_version, setup, teardown),
+	};
+
+	return cmocka_run_group_tests_name("ctl", tests, NULL, NULL);
+}

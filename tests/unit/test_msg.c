@@ -1,0 +1,955 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests of vpcpeer-ctl's message code without a kernel: replies are
+ * built in memory with libnl (nlmsg_alloc, nla_put) the way the module
+ * builds them, decoded by tools/vpcpeer-ctl/msg.c and printed by print.c,
+ * and the text and JSON are compared with what the man page promises.
+ * Malformed replies must be refused with a message naming the attribute;
+ * attributes from a newer kernel must be skipped. The extended ACK reader
+ * is fed NLMSG_ERROR and NLMSG_DONE messages laid out as the kernel lays
+ * them out, capped and not. Requests are built and read back to check
+ * the nests the kernel's strict policy will see.
+ */
+#define _GNU_SOURCE
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
+
+#include <netlink/genl/genl.h>
+
+#include "msg.h"
+#include "print.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+#define FAMILY		0x20
+#define BLUE_ID		0x0a1b2c3d
+#define GREEN_ID	0x99887766
+#define PCX_ID		0x11223344
+
+/* --- building replies ---------------------------------------------------- */
+
+static struct nl_msg *reply_new(uint8_t cmd)
+{
+	struct nl_msg *m = nlmsg_alloc_size(16384);
+
+	assert_non_null(m);
+	assert_non_null(genlmsg_put(m, 1234, 1, FAMILY, 0, 0, cmd,
+				    VPCPEER_GENL_VERSION));
+	return m;
+}
+
+static void put_cidr(struct nl_msg *m, const char *text)
+{
+	char err[PARSE_ERRLEN];
+	struct prefix p;
+
+	assert_int_equal(parse_prefix(text, &p, err, sizeof(err)), 0);
+	assert_int_equal(msg_put_cidr(m, &p), 0);
+}
+
+/* What a VPC reply may be made of; a test picks and spoils. */
+enum vpc_flaw {
+	VPC_GOOD,
+	VPC_NO_NETNSID,
+	VPC_NETNSID_SELF,
+	VPC_NO_CIDRS,
+	VPC_NEWER,		/* attributes this version does not know */
+	VPC_NO_NEST,
+	VPC_NO_ID,
+	VPC_SHORT_ID,
+	VPC_NO_NAME,
+	VPC_NAME_NO_NUL,
+	VPC_NAME_TOO_LONG,
+	VPC_NAME_TWO_NULS,
+	VPC_NETNSID_U8,
+	VPC_CIDR_5_BYTES,
+	VPC_CIDR_V4_LEN_33,
+	VPC_CIDR_V6_LEN_129,
+	VPC_CIDR_NO_LEN,
+	VPC_CIDR_NO_ADDR,
+	VPC_CIDR_LEN_U32,
+};
+
+static void put_vpc(struct nl_msg *m, enum vpc_flaw f)
+{
+	static const uint8_t v4[4] = { 10, 0, 0, 0 };
+	char long_name[VPCPEER_NAME_MAX + 1];
+	struct nlattr *vpc, *cidr;
+
+	if (f == VPC_NO_NEST) {
+		vpc = nla_nest_start(m, VPCPEER_A_PCX);
+		nla_put_u32(m, VPCPEER_A_PCX_ID, 1);
+		nla_nest_end(m, vpc);
+		return;
+	}
+	if (f == VPC_NEWER)
+		assert_int_equal(nla_put_u32(m, VPCPEER_A_MAX + 1, 7), 0);
+	vpc = nla_nest_start(m, VPCPEER_A_VPC);
+	assert_non_null(vpc);
+	if (f == VPC_SHORT_ID)
+		nla_put_u16(m, VPCPEER_A_VPC_ID, 1);
+	else if (f != VPC_NO_ID)
+		nla_put_u32(m, VPCPEER_A_VPC_ID, BLUE_ID);
+	if (f == VPC_NAME_NO_NUL) {
+		nla_put(m, VPCPEER_A_VPC_NAME, 4, "blue");
+	} else if (f == VPC_NAME_TOO_LONG) {
+		memset(long_name, 'a', VPCPEER_NAME_MAX);
+		long_name[VPCPEER_NAME_MAX] = '\0';
+		nla_put_string(m, VPCPEER_A_VPC_NAME, long_name);
+	} else if (f == VPC_NAME_TWO_NULS) {
+		nla_put(m, VPCPEER_A_VPC_NAME, 6, "bl\0ue");
+	} else if (f != VPC_NO_NAME) {
+		nla_put_string(m, VPCPEER_A_VPC_NAME, "blue");
+	}
+	if (f == VPC_NETNSID_U8)
+		nla_put_u8(m, VPCPEER_A_VPC_NETNSID, 0);
+	else if (f == VPC_NETNSID_SELF)
+		nla_put_s32(m, VPCPEER_A_VPC_NETNSID, -1);
+	else if (f != VPC_NO_NETNSID)
+		nla_put_s32(m, VPCPEER_A_VPC_NETNSID, 3);
+	if (f == VPC_NEWER) {
+		nla_put_string(m, VPCPEER_A_VPC_MAX + 1, "tag");
+		nla_put_u32(m, VPCPEER_A_VPC_NETNS_FD, 99);
+	}
+	if (f != VPC_NO_CIDRS) {
+		put_cidr(m, "10.0.0.0/16");
+		put_cidr(m, "fd00:b::/48");
+	}
+	cidr = nla_nest_start(m, VPCPEER_A_VPC_CIDR);
+	switch (f) {
+	case VPC_CIDR_5_BYTES:
+		nla_put(m, VPCPEER_A_CIDR_ADDR, 5, "\x0a\0\0\0\0");
+		nla_put_u8(m, VPCPEER_A_CIDR_PREFIXLEN, 8);
+		break;
+	case VPC_CIDR_V4_LEN_33:
+		nla_put(m, VPCPEER_A_CIDR_ADDR, 4, v4);
+		nla_put_u8(m, VPCPEER_A_CIDR_PREFIXLEN, 33);
+		break;
+	case VPC_CIDR_V6_LEN_129:
+		nla_put(m, VPCPEER_A_CIDR_ADDR, 16,
+			"\xfd\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0");
+		nla_put_u8(m, VPCPEER_A_CIDR_PREFIXLEN, 129);
+		break;
+	case VPC_CIDR_NO_LEN:
+		nla_put(m, VPCPEER_A_CIDR_ADDR, 4, v4);
+		break;
+	case VPC_CIDR_NO_ADDR:
+		nla_put_u8(m, VPCPEER_A_CIDR_PREFIXLEN, 8);
+		break;
+	case VPC_CIDR_LEN_U32:
+		nla_put(m, VPCPEER_A_CIDR_ADDR, 4, v4);
+		nla_put_u32(m, VPCPEER_A_CIDR_PREFIXLEN, 8);
+		break;
+	case VPC_NEWER:
+		/* A third CIDR with an attribute of the future. */
+		nla_put(m, VPCPEER_A_CIDR_ADDR, 4, "\x0a\x02\0\0");
+		nla_put_u8(m, VPCPEER_A_CIDR_PREFIXLEN, 16);
+		nla_put_u32(m, VPCPEER_A_CIDR_MAX + 1, 1);
+		break;
+	default:
+		nla_nest_cancel(m, cidr);
+		cidr = NULL;
+	}
+	if (cidr)
+		nla_nest_end(m, cidr);
+	nla_nest_end(m, vpc);
+}
+
+/* What a peering reply may be made of. */
+enum pcx_flaw {
+	PCX_GOOD,
+	PCX_NO_DEV,		/* pending: no devices yet */
+	PCX_NO_MESSAGE,
+	PCX_NO_NAMES,
+	PCX_FAILED_QUOTE,	/* a message with a quote and a newline */
+	PCX_STATE_42,
+	PCX_NEWER,
+	PCX_STATS_PARTIAL,	/* only some counters, and a PAD */
+	PCX_NO_NEST,
+	PCX_NO_ID,
+	PCX_NO_STATE,
+	PCX_STATE_U32,
+	PCX_NO_REQUESTER,
+	PCX_NO_ACCEPTER,
+	PCX_SIDE_NO_VPC,
+	PCX_IFNAME_TOO_LONG,
+	PCX_STAT_U32,
+	PCX_MESSAGE_NO_NUL,
+};
+
+static void put_stats(struct nl_msg *m, enum pcx_flaw f, uint64_t base)
+{
+	struct nlattr *st = nla_nest_start(m, VPCPEER_A_SIDE_STATS);
+	int a;
+
+	assert_non_null(st);
+	if (f == PCX_STATS_PARTIAL) {
+		nla_put(m, VPCPEER_A_STATS_PAD, 0, NULL);
+		nla_put_u64(m, VPCPEER_A_STATS_DROP_DST_NOT_IN_PEER, 3);
+		nla_put_u64(m, VPCPEER_A_STATS_MAX + 1, 77);
+	} else if (f == PCX_STAT_U32) {
+		nla_put_u32(m, VPCPEER_A_STATS_TX_PACKETS, 1);
+	} else {
+		for (a = VPCPEER_A_STATS_TX_PACKETS; a <= VPCPEER_A_STATS_MAX; a++)
+			nla_put_u64(m, a, base + a);
+	}
+	nla_nest_end(m, st);
+}
+
+static void put_side(struct nl_msg *m, int attr, enum pcx_flaw f,
+		     uint32_t vpc_id, const char *name, uint32_t ifindex,
+		     uint64_t base)
+{
+	struct nlattr *side = nla_nest_start(m, attr);
+
+	assert_non_null(side);
+	if (f != PCX_SIDE_NO_VPC)
+		nla_put_u32(m, VPCPEER_A_SIDE_VPC_ID, vpc_id);
+	if (f != PCX_NO_NAMES)
+		nla_put_string(m, VPCPEER_A_SIDE_VPC_NAME, name);
+	if (f == PCX_IFNAME_TOO_LONG) {
+		nla_put_string(m, VPCPEER_A_SIDE_IFNAME, "pcx-11223344-long");
+	} else if (f != PCX_NO_DEV) {
+		nla_put_u32(m, VPCPEER_A_SIDE_IFINDEX, ifindex);
+		nla_put_string(m, VPCPEER_A_SIDE_IFNAME, "pcx-11223344");
+	}
+	if (f == PCX_NEWER)
+		nla_put_u32(m, VPCPEER_A_SIDE_MAX + 1, 1);
+	put_stats(m, f, base);
+	nla_nest_end(m, side);
+}
+
+static void put_pcx(struct nl_msg *m, enum pcx_flaw f)
+{
+	struct nlattr *pcx;
+	uint8_t state = VPCPEER_PCX_ACTIVE;
+	const char *message = "Active";
+
+	if (f == PCX_NO_NEST) {
+		put_vpc(m, VPC_GOOD);
+		return;
+	}
+	if (f == PCX_NO_DEV) {
+		state = VPCPEER_PCX_PENDING_ACCEPTANCE;
+		message = "Pending Acceptance by 123456789012";
+	} else if (f == PCX_FAILED_QUOTE) {
+		state = VPCPEER_PCX_FAILED;
+		message = "Overlapping CIDR \"10.0.0.0/16\"\nhere";
+	} else if (f == PCX_STATE_42) {
+		state = 42;
+	}
+	pcx = nla_nest_start(m, VPCPEER_A_PCX);
+	assert_non_null(pcx);
+	if (f != PCX_NO_ID)
+		nla_put_u32(m, VPCPEER_A_PCX_ID, PCX_ID);
+	if (f == PCX_STATE_U32)
+		nla_put_u32(m, VPCPEER_A_PCX_STATE, state);
+	else if (f != PCX_NO_STATE)
+		nla_put_u8(m, VPCPEER_A_PCX_STATE, state);
+	if (f == PCX_MESSAGE_NO_NUL)
+		nla_put(m, VPCPEER_A_PCX_MESSAGE, 6, "Active");
+	else if (f != PCX_NO_MESSAGE)
+		nla_put_string(m, VPCPEER_A_PCX_MESSAGE, message);
+	if (f == PCX_NEWER)
+		nla_put_u64(m, VPCPEER_A_PCX_MAX + 1, 1);
+	if (f != PCX_NO_REQUESTER)
+		put_side(m, VPCPEER_A_PCX_REQUESTER, f, BLUE_ID, "blue", 5, 10);
+	if (f != PCX_NO_ACCEPTER)
+		put_side(m, VPCPEER_A_PCX_ACCEPTER, f, GREEN_ID, "green", 7,
+			 1000);
+	nla_nest_end(m, pcx);
+}
+
+/* --- decoding and printing ----------------------------------------------- */
+
+struct out {
+	char *buf;
+	size_t len;
+	struct printer p;
+};
+
+static void out_start(struct out *o, bool json, bool stats)
+{
+	FILE *f = open_memstream(&o->buf, &o->len);
+
+	assert_non_null(f);
+	print_begin(&o->p, f, json, stats);
+}
+
+static void out_check(struct out *o, const char *want)
+{
+	assert_int_equal(print_end(&o->p), 0);
+	fclose(o->p.out);
+	assert_string_equal(o->buf, want);
+	free(o->buf);
+}
+
+static int decode_vpc(struct nl_msg *m, struct vpc_info *v, char *err)
+{
+	struct nlattr *tb[VPCPEER_A_MAX + 1];
+
+	assert_int_equal(msg_parse(nlmsg_hdr(m), tb, err, PARSE_ERRLEN), 0);
+	return vpc_decode(tb, v, err, PARSE_ERRLEN);
+}
+
+static int decode_pcx(struct nl_msg *m, struct pcx_info *x, char *err)
+{
+	struct nlattr *tb[VPCPEER_A_MAX + 1];
+
+	assert_int_equal(msg_parse(nlmsg_hdr(m), tb, err, PARSE_ERRLEN), 0);
+	return pcx_decode(tb, x, err, PARSE_ERRLEN);
+}
+
+/* The VPC made with flaw f, printed. */
+static void show_vpc(enum vpc_flaw f, bool json, const char *want)
+{
+	struct nl_msg *m = reply_new(VPCPEER_CMD_VPC_GET);
+	char err[PARSE_ERRLEN] = "";
+	struct vpc_info v;
+	struct out o;
+
+	put_vpc(m, f);
+	assert_int_equal(decode_vpc(m, &v, err), 0);
+	out_start(&o, json, false);
+	print_vpc(&o.p, &v);
+	out_check(&o, want);
+	vpc_info_free(&v);
+	nlmsg_free(m);
+}
+
+static void show_pcx(enum pcx_flaw f, bool json, bool stats,
+		     const char *want)
+{
+	struct nl_msg *m = reply_new(VPCPEER_CMD_PCX_GET);
+	char err[PARSE_ERRLEN] = "";
+	struct pcx_info x;
+	struct out o;
+
+	put_pcx(m, f);
+	assert_int_equal(decode_pcx(m, &x, err), 0);
+	out_start(&o, json, stats);
+	print_pcx(&o.p, &x);
+	out_check(&o, want);
+	nlmsg_free(m);
+}
+
+static void test_vpc_text(void **state)
+{
+	(void)state;
+	show_vpc(VPC_GOOD, false,
+		 "vpc-0a1b2c3d blue netnsid 3\n"
+		 "\tcidr 10.0.0.0/16\n"
+		 "\tcidr fd00:b::/48\n");
+	show_vpc(VPC_NETNSID_SELF, false,
+		 "vpc-0a1b2c3d blue netnsid self\n"
+		 "\tcidr 10.0.0.0/16\n"
+		 "\tcidr fd00:b::/48\n");
+	show_vpc(VPC_NO_NETNSID, false,
+		 "vpc-0a1b2c3d blue\n"
+		 "\tcidr 10.0.0.0/16\n"
+		 "\tcidr fd00:b::/48\n");
+	show_vpc(VPC_NO_CIDRS, false, "vpc-0a1b2c3d blue netnsid 3\n");
+}
+
+static void test_vpc_json(void **state)
+{
+	(void)state;
+	show_vpc(VPC_NETNSID_SELF, true,
+		 "[{\"id\":\"vpc-0a1b2c3d\",\"name\":\"blue\",\"netnsid\":-1,"
+		 "\"cidrs\":[\"10.0.0.0/16\",\"fd00:b::/48\"]}]\n");
+	show_vpc(VPC_NO_NETNSID, true,
+		 "[{\"id\":\"vpc-0a1b2c3d\",\"name\":\"blue\","
+		 "\"cidrs\":[\"10.0.0.0/16\",\"fd00:b::/48\"]}]\n");
+	show_vpc(VPC_NO_CIDRS, true,
+		 "[{\"id\":\"vpc-0a1b2c3d\",\"name\":\"blue\",\"netnsid\":3,"
+		 "\"cidrs\":[]}]\n");
+}
+
+/* A newer kernel's attributes are skipped, at every level. */
+static void test_vpc_newer(void **state)
+{
+	(void)state;
+	show_vpc(VPC_NEWER, false,
+		 "vpc-0a1b2c3d blue netnsid 3\n"
+		 "\tcidr 10.0.0.0/16\n"
+		 "\tcidr fd00:b::/48\n"
+		 "\tcidr 10.2.0.0/16\n");
+}
+
+static void test_empty_and_many(void **state)
+{
+	struct nl_msg *m = reply_new(VPCPEER_CMD_VPC_GET);
+	char err[PARSE_ERRLEN];
+	struct vpc_info v;
+	struct out o;
+
+	(void)state;
+	out_start(&o, true, false);
+	out_check(&o, "[]\n");
+	out_start(&o, false, false);
+	out_check(&o, "");
+
+	put_vpc(m, VPC_NO_CIDRS);
+	assert_int_equal(decode_vpc(m, &v, err), 0);
+	out_start(&o, true, false);
+	print_vpc(&o.p, &v);
+	print_vpc(&o.p, &v);
+	out_check(&o,
+		  "[{\"id\":\"vpc-0a1b2c3d\",\"name\":\"blue\",\"netnsid\":3,\"cidrs\":[]},"
+		  "{\"id\":\"vpc-0a1b2c3d\",\"name\":\"blue\",\"netnsid\":3,\"cidrs\":[]}]\n");
+	vpc_info_free(&v);
+	nlmsg_free(m);
+}
+
+struct bad_vpc {
+	const char *name;
+	enum vpc_flaw flaw;
+	const char *msg;
+};
+
+static const struct bad_vpc bad_vpcs[] = {
+	{ "no VPC nest", VPC_NO_NEST, "no VPCPEER_A_VPC" },
+	{ "no id", VPC_NO_ID, "VPC without VPCPEER_A_VPC_ID" },
+	{ "short id", VPC_SHORT_ID, "VPCPEER_A_VPC_ID of 2 bytes (expected 4)" },
+	{ "no name", VPC_NO_NAME, "VPC without VPCPEER_A_VPC_NAME" },
+	{ "name without NUL", VPC_NAME_NO_NUL,
+	  "VPCPEER_A_VPC_NAME is not a NUL-terminated string" },
+	{ "name with two NULs", VPC_NAME_TWO_NULS,
+	  "VPCPEER_A_VPC_NAME is not a NUL-terminated string" },
+	{ "name too long", VPC_NAME_TOO_LONG,
+	  "VPCPEER_A_VPC_NAME is 64 bytes long (at most 63)" },
+	{ "netnsid u8", VPC_NETNSID_U8,
+	  "VPCPEER_A_VPC_NETNSID of 1 bytes (expected 4)" },
+	{ "cidr of 5 bytes", VPC_CIDR_5_BYTES,
+	  "VPCPEER_A_CIDR_ADDR of 5 bytes (expected 4 or 16)" },
+	{ "IPv4 /33", VPC_CIDR_V4_LEN_33,
+	  "VPCPEER_A_CIDR_PREFIXLEN 33 is too long for IPv4" },
+	{ "IPv6 /129", VPC_CIDR_V6_LEN_129,
+	  "VPCPEER_A_CIDR_PREFIXLEN 129 is too long for IPv6" },
+	{ "cidr without length", VPC_CIDR_NO_LEN,
+	  "CIDR without VPCPEER_A_CIDR_PREFIXLEN" },
+	{ "cidr without address", VPC_CIDR_NO_ADDR,
+	  "CIDR without VPCPEER_A_CIDR_ADDR" },
+	{ "prefix length u32", VPC_CIDR_LEN_U32,
+	  "VPCPEER_A_CIDR_PREFIXLEN of 4 bytes (expected 1)" },
+};
+
+static void test_bad_vpc(void **state)
+{
+	const struct bad_vpc *c = *state;
+	struct nl_msg *m = reply_new(VPCPEER_CMD_VPC_GET);
+	char err[PARSE_ERRLEN] = "";
+	struct vpc_info v;
+
+	put_vpc(m, c->flaw);
+	assert_int_equal(decode_vpc(m, &v, err), -EINVAL);
+	assert_string_equal(err, c->msg);
+	/* Nothing to free after a failure. */
+	assert_null(v.cidrs);
+	nlmsg_free(m);
+}
+
+/* The examples of the man page, byte for byte. */
+static void test_pcx_text(void **state)
+{
+	(void)state;
+	show_pcx(PCX_GOOD, false, false,
+		 "pcx-11223344 active \"Active\"\n"
+		 "\trequester vpc-0a1b2c3d blue dev pcx-11223344\n"
+		 "\taccepter  vpc-99887766 green dev pcx-11223344\n");
+	show_pcx(PCX_NO_DEV, false, false,
+		 "pcx-11223344 pending-acceptance \"Pending Acceptance by 123456789012\"\n"
+		 "\trequester vpc-0a1b2c3d blue\n"
+		 "\taccepter  vpc-99887766 green\n");
+	show_pcx(PCX_NO_MESSAGE, false, false,
+		 "pcx-11223344 active\n"
+		 "\trequester vpc-0a1b2c3d blue dev pcx-11223344\n"
+		 "\taccepter  vpc-99887766 green dev pcx-11223344\n");
+	show_pcx(PCX_NO_NAMES, false, false,
+		 "pcx-11223344 active \"Active\"\n"
+		 "\trequester vpc-0a1b2c3d dev pcx-11223344\n"
+		 "\taccepter  vpc-99887766 dev pcx-11223344\n");
+	show_pcx(PCX_FAILED_QUOTE, false, false,
+		 "pcx-11223344 failed \"Overlapping CIDR \\x2210.0.0.0/16\\x22\\x0ahere\"\n"
+		 "\trequester vpc-0a1b2c3d blue dev pcx-11223344\n"
+		 "\taccepter  vpc-99887766 green dev pcx-11223344\n");
+	show_pcx(PCX_STATE_42, false, false,
+		 "pcx-11223344 state-42 \"Active\"\n"
+		 "\trequester vpc-0a1b2c3d blue dev pcx-11223344\n"
+		 "\taccepter  vpc-99887766 green dev pcx-11223344\n");
+	show_pcx(PCX_NEWER, false, false,
+		 "pcx-11223344 active \"Active\"\n"
+		 "\trequester vpc-0a1b2c3d blue dev pcx-11223344\n"
+		 "\taccepter  vpc-99887766 green dev pcx-11223344\n");
+}
+
+static void test_pcx_stats_text(void **state)
+{
+	(void)state;
+	/* Counters are base + attribute type: 12, 13, ... */
+	show_pcx(PCX_GOOD, false, true,
+		 "pcx-11223344 active \"Active\"\n"
+		 "\trequester vpc-0a1b2c3d blue dev pcx-11223344\n"
+		 "\t\ttx 12 packets 13 bytes  rx 14 packets 15 bytes\n"
+		 "\t\tdropped not_active 16 src_not_in_vpc 17 dst_not_in_peer 18 too_big 19 malformed 20 rx 21\n"
+		 "\taccepter  vpc-99887766 green dev pcx-11223344\n"
+		 "\t\ttx 1002 packets 1003 bytes  rx 1004 packets 1005 bytes\n"
+		 "\t\tdropped not_active 1006 src_not_in_vpc 1007 dst_not_in_peer 1008 too_big 1009 malformed 1010 rx 1011\n");
+	show_pcx(PCX_STATS_PARTIAL, false, true,
+		 "pcx-11223344 active \"Active\"\n"
+		 "\trequester vpc-0a1b2c3d blue dev pcx-11223344\n"
+		 "\t\ttx 0 packets 0 bytes  rx 0 packets 0 bytes\n"
+		 "\t\tdropped not_active 0 src_not_in_vpc 0 dst_not_in_peer 3 too_big 0 malformed 0 rx 0\n"
+		 "\taccepter  vpc-99887766 green dev pcx-11223344\n"
+		 "\t\ttx 0 packets 0 bytes  rx 0 packets 0 bytes\n"
+		 "\t\tdropped not_active 0 src_not_in_vpc 0 dst_not_in_peer 3 too_big 0 malformed 0 rx 0\n");
+}
+
+static void test_pcx_json(void **state)
+{
+	(void)state;
+	show_pcx(PCX_GOOD, true, false,
+		 "[{\"id\":\"pcx-11223344\",\"state\":\"active\",\"message\":\"Active\","
+		 "\"requester\":{\"vpc_id\":\"vpc-0a1b2c3d\",\"vpc_name\":\"blue\","
+		 "\"ifname\":\"pcx-11223344\",\"ifindex\":5},"
+		 "\"accepter\":{\"vpc_id\":\"vpc-99887766\",\"vpc_name\":\"green\","
+		 "\"ifname\":\"pcx-11223344\",\"ifindex\":7}}]\n");
+	show_pcx(PCX_GOOD, true, true,
+		 "[{\"id\":\"pcx-11223344\",\"state\":\"active\",\"message\":\"Active\","
+		 "\"requester\":{\"vpc_id\":\"vpc-0a1b2c3d\",\"vpc_name\":\"blue\","
+		 "\"ifname\":\"pcx-11223344\",\"ifindex\":5,\"stats\":{"
+		 "\"tx_packets\":12,\"tx_bytes\":13,\"rx_packets\":14,\"rx_bytes\":15,"
+		 "\"drop_not_active\":16,\"drop_src_not_in_vpc\":17,"
+		 "\"drop_dst_not_in_peer\":18,\"drop_too_big\":19,"
+		 "\"drop_malformed\":20,\"drop_rx\":21}},"
+		 "\"accepter\":{\"vpc_id\":\"vpc-99887766\",\"vpc_name\":\"green\","
+		 "\"ifname\":\"pcx-11223344\",\"ifindex\":7,\"stats\":{"
+		 "\"tx_packets\":1002,\"tx_bytes\":1003,\"rx_packets\":1004,"
+		 "\"rx_bytes\":1005,\"drop_not_active\":1006,"
+		 "\"drop_src_not_in_vpc\":1007,\"drop_dst_not_in_peer\":1008,"
+		 "\"drop_too_big\":1009,\"drop_malformed\":1010,\"drop_rx\":1011}}}]\n");
+	show_pcx(PCX_NO_DEV, true, false,
+		 "[{\"id\":\"pcx-11223344\",\"state\":\"pending-acceptance\","
+		 "\"message\":\"Pending Acceptance by 123456789012\","
+		 "\"requester\":{\"vpc_id\":\"vpc-0a1b2c3d\",\"vpc_name\":\"blue\"},"
+		 "\"accepter\":{\"vpc_id\":\"vpc-99887766\",\"vpc_name\":\"green\"}}]\n");
+	show_pcx(PCX_FAILED_QUOTE, true, false,
+		 "[{\"id\":\"pcx-11223344\",\"state\":\"failed\","
+		 "\"message\":\"Overlapping CIDR \\\"10.0.0.0/16\\\"\\nhere\","
+		 "\"requester\":{\"vpc_id\":\"vpc-0a1b2c3d\",\"vpc_name\":\"blue\","
+		 "\"ifname\":\"pcx-11223344\",\"ifindex\":5},"
+		 "\"accepter\":{\"vpc_id\":\"vpc-99887766\",\"vpc_name\":\"green\","
+		 "\"ifname\":\"pcx-11223344\",\"ifindex\":7}}]\n");
+	show_pcx(PCX_NO_MESSAGE, true, false,
+		 "[{\"id\":\"pcx-11223344\",\"state\":\"active\","
+		 "\"requester\":{\"vpc_id\":\"vpc-0a1b2c3d\",\"vpc_name\":\"blue\","
+		 "\"ifname\":\"pcx-11223344\",\"ifindex\":5},"
+		 "\"accepter\":{\"vpc_id\":\"vpc-99887766\",\"vpc_name\":\"green\","
+		 "\"ifname\":\"pcx-11223344\",\"ifindex\":7}}]\n");
+}
+
+struct bad_pcx {
+	const char *name;
+	enum pcx_flaw flaw;
+	const char *msg;
+};
+
+static const struct bad_pcx bad_pcxs[] = {
+	{ "no PCX nest", PCX_NO_NEST, "no VPCPEER_A_PCX" },
+	{ "no id", PCX_NO_ID, "peering without VPCPEER_A_PCX_ID" },
+	{ "no state", PCX_NO_STATE, "peering without VPCPEER_A_PCX_STATE" },
+	{ "state u32", PCX_STATE_U32,
+	  "VPCPEER_A_PCX_STATE of 4 bytes (expected 1)" },
+	{ "no requester", PCX_NO_REQUESTER,
+	  "peering without VPCPEER_A_PCX_REQUESTER" },
+	{ "no accepter", PCX_NO_ACCEPTER,
+	  "peering without VPCPEER_A_PCX_ACCEPTER" },
+	{ "side without VPC", PCX_SIDE_NO_VPC,
+	  "VPCPEER_A_PCX_REQUESTER without VPCPEER_A_SIDE_VPC_ID" },
+	{ "ifname too long", PCX_IFNAME_TOO_LONG,
+	  "VPCPEER_A_SIDE_IFNAME is 17 bytes long (at most 15)" },
+	{ "counter u32", PCX_STAT_U32,
+	  "VPCPEER_A_STATS_TX_PACKETS of 4 bytes (expected 8)" },
+	{ "message without NUL", PCX_MESSAGE_NO_NUL,
+	  "VPCPEER_A_PCX_MESSAGE is not a NUL-terminated string" },
+};
+
+static void test_bad_pcx(void **state)
+{
+	const struct bad_pcx *c = *state;
+	struct nl_msg *m = reply_new(VPCPEER_CMD_PCX_GET);
+	char err[PARSE_ERRLEN] = "";
+	struct pcx_info x;
+
+	put_pcx(m, c->flaw);
+	assert_int_equal(decode_pcx(m, &x, err), -EINVAL);
+	assert_string_equal(err, c->msg);
+	nlmsg_free(m);
+}
+
+static void test_short_message(void **state)
+{
+	struct nlattr *tb[VPCPEER_A_MAX + 1];
+	struct nl_msg *m = nlmsg_alloc_simple(FAMILY, 0);
+	char err[PARSE_ERRLEN] = "";
+
+	(void)state;
+	assert_int_equal(msg_parse(nlmsg_hdr(m), tb, err, sizeof(err)),
+			 -EINVAL);
+	assert_string_equal(err,
+			    "message of 16 bytes is too short for its headers");
+	nlmsg_free(m);
+}
+
+static void test_state_names(void **state)
+{
+	static const char *const want[] = {
+		"initiating-request", "pending-acceptance", "provisioning",
+		"active", "rejected", "expired", "failed", "deleting",
+		"deleted",
+	};
+	char buf[PCX_STATE_STRLEN];
+	unsigned int i;
+
+	(void)state;
+	assert_int_equal(ARRAY_SIZE(want), __VPCPEER_PCX_STATE_MAX);
+	for (i = 0; i < ARRAY_SIZE(want); i++)
+		assert_string_equal(pcx_state_name(i, buf), want[i]);
+	assert_string_equal(pcx_state_name(__VPCPEER_PCX_STATE_MAX, buf),
+			    "state-9");
+	assert_string_equal(pcx_state_name(4294967295u, buf),
+			    "state-4294967295");
+}
+
+/* --- buffered output ------------------------------------------------------ */
+
+static void test_buffered(void **state)
+{
+	static const char want[] =
+		"[{\"id\":\"vpc-0a1b2c3d\",\"name\":\"blue\",\"netnsid\":3,\"cidrs\":[]}]\n";
+	struct nl_msg *m = reply_new(VPCPEER_CMD_VPC_GET);
+	char err[PARSE_ERRLEN], *buf = NULL;
+	struct printer p;
+	struct vpc_info v;
+	size_t len = 0;
+	FILE *f;
+
+	(void)state;
+	put_vpc(m, VPC_NO_CIDRS);
+	assert_int_equal(decode_vpc(m, &v, err), 0);
+	f = open_memstream(&buf, &len);
+	assert_non_null(f);
+
+	/* A restart forgets what was printed. */
+	assert_int_equal(print_buffered(&p, true, false), 0);
+	print_vpc(&p, &v);
+	assert_int_equal(print_restart(&p), 0);
+	print_vpc(&p, &v);
+	assert_int_equal(print_commit(&p, f), 0);
+	fflush(f);
+	assert_string_equal(buf, want);
+
+	/* Discarded output never shows. */
+	assert_int_equal(print_buffered(&p, false, false), 0);
+	print_vpc(&p, &v);
+	print_discard(&p);
+	fflush(f);
+	assert_int_equal(len, strlen(want));
+
+	/* Nothing printed, text: nothing written. */
+	assert_int_equal(print_buffered(&p, false, false), 0);
+	assert_int_equal(print_commit(&p, f), 0);
+	fclose(f);
+	assert_int_equal(len, strlen(want));
+	free(buf);
+	vpc_info_free(&v);
+	nlmsg_free(m);
+}
+
+/* --- requests ------------------------------------------------------------ */
+
+/* The request's VPC nest must be flagged nested for the strict policy. */
+static void test_request_nests(void **state)
+{
+	struct nlattr *tb[VPCPEER_A_MAX + 1], *vpc[VPCPEER_A_VPC_MAX + 1];
+	struct nlattr *cidr[VPCPEER_A_CIDR_MAX + 1], *a;
+	struct vpc_ref by_name = { .name = "blue" }, by_id = { .id = BLUE_ID };
+	struct nl_msg *m = reply_new(VPCPEER_CMD_VPC_NEW);
+	char err[PARSE_ERRLEN];
+	struct nlattr *nest;
+	int rem, n = 0;
+
+	(void)state;
+	nest = nla_nest_start(m, VPCPEER_A_VPC);
+	assert_int_equal(msg_put_vpc_ref(m, VPCPEER_A_VPC_ID,
+					 VPCPEER_A_VPC_NAME, &by_name), 0);
+	assert_int_equal(msg_put_vpc_ref(m, VPCPEER_A_VPC_ID,
+					 VPCPEER_A_VPC_NAME, &by_id), 0);
+	put_cidr(m, "10.0.0.0/16");
+	put_cidr(m, "fd00:b::/48");
+	nla_nest_end(m, nest);
+
+	assert_int_equal(msg_parse(nlmsg_hdr(m), tb, err, sizeof(err)), 0);
+	assert_true(tb[VPCPEER_A_VPC]->nla_type & NLA_F_NESTED);
+	assert_int_equal(nla_parse_nested(vpc, VPCPEER_A_VPC_MAX,
+					  tb[VPCPEER_A_VPC], NULL), 0);
+	assert_int_equal(nla_len(vpc[VPCPEER_A_VPC_NAME]), 5);
+	assert_string_equal(nla_data(vpc[VPCPEER_A_VPC_NAME]), "blue");
+	assert_int_equal(nla_len(vpc[VPCPEER_A_VPC_ID]), 4);
+	assert_int_equal(nla_get_u32(vpc[VPCPEER_A_VPC_ID]), BLUE_ID);
+	nla_for_each_nested(a, tb[VPCPEER_A_VPC], rem) {
+		if (nla_type(a) != VPCPEER_A_VPC_CIDR)
+			continue;
+		assert_true(a->nla_type & NLA_F_NESTED);
+		assert_int_equal(nla_parse_nested(cidr, VPCPEER_A_CIDR_MAX, a,
+						  NULL), 0);
+		assert_int_equal(nla_len(cidr[VPCPEER_A_CIDR_ADDR]),
+				 n ? 16 : 4);
+		assert_int_equal(nla_len(cidr[VPCPEER_A_CIDR_PREFIXLEN]), 1);
+		assert_int_equal(nla_get_u8(cidr[VPCPEER_A_CIDR_PREFIXLEN]),
+				 n ? 48 : 16);
+		n++;
+	}
+	assert_int_equal(n, 2);
+	nlmsg_free(m);
+}
+
+/* msg_request_size() leaves room for what a request can hold. */
+static void test_request_size(void **state)
+{
+	static const size_t counts[] = { 0, 1, 2, 1000 };
+	char name[VPCPEER_NAME_MAX];
+	struct nlattr *vpc, *side;
+	struct prefix p = { .family = AF_INET6, .len = 128 };
+	struct nl_msg *m;
+	size_t i, k;
+
+	(void)state;
+	memset(name, 'n', sizeof(name) - 1);
+	name[sizeof(name) - 1] = '\0';
+	for (k = 0; k < ARRAY_SIZE(counts); k++) {
+		m = nlmsg_alloc_size(NLMSG_HDRLEN + GENL_HDRLEN +
+				     msg_request_size(counts[k]));
+		assert_non_null(genlmsg_put(m, 0, 0, FAMILY, 0, 0, 1, 1));
+		vpc = nla_nest_start(m, VPCPEER_A_VPC);
+		assert_non_null(vpc);
+		assert_int_equal(nla_put_string(m, VPCPEER_A_VPC_NAME, name), 0);
+		assert_int_equal(nla_put_u32(m, VPCPEER_A_VPC_NETNS_FD, 3), 0);
+		for (i = 0; i < counts[k]; i++)
+			assert_int_equal(msg_put_cidr(m, &p), 0);
+		assert_int_equal(nla_nest_end(m, vpc), 0);
+		nlmsg_free(m);
+	}
+	/* A peering request: two sides named by the longest names. */
+	m = nlmsg_alloc_size(NLMSG_HDRLEN + GENL_HDRLEN + msg_request_size(0));
+	assert_non_null(genlmsg_put(m, 0, 0, FAMILY, 0, 0, 1, 1));
+	vpc = nla_nest_start(m, VPCPEER_A_PCX);
+	for (i = 0; i < 2; i++) {
+		side = nla_nest_start(m, VPCPEER_A_PCX_REQUESTER + i);
+		assert_non_null(side);
+		assert_int_equal(nla_put_string(m, VPCPEER_A_SIDE_VPC_NAME,
+						name), 0);
+		assert_int_equal(nla_nest_end(m, side), 0);
+	}
+	assert_int_equal(nla_nest_end(m, vpc), 0);
+	nlmsg_free(m);
+}
+
+/* --- errors and extended ACKs -------------------------------------------- */
+
+struct ack_spec {
+	uint16_t type;		/* NLMSG_ERROR or NLMSG_DONE */
+	int error;
+	bool capped;		/* else the request is echoed whole */
+	const char *ext_msg;	/* NULL: no TLVs */
+	bool tlv_no_nul;	/* NLMSGERR_ATTR_MSG without its NUL */
+};
+
+/* An NLMSG_ERROR or NLMSG_DONE laid out as netlink_ack() / netlink_dump_done(). */
+static struct nl_msg *ack_new(const struct ack_spec *s)
+{
+	struct nl_msg *req = reply_new(VPCPEER_CMD_VPC_NEW), *m;
+	struct nlmsghdr *rh = nlmsg_hdr(req);
+	int flags = 0;
+
+	nla_put_string(req, VPCPEER_A_VPC_NAME, "an echoed request");
+	if (s->ext_msg)
+		flags |= NLM_F_ACK_TLVS;
+	if (s->type == NLMSG_ERROR && (s->capped || !s->error))
+		flags |= NLM_F_CAPPED;
+	m = nlmsg_alloc_simple(s->type, flags | (s->type == NLMSG_DONE ?
+						 NLM_F_MULTI : 0));
+	assert_non_null(m);
+	if (s->type == NLMSG_DONE) {
+		assert_int_equal(nlmsg_append(m, (void *)&s->error,
+					      sizeof(s->error), NLMSG_ALIGNTO), 0);
+	} else {
+		struct nlmsgerr e = { .error = s->error, .msg = *rh };
+
+		assert_int_equal(nlmsg_append(m, &e, sizeof(e), NLMSG_ALIGNTO), 0);
+		if (!(flags & NLM_F_CAPPED))
+			assert_int_equal(nlmsg_append(m, nlmsg_data(rh),
+						      nlmsg_datalen(rh),
+						      NLMSG_ALIGNTO), 0);
+	}
+	if (s->ext_msg && s->tlv_no_nul)
+		nla_put(m, NLMSGERR_ATTR_MSG, strlen(s->ext_msg), s->ext_msg);
+	else if (s->ext_msg)
+		nla_put_string(m, NLMSGERR_ATTR_MSG, s->ext_msg);
+	if (s->ext_msg)
+		nla_put_u32(m, NLMSGERR_ATTR_OFFS, 20);
+	nlmsg_free(req);
+	return m;
+}
+
+struct ack_case {
+	const char *name;
+	struct ack_spec spec;
+	int error;
+	const char *ext_msg;
+};
+
+static const struct ack_case ack_cases[] = {
+	{ "capped error with extack",
+	  { NLMSG_ERROR, -EEXIST, true, "VPC name in use", false },
+	  -EEXIST, "VPC name in use" },
+	{ "echoed error with extack",
+	  { NLMSG_ERROR, -EINVAL, false, "CIDR overlaps 10.0.0.0/16", false },
+	  -EINVAL, "CIDR overlaps 10.0.0.0/16" },
+	{ "capped error, no extack",
+	  { NLMSG_ERROR, -EPERM, true, NULL, false }, -EPERM, NULL },
+	{ "echoed error, no extack",
+	  { NLMSG_ERROR, -ENOENT, false, NULL, false }, -ENOENT, NULL },
+	{ "ack", { NLMSG_ERROR, 0, false, NULL, false }, 0, NULL },
+	{ "ack with a warning",
+	  { NLMSG_ERROR, 0, false, "deprecated", false }, 0, "deprecated" },
+	{ "done", { NLMSG_DONE, 0, false, NULL, false }, 0, NULL },
+	{ "done with an error",
+	  { NLMSG_DONE, -EPERM, false, "not your VPC", false },
+	  -EPERM, "not your VPC" },
+	{ "message without NUL",
+	  { NLMSG_ERROR, -EINVAL, true, "cut", true }, -EINVAL, NULL },
+};
+
+static void test_ack(void **state)
+{
+	const struct ack_case *c = *state;
+	struct nl_msg *m = ack_new(&c->spec);
+	const char *ext_msg = "untouched";
+	int error = 12345;
+
+	assert_int_equal(msg_status(nlmsg_hdr(m), &error, &ext_msg), 0);
+	assert_int_equal(error, c->error);
+	if (c->ext_msg)
+		assert_string_equal(ext_msg, c->ext_msg);
+	else
+		assert_null(ext_msg);
+	nlmsg_free(m);
+}
+
+static void test_ack_malformed(void **state)
+{
+	struct {
+		struct nlmsghdr h;
+		struct nlmsgerr e;
+	} buf;
+	const char *ext_msg;
+	int error;
+
+	(void)state;
+	memset(&buf, 0, sizeof(buf));
+	/* An NLMSG_ERROR too short for its nlmsgerr. */
+	buf.h.nlmsg_type = NLMSG_ERROR;
+	buf.h.nlmsg_len = NLMSG_LENGTH(sizeof(int));
+	assert_int_equal(msg_status(&buf.h, &error, &ext_msg), -EINVAL);
+	/* Not a status at all. */
+	buf.h.nlmsg_type = FAMILY;
+	buf.h.nlmsg_len = sizeof(buf);
+	assert_int_equal(msg_status(&buf.h, &error, &ext_msg), -EINVAL);
+	/* An old kernel's empty NLMSG_DONE. */
+	buf.h.nlmsg_type = NLMSG_DONE;
+	buf.h.nlmsg_len = NLMSG_HDRLEN;
+	assert_int_equal(msg_status(&buf.h, &error, &ext_msg), 0);
+	assert_int_equal(error, 0);
+	assert_null(ext_msg);
+	/* TLVs announced but an echoed length pointing past the end. */
+	buf.h.nlmsg_type = NLMSG_ERROR;
+	buf.h.nlmsg_flags = NLM_F_ACK_TLVS;
+	buf.h.nlmsg_len = sizeof(buf);
+	buf.e.error = -EINVAL;
+	buf.e.msg.nlmsg_len = 100000;
+	assert_int_equal(msg_status(&buf.h, &error, &ext_msg), 0);
+	assert_int_equal(error, -EINVAL);
+	assert_null(ext_msg);
+}
+
+/* --- main --------------------------------------------------------------- */
+
+static struct CMUnitTest *tests;
+static size_t ntests;
+
+static void add(const char *name, CMUnitTestFunction fn, const void *state)
+{
+	tests = realloc(tests, (ntests + 1) * sizeof(*tests));
+	if (!tests)
+		abort();
+	tests[ntests++] = (struct CMUnitTest){
+		.name = strdup(name),
+		.test_func = fn,
+		.initial_state = (void *)state,
+	};
+}
+
+int main(void)
+{
+	char name[128];
+	size_t i;
+	int ret;
+
+	add("vpc: text", test_vpc_text, NULL);
+	add("vpc: json", test_vpc_json, NULL);
+	add("vpc: attributes of a newer kernel are skipped", test_vpc_newer,
+	    NULL);
+	add("print: no object, and two", test_empty_and_many, NULL);
+	for (i = 0; i < ARRAY_SIZE(bad_vpcs); i++) {
+		snprintf(name, sizeof(name), "bad vpc: %s", bad_vpcs[i].name);
+		add(name, test_bad_vpc, &bad_vpcs[i]);
+	}
+	add("pcx: text", test_pcx_text, NULL);
+	add("pcx: text with -s", test_pcx_stats_text, NULL);
+	add("pcx: json", test_pcx_json, NULL);
+	for (i = 0; i < ARRAY_SIZE(bad_pcxs); i++) {
+		snprintf(name, sizeof(name), "bad pcx: %s", bad_pcxs[i].name);
+		add(name, test_bad_pcx, &bad_pcxs[i]);
+	}
+	add("reply: too short for the genl header", test_short_message, NULL);
+	add("pcx: state names", test_state_names, NULL);
+	add("print: buffered, restarted, discarded", test_buffered, NULL);
+	add("request: nests and sizes", test_request_nests, NULL);
+	add("request: room for 0, 1, 2, 1000 CIDRs and two sides",
+	    test_request_size, NULL);
+	for (i = 0; i < ARRAY_SIZE(ack_cases); i++) {
+		snprintf(name, sizeof(name), "status: %s", ack_cases[i].name);
+		add(name, test_ack, &ack_cases[i]);
+	}
+	add("status: malformed", test_ack_malformed, NULL);
+
+	ret = _cmocka_run_group_tests("msg", tests, ntests, NULL, NULL);
+	for (i = 0; i < ntests; i++)
+		free((char *)tests[i].name);
+	free(tests);
+	return ret;
+}

@@ -1,0 +1,443 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The vpcpeer netlink messages without the socket (see msg.h). Replies are
+ * checked by hand rather than by libnl's policies so that a bad one is
+ * named precisely ("VPCPEER_A_CIDR_ADDR of 5 bytes"): integers must have
+ * their exact size, strings must end at their NUL, and the attributes
+ * this tool cannot do without (ids, the state, both sides) must be there.
+ * Attribute types above those this version knows are skipped, as the ABI
+ * promises they are only ever appended.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
+#include <net/if.h>
+
+#include <netlink/genl/genl.h>
+
+#include "msg.h"
+
+_Static_assert(NR_SIDE_STATS ==
+	       VPCPEER_A_STATS_MAX - VPCPEER_A_STATS_TX_PACKETS + 1,
+	       "enum side_stat must follow enum vpcpeer_a_stats");
+
+static int __attribute__((format(printf, 3, 4)))
+fail(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err && errlen) {
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return -EINVAL;
+}
+
+/* --- requests ----------------------------------------------------------- */
+
+int msg_put_vpc_ref(struct nl_msg *m, int id_attr, int name_attr,
+		    const struct vpc_ref *ref)
+{
+	if (ref->name)
+		return nla_put_string(m, name_attr, ref->name);
+	return nla_put_u32(m, id_attr, ref->id);
+}
+
+int msg_put_cidr(struct nl_msg *m, const struct prefix *p)
+{
+	struct nlattr *nest;
+	int len = p->family == AF_INET ? 4 : 16;
+
+	nest = nla_nest_start(m, VPCPEER_A_VPC_CIDR);
+	if (!nest)
+		return -NLE_NOMEM;
+	if (nla_put(m, VPCPEER_A_CIDR_ADDR, len, p->addr) < 0 ||
+	    nla_put_u8(m, VPCPEER_A_CIDR_PREFIXLEN, p->len) < 0) {
+		nla_nest_cancel(m, nest);
+		return -NLE_NOMEM;
+	}
+	return nla_nest_end(m, nest);
+}
+
+size_t msg_request_size(size_t ncidrs)
+{
+	/* A CIDR nest: header, 16 address bytes, a padded u8. */
+	size_t cidr = nla_total_size(nla_total_size(16) + nla_total_size(1));
+
+	/*
+	 * Headers, the outer nest, the largest of what a request names
+	 * (two side nests with a name each), and slack for libnl.
+	 */
+	return NLMSG_HDRLEN + GENL_HDRLEN + 4 * nla_total_size(0) +
+	       2 * nla_total_size(VPCPEER_NAME_MAX) + 2 * nla_total_size(4) +
+	       ncidrs * cidr + 256;
+}
+
+/* --- reply attributes --------------------------------------------------- */
+
+static int get_u32(const struct nlattr *a, const char *what, uint32_t *v,
+		   char *err, size_t errlen)
+{
+	if (nla_len(a) != sizeof(*v))
+		return fail(err, errlen, "%s of %d bytes (expected 4)", what,
+			    nla_len(a));
+	memcpy(v, nla_data(a), sizeof(*v));
+	return 0;
+}
+
+static int get_u8(const struct nlattr *a, const char *what, uint8_t *v,
+		  char *err, size_t errlen)
+{
+	if (nla_len(a) != sizeof(*v))
+		return fail(err, errlen, "%s of %d bytes (expected 1)", what,
+			    nla_len(a));
+	*v = *(const uint8_t *)nla_data(a);
+	return 0;
+}
+
+static int get_u64(const struct nlattr *a, const char *what, uint64_t *v,
+		   char *err, size_t errlen)
+{
+	if (nla_len(a) != sizeof(*v))
+		return fail(err, errlen, "%s of %d bytes (expected 8)", what,
+			    nla_len(a));
+	memcpy(v, nla_data(a), sizeof(*v));
+	return 0;
+}
+
+/*
+ * A NUL-terminated string of at most size bytes with the NUL (0: any
+ * length), with nothing after its NUL.
+ */
+static int get_str(const struct nlattr *a, const char *what, size_t size,
+		   const char **s, char *err, size_t errlen)
+{
+	const char *d = nla_data(a);
+	int len = nla_len(a);
+
+	if (len < 1 || memchr(d, '\0', len) != d + len - 1)
+		return fail(err, errlen, "%s is not a NUL-terminated string",
+			    what);
+	if (size && (size_t)len > size)
+		return fail(err, errlen, "%s is %d bytes long (at most %zu)",
+			    what, len - 1, size - 1);
+	*s = d;
+	return 0;
+}
+
+static int get_nest(struct nlattr *a, const char *what, int maxtype,
+		    struct nlattr **tb, char *err, size_t errlen)
+{
+	if (nla_parse_nested(tb, maxtype, a, NULL) < 0)
+		return fail(err, errlen, "%s is not a nest of attributes",
+			    what);
+	return 0;
+}
+
+int msg_parse(struct nlmsghdr *nlh, struct nlattr *tb[VPCPEER_A_MAX + 1],
+	      char *err, size_t errlen)
+{
+	if (genlmsg_parse(nlh, 0, tb, VPCPEER_A_MAX, NULL) < 0)
+		return fail(err, errlen,
+			    "message of %" PRIu32 " bytes is too short for its headers",
+			    nlh->nlmsg_len);
+	return 0;
+}
+
+/* --- VPC ---------------------------------------------------------------- */
+
+static int cidr_decode(struct nlattr *a, struct prefix *p, char *err,
+		       size_t errlen)
+{
+	struct nlattr *tb[VPCPEER_A_CIDR_MAX + 1];
+	int ret, len;
+
+	ret = get_nest(a, "VPCPEER_A_VPC_CIDR", VPCPEER_A_CIDR_MAX, tb, err,
+		       errlen);
+	if (ret)
+		return ret;
+	if (!tb[VPCPEER_A_CIDR_ADDR] || !tb[VPCPEER_A_CIDR_PREFIXLEN])
+		return fail(err, errlen, "CIDR without %s",
+			    tb[VPCPEER_A_CIDR_ADDR] ? "VPCPEER_A_CIDR_PREFIXLEN" :
+						      "VPCPEER_A_CIDR_ADDR");
+	len = nla_len(tb[VPCPEER_A_CIDR_ADDR]);
+	if (len != 4 && len != 16)
+		return fail(err, errlen,
+			    "VPCPEER_A_CIDR_ADDR of %d bytes (expected 4 or 16)",
+			    len);
+	memset(p, 0, sizeof(*p));
+	p->family = len == 4 ? AF_INET : AF_INET6;
+	memcpy(p->addr, nla_data(tb[VPCPEER_A_CIDR_ADDR]), len);
+	ret = get_u8(tb[VPCPEER_A_CIDR_PREFIXLEN], "VPCPEER_A_CIDR_PREFIXLEN",
+		     &p->len, err, errlen);
+	if (ret)
+		return ret;
+	if (p->len > len * 8)
+		return fail(err, errlen,
+			    "VPCPEER_A_CIDR_PREFIXLEN %u is too long for IPv%d",
+			    p->len, len == 4 ? 4 : 6);
+	return 0;
+}
+
+static int vpc_cidrs_decode(struct nlattr *vpc, struct vpc_info *v,
+			    char *err, size_t errlen)
+{
+	struct nlattr *a;
+	size_t n = 0;
+	int rem, ret;
+
+	nla_for_each_nested(a, vpc, rem)
+		n += nla_type(a) == VPCPEER_A_VPC_CIDR;
+	if (!n)
+		return 0;
+	v->cidrs = calloc(n, sizeof(*v->cidrs));
+	if (!v->cidrs)
+		return fail(err, errlen, "out of memory");
+	nla_for_each_nested(a, vpc, rem) {
+		if (nla_type(a) != VPCPEER_A_VPC_CIDR)
+			continue;
+		ret = cidr_decode(a, &v->cidrs[v->ncidrs], err, errlen);
+		if (ret)
+			return ret;
+		v->ncidrs++;
+	}
+	return 0;
+}
+
+int vpc_decode(struct nlattr **top, struct vpc_info *v, char *err,
+	       size_t errlen)
+{
+	struct nlattr *tb[VPCPEER_A_VPC_MAX + 1];
+	uint32_t u = 0;
+	int ret;
+
+	memset(v, 0, sizeof(*v));
+	if (!top[VPCPEER_A_VPC])
+		return fail(err, errlen, "no VPCPEER_A_VPC");
+	ret = get_nest(top[VPCPEER_A_VPC], "VPCPEER_A_VPC", VPCPEER_A_VPC_MAX,
+		       tb, err, errlen);
+	if (ret)
+		return ret;
+	if (!tb[VPCPEER_A_VPC_ID])
+		return fail(err, errlen, "VPC without VPCPEER_A_VPC_ID");
+	ret = get_u32(tb[VPCPEER_A_VPC_ID], "VPCPEER_A_VPC_ID", &v->id, err,
+		      errlen);
+	if (ret)
+		return ret;
+	if (!tb[VPCPEER_A_VPC_NAME])
+		return fail(err, errlen, "VPC without VPCPEER_A_VPC_NAME");
+	ret = get_str(tb[VPCPEER_A_VPC_NAME], "VPCPEER_A_VPC_NAME",
+		      VPCPEER_NAME_MAX, &v->name, err, errlen);
+	if (ret)
+		return ret;
+	if (tb[VPCPEER_A_VPC_NETNSID]) {
+		ret = get_u32(tb[VPCPEER_A_VPC_NETNSID],
+			      "VPCPEER_A_VPC_NETNSID", &u, err, errlen);
+		if (ret)
+			return ret;
+		v->has_netnsid = true;
+		v->netnsid = (int32_t)u;
+	}
+	ret = vpc_cidrs_decode(top[VPCPEER_A_VPC], v, err, errlen);
+	if (ret)
+		vpc_info_free(v);
+	return ret;
+}
+
+void vpc_info_free(struct vpc_info *v)
+{
+	free(v->cidrs);
+	v->cidrs = NULL;
+	v->ncidrs = 0;
+}
+
+/* --- PCX ---------------------------------------------------------------- */
+
+static int stats_decode(struct nlattr *a, struct pcx_side *s, char *err,
+			size_t errlen)
+{
+	static const char *const names[NR_SIDE_STATS] = {
+		"VPCPEER_A_STATS_TX_PACKETS", "VPCPEER_A_STATS_TX_BYTES",
+		"VPCPEER_A_STATS_RX_PACKETS", "VPCPEER_A_STATS_RX_BYTES",
+		"VPCPEER_A_STATS_DROP_NOT_ACTIVE",
+		"VPCPEER_A_STATS_DROP_SRC_NOT_IN_VPC",
+		"VPCPEER_A_STATS_DROP_DST_NOT_IN_PEER",
+		"VPCPEER_A_STATS_DROP_TOO_BIG", "VPCPEER_A_STATS_DROP_MALFORMED",
+		"VPCPEER_A_STATS_DROP_RX",
+	};
+	struct nlattr *tb[VPCPEER_A_STATS_MAX + 1];
+	unsigned int i;
+	int ret;
+
+	ret = get_nest(a, "VPCPEER_A_SIDE_STATS", VPCPEER_A_STATS_MAX, tb, err,
+		       errlen);
+	if (ret)
+		return ret;
+	for (i = 0; i < NR_SIDE_STATS; i++) {
+		struct nlattr *c = tb[VPCPEER_A_STATS_TX_PACKETS + i];
+
+		if (!c)
+			continue;
+		ret = get_u64(c, names[i], &s->stats[i], err, errlen);
+		if (ret)
+			return ret;
+	}
+	s->has_stats = true;
+	return 0;
+}
+
+static int side_decode(struct nlattr *a, const char *what,
+		       struct pcx_side *s, char *err, size_t errlen)
+{
+	struct nlattr *tb[VPCPEER_A_SIDE_MAX + 1];
+	int ret;
+
+	ret = get_nest(a, what, VPCPEER_A_SIDE_MAX, tb, err, errlen);
+	if (ret)
+		return ret;
+	if (!tb[VPCPEER_A_SIDE_VPC_ID])
+		return fail(err, errlen, "%s without VPCPEER_A_SIDE_VPC_ID",
+			    what);
+	ret = get_u32(tb[VPCPEER_A_SIDE_VPC_ID], "VPCPEER_A_SIDE_VPC_ID",
+		      &s->vpc_id, err, errlen);
+	if (!ret && tb[VPCPEER_A_SIDE_VPC_NAME])
+		ret = get_str(tb[VPCPEER_A_SIDE_VPC_NAME],
+			      "VPCPEER_A_SIDE_VPC_NAME", VPCPEER_NAME_MAX,
+			      &s->vpc_name, err, errlen);
+	if (!ret && tb[VPCPEER_A_SIDE_IFNAME])
+		ret = get_str(tb[VPCPEER_A_SIDE_IFNAME], "VPCPEER_A_SIDE_IFNAME",
+			      IFNAMSIZ, &s->ifname, err, errlen);
+	if (!ret && tb[VPCPEER_A_SIDE_IFINDEX]) {
+		ret = get_u32(tb[VPCPEER_A_SIDE_IFINDEX],
+			      "VPCPEER_A_SIDE_IFINDEX", &s->ifindex, err,
+			      errlen);
+		s->has_ifindex = !ret;
+	}
+	if (!ret && tb[VPCPEER_A_SIDE_STATS])
+		ret = stats_decode(tb[VPCPEER_A_SIDE_STATS], s, err, errlen);
+	return ret;
+}
+
+int pcx_decode(struct nlattr **top, struct pcx_info *p, char *err,
+	       size_t errlen)
+{
+	struct nlattr *tb[VPCPEER_A_PCX_MAX + 1];
+	int ret;
+
+	memset(p, 0, sizeof(*p));
+	if (!top[VPCPEER_A_PCX])
+		return fail(err, errlen, "no VPCPEER_A_PCX");
+	ret = get_nest(top[VPCPEER_A_PCX], "VPCPEER_A_PCX", VPCPEER_A_PCX_MAX,
+		       tb, err, errlen);
+	if (ret)
+		return ret;
+	if (!tb[VPCPEER_A_PCX_ID])
+		return fail(err, errlen, "peering without VPCPEER_A_PCX_ID");
+	if (!tb[VPCPEER_A_PCX_STATE])
+		return fail(err, errlen, "peering without VPCPEER_A_PCX_STATE");
+	if (!tb[VPCPEER_A_PCX_REQUESTER] || !tb[VPCPEER_A_PCX_ACCEPTER])
+		return fail(err, errlen, "peering without VPCPEER_A_PCX_%s",
+			    tb[VPCPEER_A_PCX_REQUESTER] ? "ACCEPTER" :
+							  "REQUESTER");
+	ret = get_u32(tb[VPCPEER_A_PCX_ID], "VPCPEER_A_PCX_ID", &p->id, err,
+		      errlen);
+	if (!ret)
+		ret = get_u8(tb[VPCPEER_A_PCX_STATE], "VPCPEER_A_PCX_STATE",
+			     &p->state, err, errlen);
+	if (!ret && tb[VPCPEER_A_PCX_MESSAGE])
+		ret = get_str(tb[VPCPEER_A_PCX_MESSAGE], "VPCPEER_A_PCX_MESSAGE",
+			      0, &p->message, err, errlen);
+	if (!ret)
+		ret = side_decode(tb[VPCPEER_A_PCX_REQUESTER],
+				  "VPCPEER_A_PCX_REQUESTER", &p->requester, err,
+				  errlen);
+	if (!ret)
+		ret = side_decode(tb[VPCPEER_A_PCX_ACCEPTER],
+				  "VPCPEER_A_PCX_ACCEPTER", &p->accepter, err,
+				  errlen);
+	return ret;
+}
+
+const char *pcx_state_name(unsigned int state, char buf[PCX_STATE_STRLEN])
+{
+	static const char *const names[] = {
+		[VPCPEER_PCX_INITIATING_REQUEST] = "initiating-request",
+		[VPCPEER_PCX_PENDING_ACCEPTANCE] = "pending-acceptance",
+		[VPCPEER_PCX_PROVISIONING] = "provisioning",
+		[VPCPEER_PCX_ACTIVE] = "active",
+		[VPCPEER_PCX_REJECTED] = "rejected",
+		[VPCPEER_PCX_EXPIRED] = "expired",
+		[VPCPEER_PCX_FAILED] = "failed",
+		[VPCPEER_PCX_DELETING] = "deleting",
+		[VPCPEER_PCX_DELETED] = "deleted",
+	};
+
+	_Static_assert(sizeof(names) / sizeof(names[0]) ==
+		       __VPCPEER_PCX_STATE_MAX, "a state without a name");
+	if (state < __VPCPEER_PCX_STATE_MAX)
+		return names[state];
+	snprintf(buf, PCX_STATE_STRLEN, "state-%u", state);
+	return buf;
+}
+
+/* --- errors ------------------------------------------------------------- */
+
+/* The extended ACK message in the TLVs at off bytes into nlh's payload. */
+static const char *ext_ack_msg(const struct nlmsghdr *nlh, size_t off)
+{
+	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
+	const char *s;
+	size_t plen;
+
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
+		return NULL;
+	off = NLMSG_ALIGN(off);
+	plen = nlh->nlmsg_len - NLMSG_HDRLEN;
+	if (off >= plen)
+		return NULL;
+	if (nla_parse(tb, NLMSGERR_ATTR_MAX,
+		      (struct nlattr *)((char *)NLMSG_DATA(nlh) + off),
+		      plen - off, NULL) < 0 || !tb[NLMSGERR_ATTR_MSG])
+		return NULL;
+	if (get_str(tb[NLMSGERR_ATTR_MSG], "", 0, &s, NULL, 0) || !*s)
+		return NULL;
+	return s;
+}
+
+int msg_status(const struct nlmsghdr *nlh, int *error, const char **ext_msg)
+{
+	const struct nlmsgerr *e = NLMSG_DATA(nlh);
+	size_t off;
+
+	*ext_msg = NULL;
+	*error = 0;
+	if (nlh->nlmsg_len < NLMSG_HDRLEN)
+		return -EINVAL;
+	if (nlh->nlmsg_type == NLMSG_DONE) {
+		/* Old kernels may send an empty NLMSG_DONE. */
+		if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof(int)))
+			return 0;
+		memcpy(error, NLMSG_DATA(nlh), sizeof(int));
+		*ext_msg = ext_ack_msg(nlh, sizeof(int));
+		return 0;
+	}
+	if (nlh->nlmsg_type != NLMSG_ERROR ||
+	    nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*e)))
+		return -EINVAL;
+	*error = e->error;
+	/* Without NETLINK_CAP_ACK an error echoes the whole request. */
+	off = sizeof(*e);
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED) &&
+	    e->msg.nlmsg_len > NLMSG_HDRLEN)
+		off += e->msg.nlmsg_len - NLMSG_HDRLEN;
+	*ext_msg = ext_ack_msg(nlh, off);
+	return 0;
+}

@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The vpcpeer netlink messages without the socket: the nests a request
+ * carries, the decoding of the VPC and PCX nests of a reply into plain
+ * structs, and the error number and extended ACK message of NLMSG_ERROR
+ * and NLMSG_DONE. Nothing here sends, receives or prints, so all of it is
+ * unit-tested on messages built in memory. Decoders take the top-level
+ * attribute table of one message (a struct nlattr ** as genlmsg_parse()
+ * fills it) and return 0 or -EINVAL with one line in err saying what was
+ * wrong with the reply.
+ */
+#ifndef VPCPEER_CTL_MSG_H
+#define VPCPEER_CTL_MSG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <netlink/attr.h>
+#include <netlink/msg.h>
+
+#include <uapi/linux/vpcpeer.h>
+
+#include "parse.h"
+
+/* --- requests ----------------------------------------------------------- */
+
+/* VPC id_attr (u32) or name_attr (string), whichever ref holds. */
+int msg_put_vpc_ref(struct nl_msg *m, int id_attr, int name_attr,
+		    const struct vpc_ref *ref);
+
+/* One VPCPEER_A_VPC_CIDR nest { ADDR, PREFIXLEN }. */
+int msg_put_cidr(struct nl_msg *m, const struct prefix *p);
+
+/* Room enough for a request whose VPC nest holds ncidrs CIDRs. */
+size_t msg_request_size(size_t ncidrs);
+
+/* --- replies ------------------------------------------------------------ */
+
+/*
+ * The top-level attributes of a vpcpeer message (after the genl header).
+ * Returns 0 or -EINVAL with the reason in err.
+ */
+int msg_parse(struct nlmsghdr *nlh, struct nlattr *tb[VPCPEER_A_MAX + 1],
+	      char *err, size_t errlen);
+
+/* A VPC as a reply describes it. Strings point into the message. */
+struct vpc_info {
+	uint32_t id;
+	const char *name;
+	bool has_netnsid;
+	int32_t netnsid;	/* -1: the requester's own namespace */
+	size_t ncidrs;
+	struct prefix *cidrs;	/* malloc'd; vpc_info_free() */
+};
+
+int vpc_decode(struct nlattr **tb, struct vpc_info *v, char *err,
+	       size_t errlen);
+void vpc_info_free(struct vpc_info *v);
+
+/* The counters of one side, in the order of enum vpcpeer_a_stats. */
+enum side_stat {
+	STAT_TX_PACKETS,
+	STAT_TX_BYTES,
+	STAT_RX_PACKETS,
+	STAT_RX_BYTES,
+	STAT_DROP_NOT_ACTIVE,
+	STAT_DROP_SRC_NOT_IN_VPC,
+	STAT_DROP_DST_NOT_IN_PEER,
+	STAT_DROP_TOO_BIG,
+	STAT_DROP_MALFORMED,
+	STAT_DROP_RX,
+
+	NR_SIDE_STATS
+};
+
+struct pcx_side {
+	uint32_t vpc_id;
+	const char *vpc_name;	/* NULL when not sent */
+	const char *ifname;	/* NULL while the side has no device */
+	bool has_ifindex;
+	uint32_t ifindex;
+	bool has_stats;
+	uint64_t stats[NR_SIDE_STATS];	/* a counter not sent is 0 */
+};
+
+struct pcx_info {
+	uint32_t id;
+	uint8_t state;		/* enum vpcpeer_pcx_state, or newer */
+	const char *message;	/* NULL when not sent */
+	struct pcx_side requester, accepter;
+};
+
+int pcx_decode(struct nlattr **tb, struct pcx_info *p, char *err,
+	       size_t errlen);
+
+/* "active", or "state-N" for a state this version does not know. */
+#define PCX_STATE_STRLEN	20
+const char *pcx_state_name(unsigned int state, char buf[PCX_STATE_STRLEN]);
+
+/* --- errors ------------------------------------------------------------- */
+
+/*
+ * The status an NLMSG_ERROR (an ACK when 0) or NLMSG_DONE (the dump's
+ * end; a negative number when it failed) carries, and the extended ACK
+ * message when the kernel added one (NETLINK_EXT_ACK), pointing into nlh;
+ * else *ext_msg is NULL. Returns 0, or -EINVAL when nlh is neither or is
+ * truncated.
+ */
+int msg_status(const struct nlmsghdr *nlh, int *error, const char **ext_msg);
+
+#endif /* VPCPEER_CTL_MSG_H */

@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The generic netlink plumbing of vpcpeer-ctl: a socket with extended
+ * ACKs on, the vpcpeer family resolved through the controller, requests
+ * with the family's header, and one receive loop for every command that
+ * hands each reply to a callback and ends at the kernel's ACK, error or
+ * NLMSG_DONE. Kernel errors are reported here, once, as
+ * "vpcpeer-ctl: <command>: <extack message> (<strerror>)".
+ */
+#ifndef VPCPEER_CTL_NETLINK_H
+#define VPCPEER_CTL_NETLINK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <netlink/attr.h>
+#include <netlink/msg.h>
+#include <netlink/socket.h>
+
+/* How often a dump is retried when a change interrupted it. */
+#define VP_DUMP_TRIES	5
+
+struct vp_conn {
+	struct nl_sock *sk;
+	int family;		/* the genl family id, the nlmsg_type */
+	unsigned int version;	/* the kernel family's version */
+};
+
+/*
+ * A socket and the vpcpeer family, or an error on stderr ("not found: is
+ * the vpcpeer module loaded?"). With -n, the process first moves into
+ * that network namespace: commands call this once their command line is
+ * known to be good, so that a usage error never depends on -n or on the
+ * module. Returns an exit status.
+ */
+int vp_connect(struct vp_conn *c);
+void vp_close(struct vp_conn *c);
+
+/*
+ * A request for cmd with room for size bytes of attributes, or NULL
+ * (reported). flags are NLM_F_ flags beyond NLM_F_REQUEST and NLM_F_ACK.
+ */
+struct nl_msg *vp_request(const struct vp_conn *c, uint8_t cmd, int flags,
+			  size_t size);
+
+/*
+ * Called with the top-level attributes of each reply (tb is indexed by
+ * enum vpcpeer_a). Returns 0, or -1 after reporting why the reply is of
+ * no use, which ends the command with exit status 1.
+ */
+typedef int (*vp_reply_fn)(struct nlattr **tb, void *arg);
+
+/*
+ * Sends msg (and frees it), hands every reply to fn (may be NULL) and
+ * waits for the kernel's verdict. title names the command in messages
+ * ("vpc add"). Returns an exit status.
+ */
+int vp_transact(struct vp_conn *c, struct nl_msg *msg, const char *title,
+		vp_reply_fn fn, void *arg);
+
+/*
+ * Dumps cmd (NLM_F_DUMP, no attributes), handing every object to fn. When
+ * the kernel marks the dump as interrupted by a change (NLM_F_DUMP_INTR),
+ * calls restart(arg) to discard what fn was given (it returns 0, or -1
+ * after reporting a failure) and dumps again, at most VP_DUMP_TRIES times
+ * in all. Returns an exit status.
+ */
+int vp_dump(struct vp_conn *c, uint8_t cmd, const char *title,
+	    vp_reply_fn fn, int (*restart)(void *arg), void *arg);
+
+#endif /* VPCPEER_CTL_NETLINK_H */

@@ -1,0 +1,287 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The "peering" commands: request, accept, reject, delete and show. A
+ * request names its two VPCs by id or name and prints the new connection's
+ * id; when the kernel created it in state "failed" (overlapping CIDR
+ * blocks, as AWS does), the id is still printed, for "peering show" and
+ * "peering delete", and the reason goes to stderr with exit status 1.
+ * The other verbs name a connection by its pcx- id and print nothing.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <uapi/linux/vpcpeer.h>
+
+#include "ctl.h"
+#include "msg.h"
+#include "netlink.h"
+#include "parse.h"
+#include "print.h"
+
+static int arg_pcx(const struct command *cmd, const char *arg, uint32_t *id)
+{
+	char err[PARSE_ERRLEN];
+
+	if (parse_pcx_id(arg, id, err, sizeof(err)))
+		return cmd_arg_error(cmd, "%s", err);
+	return RC_OK;
+}
+
+/* A request with PCX { ... } filled by put(), sent; replies go to fn. */
+static int pcx_send(const struct command *cmd, uint8_t nlcmd,
+		    int (*put)(struct nl_msg *msg, const void *data),
+		    const void *data, vp_reply_fn fn, void *arg)
+{
+	char title[CMD_TITLE_MAX];
+	struct nlattr *pcx;
+	struct nl_msg *msg;
+	struct vp_conn c;
+	int rc;
+
+	cmd_title(cmd, title);
+	rc = vp_connect(&c);
+	if (rc)
+		return rc;
+	msg = vp_request(&c, nlcmd, 0, msg_request_size(0));
+	if (!msg) {
+		vp_close(&c);
+		return RC_FAIL;
+	}
+	pcx = nla_nest_start(msg, VPCPEER_A_PCX);
+	if (!pcx || put(msg, data) < 0 || nla_nest_end(msg, pcx) < 0) {
+		complain("%s: out of memory for the request", title);
+		nlmsg_free(msg);
+		vp_close(&c);
+		return RC_FAIL;
+	}
+	rc = vp_transact(&c, msg, title, fn, arg);
+	vp_close(&c);
+	return rc;
+}
+
+static int put_pcx_id(struct nl_msg *msg, const void *data)
+{
+	return nla_put_u32(msg, VPCPEER_A_PCX_ID, *(const uint32_t *)data);
+}
+
+/* --- peering request ---------------------------------------------------- */
+
+struct sides {
+	struct vpc_ref requester, accepter;
+};
+
+static int put_side(struct nl_msg *msg, int attr, const struct vpc_ref *ref)
+{
+	struct nlattr *side = nla_nest_start(msg, attr);
+
+	if (!side ||
+	    msg_put_vpc_ref(msg, VPCPEER_A_SIDE_VPC_ID, VPCPEER_A_SIDE_VPC_NAME,
+			    ref) < 0)
+		return -1;
+	return nla_nest_end(msg, side);
+}
+
+static int put_sides(struct nl_msg *msg, const void *data)
+{
+	const struct sides *s = data;
+
+	if (put_side(msg, VPCPEER_A_PCX_REQUESTER, &s->requester) < 0)
+		return -1;
+	return put_side(msg, VPCPEER_A_PCX_ACCEPTER, &s->accepter);
+}
+
+struct new_pcx {
+	const char *title;
+	bool have;
+	uint32_t id;
+	uint8_t state;
+	char *message;		/* strdup'd, may be NULL */
+};
+
+static int request_reply(struct nlattr **tb, void *arg)
+{
+	struct new_pcx *n = arg;
+	char err[PARSE_ERRLEN];
+	struct pcx_info x;
+
+	if (pcx_decode(tb, &x, err, sizeof(err))) {
+		complain("%s: malformed reply from the kernel: %s", n->title,
+			 err);
+		return -1;
+	}
+	free(n->message);
+	n->message = x.message ? strdup(x.message) : NULL;
+	n->have = true;
+	n->id = x.id;
+	n->state = x.state;
+	return 0;
+}
+
+/* request REQUESTER_VPC ACCEPTER_VPC */
+static int peering_request(const struct command *cmd, int argc,
+			   char *argv[])
+{
+	char title[CMD_TITLE_MAX], id[OBJECT_ID_STRLEN], err[PARSE_ERRLEN];
+	struct new_pcx n = { .title = cmd_title(cmd, title) };
+	struct sides s;
+	int rc;
+
+	if (argc < 2)
+		return cmd_missing_arg(cmd, "REQUESTER_VPC");
+	if (parse_vpc_ref(argv[1], &s.requester, err, sizeof(err)))
+		return cmd_arg_error(cmd, "requester: %s", err);
+	if (argc < 3)
+		return cmd_missing_arg(cmd, "ACCEPTER_VPC");
+	if (parse_vpc_ref(argv[2], &s.accepter, err, sizeof(err)))
+		return cmd_arg_error(cmd, "accepter: %s", err);
+	if (argc > 3)
+		return cmd_unexpected_arg(cmd, argv[3]);
+	rc = pcx_send(cmd, VPCPEER_CMD_PCX_REQUEST, put_sides, &s,
+		      request_reply, &n);
+	if (!rc && !n.have) {
+		complain("%s: the kernel's reply named no peering connection",
+			 title);
+		rc = RC_FAIL;
+	}
+	if (!rc) {
+		format_pcx_id(n.id, id);
+		printf("%s\n", id);
+	}
+	if (!rc && n.state == VPCPEER_PCX_FAILED) {
+		/* The id first: the connection exists, to show or delete. */
+		fflush(stdout);
+		if (n.message)
+			complain("%s failed: %s", id, n.message);
+		else
+			complain("%s failed", id);
+		rc = RC_FAIL;
+	}
+	free(n.message);
+	return rc;
+}
+
+/* --- peering accept / reject / delete ----------------------------------- */
+
+/* accept|reject|delete PCX */
+static int peering_verb(const struct command *cmd, int argc, char *argv[],
+			uint8_t nlcmd)
+{
+	uint32_t id;
+	int rc;
+
+	if (argc < 2)
+		return cmd_missing_arg(cmd, "PCX");
+	rc = arg_pcx(cmd, argv[1], &id);
+	if (rc)
+		return rc;
+	if (argc > 2)
+		return cmd_unexpected_arg(cmd, argv[2]);
+	return pcx_send(cmd, nlcmd, put_pcx_id, &id, NULL, NULL);
+}
+
+static int peering_accept(const struct command *cmd, int argc, char *argv[])
+{
+	return peering_verb(cmd, argc, argv, VPCPEER_CMD_PCX_ACCEPT);
+}
+
+static int peering_reject(const struct command *cmd, int argc, char *argv[])
+{
+	return peering_verb(cmd, argc, argv, VPCPEER_CMD_PCX_REJECT);
+}
+
+static int peering_delete(const struct command *cmd, int argc, char *argv[])
+{
+	return peering_verb(cmd, argc, argv, VPCPEER_CMD_PCX_DEL);
+}
+
+/* --- peering show ------------------------------------------------------- */
+
+struct pcx_show {
+	const char *title;
+	struct printer pr;
+};
+
+static int pcx_show_reply(struct nlattr **tb, void *arg)
+{
+	struct pcx_show *s = arg;
+	char err[PARSE_ERRLEN];
+	struct pcx_info x;
+
+	if (pcx_decode(tb, &x, err, sizeof(err))) {
+		complain("%s: malformed reply from the kernel: %s", s->title,
+			 err);
+		return -1;
+	}
+	print_pcx(&s->pr, &x);
+	return 0;
+}
+
+static int pcx_show_restart(void *arg)
+{
+	struct pcx_show *s = arg;
+
+	return show_restart(&s->pr);
+}
+
+/* show [PCX] */
+static int peering_show(const struct command *cmd, int argc, char *argv[])
+{
+	char title[CMD_TITLE_MAX];
+	struct pcx_show s = { .title = cmd_title(cmd, title) };
+	struct nl_msg *msg;
+	struct nlattr *pcx;
+	struct vp_conn c;
+	uint32_t id;
+	int rc;
+
+	if (argc > 2)
+		return cmd_unexpected_arg(cmd, argv[2]);
+	if (argc == 2) {
+		rc = arg_pcx(cmd, argv[1], &id);
+		if (rc)
+			return rc;
+	}
+	rc = vp_connect(&c);
+	if (rc)
+		return rc;
+	rc = show_begin(&s.pr);
+	if (!rc && argc < 2) {
+		rc = vp_dump(&c, VPCPEER_CMD_PCX_GET, title, pcx_show_reply,
+			     pcx_show_restart, &s);
+	} else if (!rc) {
+		msg = vp_request(&c, VPCPEER_CMD_PCX_GET, 0,
+				 msg_request_size(0));
+		pcx = msg ? nla_nest_start(msg, VPCPEER_A_PCX) : NULL;
+		if (!pcx || put_pcx_id(msg, &id) < 0 ||
+		    nla_nest_end(msg, pcx) < 0) {
+			if (msg)
+				complain("%s: out of memory for the request",
+					 title);
+			nlmsg_free(msg);
+			rc = RC_FAIL;
+		} else {
+			rc = vp_transact(&c, msg, title, pcx_show_reply, &s);
+		}
+	}
+	vp_close(&c);
+	return show_end(&s.pr, title, rc);
+}
+
+const struct command peering_commands[] = {
+	{ "request", peering_request, "REQUESTER_VPC ACCEPTER_VPC",
+	  "request a peering connection; prints its id",
+	  "peering", NULL },
+	{ "accept", peering_accept, "PCX",
+	  "accept a peering connection requested of your VPC", "peering",
+	  NULL },
+	{ "reject", peering_reject, "PCX",
+	  "reject a peering connection requested of your VPC", "peering",
+	  NULL },
+	{ "delete", peering_delete, "PCX",
+	  "delete a peering connection, or withdraw a request", "peering",
+	  NULL },
+	{ "show", peering_show, "[PCX]",
+	  "show one peering connection or all yours (-s: counters)",
+	  "peering", NULL },
+	{ NULL, NULL, NULL, NULL, NULL, NULL },
+};
