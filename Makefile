@@ -6,6 +6,8 @@
 #   make               kmod/vpcpeer.ko for KDIR, and tools/vpcpeer-ctl/vpcpeer-ctl
 #   make modules-all   the module for every installed Debian kernel, in build/<ver>/
 #   make check         unit tests, module builds, selftests in QEMU per kernel
+#   make demo          two VPCs, a peering, traffic that passes and that is
+#                      dropped, in a QEMU guest of the newest 6.12 kernel
 #   make sparse        the module through sparse (C=2: every file)
 #   make checkpatch    the module's sources through checkpatch.pl --strict
 #
@@ -58,10 +60,15 @@ unit:
 check:
 	@$(TOP)/tools/check.sh
 
+DEMO_KVER ?= $(lastword $(filter 6.12%,$(KVERS)))
+demo: ctl modules-all
+	@test -n "$(DEMO_KVER)" || { echo "no 6.12 kernel installed: run 'make deps'" >&2; exit 1; }
+	$(TOP)/tools/vm/run -q --kernel $(DEMO_KVER) -- $(TOP)/tools/demo.sh
+
 clean:
 	-$(MAKE) -C $(KDIR) M=$(TOP) clean
 	$(MAKE) -C $(TOP)/tools/vpcpeer-ctl clean
 	rm -rf $(BUILD)
 
 FORCE:
-.PHONY: all deps module ctl modules-all sparse checkpatch unit check clean FORCE
+.PHONY: all deps module ctl modules-all sparse checkpatch unit check demo clean FORCE

@@ -27,6 +27,7 @@
 #include <linux/ip.h>
 #include <linux/ipv6.h>
 #include <linux/netdevice.h>
+#include <net/addrconf.h>
 #include <net/icmp.h>
 #include <net/rtnetlink.h>
 
@@ -301,6 +302,21 @@ static void vpcpeer_setup(struct net_device *dev)
 }
 
 /*
+ * No link-local address: a peering carries the VPCs' CIDR blocks and
+ * nothing else, and the router solicitations IPv6 would send from one
+ * could only be dropped, as src_not_in_vpc noise in the counters.
+ */
+static void vpcpeer_dev_no_addrconf(struct net_device *dev)
+{
+#if IS_ENABLED(CONFIG_IPV6)
+	struct inet6_dev *idev = __in6_dev_get(dev);
+
+	if (idev)
+		WRITE_ONCE(idev->cnf.addr_gen_mode, IN6_ADDR_GEN_MODE_NONE);
+#endif
+}
+
+/*
  * Create side @side's device in that VPC's namespace, up and dormant, not
  * yet attached to the peering. Called with rtnl and vpcpeer_lock held.
  */
@@ -332,6 +348,7 @@ struct net_device *vpcpeer_dev_create(struct vpcpeer_pcx *pcx, int side,
 		free_netdev(dev);
 		return ERR_PTR(err);
 	}
+	vpcpeer_dev_no_addrconf(dev);
 	err = dev_change_flags(dev, dev->flags | IFF_UP, extack);
 	if (err) {
 		unregister_netdevice(dev);
