@@ -8,6 +8,7 @@
 #   make check         unit tests, module builds, selftests in QEMU per kernel
 #   make demo          two VPCs, a peering, traffic that passes and that is
 #                      dropped, in a QEMU guest of the newest 6.12 kernel
+#   make bench-lpm     host microbenchmark of the fast path's CIDR sets
 #   make sparse        the module through sparse (C=2: every file)
 #   make checkpatch    the module's sources through checkpatch.pl --strict
 #
@@ -51,6 +52,9 @@ sparse:
 	@test -n "$(KDIR)" || { echo "no kernel headers: run 'make deps'" >&2; exit 1; }
 	$(MAKE) -C $(KDIR) M=$(TOP) W=1 C=2 modules
 
+bench-lpm:
+	$(MAKE) -C $(TOP)/tools/bench TOP=$(TOP) run-lpm
+
 checkpatch:
 	@$(TOP)/tools/checkpatch.sh
 
@@ -71,4 +75,4 @@ clean:
 	rm -rf $(BUILD)
 
 FORCE:
-.PHONY: all deps module ctl modules-all sparse checkpatch unit check demo clean FORCE
+.PHONY: all deps module ctl modules-all sparse checkpatch bench-lpm unit check demo clean FORCE

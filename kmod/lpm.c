@@ -34,7 +34,6 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/types.h>
-#include <asm/byteorder.h>
 
 #include "lpm.h"
 
@@ -54,7 +53,8 @@
  * first two levels to matter get one; a gap between the two thresholds
  * keeps a set near them from allocating and freeing it over and over.
  */
-#define LPM_DIR_BITS	(2 * LPM_STRIDE)
+#define LPM_DIR_DEPTH	2
+#define LPM_DIR_BITS	(LPM_DIR_DEPTH * LPM_STRIDE)
 #define LPM_DIR_SLOTS	BIT(LPM_DIR_BITS)
 #define LPM_DIR_MIN	4096
 #define LPM_DIR_DROP	1024
@@ -146,10 +146,11 @@ struct lpm_key {
 
 /*
  * A writer's view of one change: where it found each node of the path, to
- * copy and republish it; the shallowest depth whose array or bits changed,
- * which says how much of the direct table to redo; and the arrays the
- * change unlinked. Those are handed to RCU only once the direct table no
- * longer points into them.
+ * copy and republish it; the shallowest depth where the direct table may
+ * now be stale (an array of nodes of that depth was replaced, or bits of
+ * a node above the table's depth changed), which says how much of it to
+ * redo; and the arrays the change unlinked. Those are handed to RCU only
+ * once the direct table no longer points into them.
  */
 struct lpm_path {
 	struct vpcpeer_lpm_block *blk[LPM_MAX_DEPTH];
@@ -167,7 +168,8 @@ enum lpm_edit { LPM_PUT, LPM_ADD, LPM_DEL };
 #define lpm_writer(p, lock) rcu_dereference_protected(p, lockdep_is_held(lock))
 #define lpm_reader(p, lock) rcu_dereference_check(p, lockdep_is_held(lock))
 
-static unsigned int lpm_rank(u64 map, unsigned int slot)
+/* Inlined: the fast path must not pay a call (and return thunk) per level. */
+static __always_inline unsigned int lpm_rank(u64 map, unsigned int slot)
 {
 	return hweight64(map & (BIT_ULL(slot) - 1));
 }
@@ -200,37 +202,52 @@ static __always_inline bool lpm_leaf_match(const struct lpm_node *n, u64 hi,
 	return !hi && !(lo & ~0ULL << (128 - len));
 }
 
+/*
+ * Big-endian loads spelled out byte by byte (lpm_get_be32() leaves the
+ * address in the top half, as struct lpm_key wants it): the compiler turns
+ * them into one load and a byte swap, and unlike a memcpy() into a local
+ * they leave no address-taken variable for the stack protector to guard in
+ * the fast path.
+ */
+static __always_inline u64 lpm_get_be32(const u8 *p)
+{
+	return (u64)p[0] << 56 | (u64)p[1] << 48 | (u64)p[2] << 40 |
+	       (u64)p[3] << 32;
+}
+
+static __always_inline u64 lpm_get_be64(const u8 *p)
+{
+	return lpm_get_be32(p) | (u64)p[4] << 24 | (u64)p[5] << 16 |
+	       (u64)p[6] << 8 | p[7];
+}
+
+static void lpm_put_be(u8 *p, u64 v, unsigned int bytes)
+{
+	unsigned int i;
+
+	for (i = 0; i < bytes; i++)
+		p[i] = v >> (56 - 8 * i);
+}
+
 static void lpm_key_load(struct lpm_key *k, const u8 *addr, unsigned int bits)
 {
-	__be64 w;
-	__be32 v;
-
 	if (bits == 32) {
-		memcpy(&v, addr, sizeof(v));
-		k->hi = (u64)be32_to_cpu(v) << 32;
+		k->hi = lpm_get_be32(addr);
 		k->lo = 0;
 		return;
 	}
-	memcpy(&w, addr, sizeof(w));
-	k->hi = be64_to_cpu(w);
-	memcpy(&w, addr + 8, sizeof(w));
-	k->lo = be64_to_cpu(w);
+	k->hi = lpm_get_be64(addr);
+	k->lo = lpm_get_be64(addr + 8);
 }
 
 static void lpm_key_store(const struct lpm_key *k, u8 *addr, unsigned int bits)
 {
-	__be64 w;
-	__be32 v;
-
 	if (bits == 32) {
-		v = cpu_to_be32(k->hi >> 32);
-		memcpy(addr, &v, sizeof(v));
+		lpm_put_be(addr, k->hi, 4);
 		return;
 	}
-	w = cpu_to_be64(k->hi);
-	memcpy(addr, &w, sizeof(w));
-	w = cpu_to_be64(k->lo);
-	memcpy(addr + 8, &w, sizeof(w));
+	lpm_put_be(addr, k->hi, 8);
+	lpm_put_be(addr + 8, k->lo, 8);
 }
 
 /* Keep the first @len bits of @k, zero the rest. */
@@ -423,11 +440,16 @@ lpm_ref(struct vpcpeer_lpm *t, const struct lpm_path *path, unsigned int d)
 	return &path->blk[d - 1]->n[path->rank[d - 1]].kids;
 }
 
+static void lpm_changed(struct lpm_path *path, unsigned int depth)
+{
+	path->changed = min_t(unsigned int, path->changed, depth);
+}
+
 static void lpm_unlinked(struct lpm_path *path, struct vpcpeer_lpm_block *b,
 			 unsigned int depth)
 {
 	path->dead[path->ndead++] = b;
-	path->changed = min_t(unsigned int, path->changed, depth);
+	lpm_changed(path, depth);
 }
 
 /* Publish a copy of the array holding node @d of @path, with @v in it. */
@@ -699,9 +721,10 @@ static void lpm_commit(struct vpcpeer_lpm *t, struct lpm_path *path,
 			lpm_dir_fill(t, dir, 0, LPM_SLOTS - 1, lock);
 			rcu_assign_pointer(t->dir, dir);
 		}
-	} else if (dir && path->changed < 2) {
+	} else if (dir && path->changed < LPM_DIR_DEPTH) {
 		lpm_dir_fill(t, dir, 0, LPM_SLOTS - 1, lock);
-	} else if (dir && path->changed == 2) {
+	} else if (dir && path->changed == LPM_DIR_DEPTH) {
+		/* Only the arrays below the first-level node at @s0 moved. */
 		lpm_dir_fill(t, dir, s0, s0, lock);
 	}
 	while (path->ndead)
@@ -800,7 +823,8 @@ int vpcpeer_lpm_insert(struct vpcpeer_lpm *t, const u8 *addr, u8 cidr,
 		if (*word & bit)
 			return -EEXIST;
 		WRITE_ONCE(*word, *word | bit);
-		path.changed = d;
+		if (d < LPM_DIR_DEPTH)
+			lpm_changed(&path, d);
 		goto done;
 	}
 
@@ -885,7 +909,8 @@ int vpcpeer_lpm_remove(struct vpcpeer_lpm *t, const u8 *addr, u8 cidr,
 		if (!lpm_single(&rest, 0, d, &k, &lone, lock)) {
 			/* Two prefixes or more stay: clear the bit in place. */
 			WRITE_ONCE(*word, *word & ~bit);
-			path.changed = d;
+			if (d < LPM_DIR_DEPTH)
+				lpm_changed(&path, d);
 			goto done;
 		}
 		err = lpm_settle(t, &k, &path, d, &lone, lock);
@@ -959,17 +984,11 @@ static __always_inline bool lpm_contains(const struct vpcpeer_lpm *t,
  */
 bool vpcpeer_lpm_contains(const struct vpcpeer_lpm *t, const u8 *addr)
 {
-	__be64 w[2];
-	__be32 v;
-
 	if (READ_ONCE(t->all))
 		return true;
-	if (t->bits == 32) {
-		memcpy(&v, addr, sizeof(v));
-		return lpm_contains(t, (u64)be32_to_cpu(v) << 32, 0);
-	}
-	memcpy(w, addr, sizeof(w));
-	return lpm_contains(t, be64_to_cpu(w[0]), be64_to_cpu(w[1]));
+	if (t->bits == 32)
+		return lpm_contains(t, lpm_get_be32(addr), 0);
+	return lpm_contains(t, lpm_get_be64(addr), lpm_get_be64(addr + 8));
 }
 
 /**

@@ -13,7 +13,7 @@ UNIT_TESTS += test_lpm
 LPM_KSHIM := $(TOP)/tests/unit/kshim
 LPM_SRCS := $(TOP)/tests/unit/test_lpm.c $(TOP)/kmod/lpm.c $(LPM_KSHIM)/kshim.c
 LPM_DEPS := $(LPM_SRCS) $(TOP)/kmod/lpm.h $(LPM_KSHIM)/kshim.h \
-	$(wildcard $(LPM_KSHIM)/linux/*.h $(LPM_KSHIM)/asm/*.h) \
+	$(wildcard $(LPM_KSHIM)/linux/*.h) \
 	$(TOP)/tests/unit/lpm.mk
 
 $(O)/test_lpm: $(LPM_DEPS) | $(O)

@@ -9,8 +9,13 @@
  * length from /0 to /32 or /128, so every stride boundary of the trie is
  * crossed. Allocation failures are injected at each allocation of inserts
  * and removes in turn; a failed operation must leave the set and the
- * allocator exactly as they were. Seeds are fixed (LPM_SEED overrides the
- * base) and printed with any failure.
+ * allocator exactly as they were. After any history of changes a set must
+ * occupy exactly what a fresh build of the same prefixes does (the trie
+ * has one shape per set). Sets past 4096 prefixes get a direct table of
+ * the first 12 bits, checked entry by entry against the trie after every
+ * change. The shim frees RCU-deferred memory at once, so under ASan any
+ * reader path left pointing at unlinked memory fails loudly. Seeds are
+ * fixed (LPM_SEED overrides the base) and printed with any failure.
  */
 #include <stdarg.h>
 #include <stddef.h>
