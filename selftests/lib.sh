@@ -78,7 +78,7 @@ ktap_skip_all() {
 }
 
 ktap_finish() {
-	local i name rc out
+	local i name rc out t0
 	_ktap_skipfile=$(mktemp)
 	_ktap_diagfile=$(mktemp)
 	echo "TAP version 13"
@@ -91,8 +91,10 @@ ktap_finish() {
 		# No "|| rc=$?" here: bash ignores set -e in any command that is
 		# part of a || list, subshells included, so the case would run on
 		# past its first failure.
+		t0=$SECONDS
 		out=$( (set -e; trap _case_cleanup EXIT; "${_ktap_funcs[$i]}") 2>&1)
 		rc=$?
+		[ $((SECONDS - t0)) -lt 10 ] || diag "took $((SECONDS - t0)) s"
 		if [ "$rc" = 0 ]; then
 			_ktap_result pass "$name"
 		elif [ "$rc" = "$KSFT_SKIP" ] && [ -s "$_ktap_skipfile" ]; then
@@ -387,19 +389,10 @@ VPC_RE='^vpc-[0-9a-f]{8}$'
 
 # vpc_make NAME CIDR...: namespace NAME (lo up) and VPC NAME bound to it, made
 # from the initial namespace. Sets REPLY to the VPC's id.
-#
-# Unless QUIET_IPV6=0, IPv6 router solicitations are switched off for the
-# devices the namespace will get: the kernel gives an active pcx device a
-# link-local address and solicits routers from it, and each solicitation
-# is dropped and counted as src_not_in_vpc, which would blur the exact counts
-# the cases check. peering-rules.sh checks that behaviour on its own.
 vpc_make() {
 	local name=$1 args=() c out
 	shift
 	netns_new "$name"
-	if [ "${QUIET_IPV6:-1}" != 0 ]; then
-		ip netns exec "$name" sysctl -qw net.ipv6.conf.default.router_solicitations=0
-	fi
 	for c; do args+=(cidr "$c"); done
 	out=$(ctl vpc add "$name" netns "$name" "${args[@]}") ||
 		fail "vpc add $name failed: $out"
@@ -417,7 +410,7 @@ pcx_request() {
 	REPLY=$out
 }
 
-# pcx_accept NS PCX: accept from NS; the connection must become active.
+# Inside a case: pcx_accept NS PCX: accept from NS, which must succeed.
 pcx_accept() {
 	local out
 	out=$(ctl -n "$1" peering accept "$2" 2>&1) ||
@@ -426,8 +419,9 @@ pcx_accept() {
 
 # pair [active]: the standard pair of a case, blueN and greenN (N the case
 # number), each with an address on lo; blueN requests. With "active", greenN
-# accepts and both route the other's blocks to the device. Sets B, G (names), B_ID, G_ID (VPC ids), PCX (the connection's
-# id, also the name of its device in both namespaces).
+# accepts and both route the other's blocks to the device. Sets B and G (the
+# names), B_ID and G_ID (the VPC ids) and PCX (the connection's id, also the
+# name of its device in both namespaces).
 pair() {
 	local n
 	n=$(case_no)

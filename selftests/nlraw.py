@@ -1,0 +1,216 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Raw generic netlink requests to the vpcpeer family, built by hand (stdlib
+only), to prove that the KERNEL refuses what vpcpeer-ctl would never send:
+host bits, bad lengths, bad names, missing or unknown attributes.
+
+  nlraw.py bad-vpc-new EXISTING_VPC_NAME
+
+First a well-formed VPC_NEW (and its VPC_DEL) must succeed, so that the
+encoding is known to be right; then each bad request must be refused, an
+-EINVAL with an extack message (or the missing attribute's type) that says
+why. Prints one line per request; exits 1 if any was not refused.
+"""
+import errno
+import os
+import socket
+import struct
+import sys
+
+NETLINK_GENERIC = 16
+NETLINK_CAP_ACK = 10
+NETLINK_EXT_ACK = 11
+NLM_F_REQUEST, NLM_F_ACK = 0x1, 0x4
+NLMSG_ERROR = 2
+NLM_F_ACK_TLVS = 0x200
+NLMSGERR_ATTR_MSG, NLMSGERR_ATTR_OFFS, NLMSGERR_ATTR_MISS_TYPE = 1, 2, 5
+NLA_F_NESTED = 0x8000
+GENL_ID_CTRL, CTRL_CMD_GETFAMILY = 0x10, 3
+CTRL_ATTR_FAMILY_ID, CTRL_ATTR_FAMILY_NAME = 1, 2
+
+# <uapi/linux/vpcpeer.h>
+CMD_VPC_NEW, CMD_VPC_DEL = 1, 2
+CMD_PCX_REQUEST = 6
+A_VPC, A_PCX = 1, 2
+A_VPC_ID, A_VPC_NAME, A_VPC_NETNS_FD, A_VPC_NETNSID, A_VPC_CIDR = 1, 2, 3, 4, 5
+A_CIDR_ADDR, A_CIDR_PREFIXLEN = 1, 2
+A_PCX_ID, A_PCX_REQUESTER, A_PCX_ACCEPTER = 1, 4, 5
+A_SIDE_VPC_ID, A_SIDE_VPC_NAME = 1, 2
+
+
+def attr(atype, payload):
+    hdr = struct.pack("=HH", 4 + len(payload), atype)
+    return hdr + payload + b"\0" * (-len(payload) % 4)
+
+
+def nest(atype, *attrs):
+    return attr(atype | NLA_F_NESTED, b"".join(attrs))
+
+
+def u8(atype, v):
+    return attr(atype, struct.pack("=B", v))
+
+
+def u32(atype, v):
+    return attr(atype, struct.pack("=I", v))
+
+
+def string(atype, s):
+    return attr(atype, s.encode() + b"\0")
+
+
+def cidr(addr, plen, addr_bytes=None):
+    family = socket.AF_INET6 if ":" in addr else socket.AF_INET
+    raw = addr_bytes if addr_bytes is not None else socket.inet_pton(family, addr)
+    return nest(A_VPC_CIDR, attr(A_CIDR_ADDR, raw), u8(A_CIDR_PREFIXLEN, plen))
+
+
+def parse_attrs(data):
+    out = {}
+    while len(data) >= 4:
+        alen, atype = struct.unpack_from("=HH", data)
+        if alen < 4:
+            break
+        out[atype & 0x3FFF] = data[4:alen]
+        data = data[(alen + 3) & ~3:]
+    return out
+
+
+class Genl:
+    def __init__(self):
+        self.sk = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, NETLINK_GENERIC)
+        self.sk.bind((0, 0))
+        self.sk.setsockopt(270, NETLINK_EXT_ACK, 1)  # SOL_NETLINK
+        self.sk.setsockopt(270, NETLINK_CAP_ACK, 1)
+        self.seq = 0
+        self.family = self.resolve("vpcpeer")
+
+    def request(self, family, cmd, payload, version=1):
+        """Send one request; return (errno, extack message, reply attrs)."""
+        self.seq += 1
+        body = struct.pack("=BBH", cmd, version, 0) + payload
+        msg = struct.pack("=IHHII", 16 + len(body), family,
+                          NLM_F_REQUEST | NLM_F_ACK, self.seq, 0) + body
+        self.sk.send(msg)
+        reply = {}
+        while True:
+            data = self.sk.recv(65536)
+            while len(data) >= 16:
+                mlen, mtype, mflags, seq, _ = struct.unpack_from("=IHHII", data)
+                m, data = data[:mlen], data[(mlen + 3) & ~3:]
+                if seq != self.seq:
+                    continue
+                if mtype != NLMSG_ERROR:
+                    reply = parse_attrs(m[20:])
+                    continue
+                err = -struct.unpack_from("=i", m, 16)[0]
+                why = ""
+                if mflags & NLM_F_ACK_TLVS:
+                    # error, then the request's header (CAP_ACK), then TLVs
+                    tlv = parse_attrs(m[16 + 4 + 16:])
+                    if NLMSGERR_ATTR_MSG in tlv:
+                        why = tlv[NLMSGERR_ATTR_MSG].rstrip(b"\0").decode(errors="replace")
+                    elif NLMSGERR_ATTR_MISS_TYPE in tlv:
+                        why = "missing attribute type %d" % struct.unpack(
+                            "=I", tlv[NLMSGERR_ATTR_MISS_TYPE][:4])[0]
+                    elif NLMSGERR_ATTR_OFFS in tlv:
+                        why = "bad attribute at offset %d" % struct.unpack(
+                            "=I", tlv[NLMSGERR_ATTR_OFFS][:4])[0]
+                return err, why, reply
+
+    def resolve(self, name):
+        err, why, reply = self.request(GENL_ID_CTRL, CTRL_CMD_GETFAMILY,
+                                       string(CTRL_ATTR_FAMILY_NAME, name))
+        if err:
+            sys.exit("nlraw: family %s not found: %s %s" % (name, os.strerror(err), why))
+        return struct.unpack("=H", reply[CTRL_ATTR_FAMILY_ID][:2])[0]
+
+
+def bad_vpc_new(existing):
+    g = Genl()
+    good = "nlraw%d" % os.getpid()
+
+    # The control: the same encoding, well-formed, is accepted.
+    err, why, _ = g.request(g.family, CMD_VPC_NEW,
+                            nest(A_VPC, string(A_VPC_NAME, good),
+                                 cidr("10.99.0.0", 16), cidr("fd00:99::", 48)))
+    if err:
+        sys.exit("nlraw: a well-formed VPC_NEW was refused (%s: %s); the encoding "
+                 "or the ABI is wrong, so the refusals below would prove nothing"
+                 % (errno.errorcode.get(err, err), why))
+    err, why, _ = g.request(g.family, CMD_VPC_DEL, nest(A_VPC, string(A_VPC_NAME, good)))
+    if err:
+        sys.exit("nlraw: VPC_DEL of %s failed: %s %s" % (good, os.strerror(err), why))
+    print("ok - well-formed VPC_NEW accepted, VPC_DEL removed it")
+
+    name = "nlrawbad%d" % os.getpid()
+    v4 = cidr("10.98.0.0", 16)
+    cases = [
+        ("IPv4 host bits set", nest(A_VPC, string(A_VPC_NAME, name), cidr("10.98.0.1", 16))),
+        ("IPv6 host bits set", nest(A_VPC, string(A_VPC_NAME, name), cidr("fd00:98::1", 48))),
+        ("IPv4 prefix length 33", nest(A_VPC, string(A_VPC_NAME, name), cidr("10.98.0.0", 33))),
+        ("IPv6 prefix length 129", nest(A_VPC, string(A_VPC_NAME, name), cidr("fd00:98::", 129))),
+        ("address of 5 bytes", nest(A_VPC, string(A_VPC_NAME, name),
+                                    cidr("10.98.0.0", 16, b"\x0a\x62\0\0\0"))),
+        ("address of 0 bytes", nest(A_VPC, string(A_VPC_NAME, name), cidr("10.98.0.0", 0, b""))),
+        ("CIDR without a prefix length", nest(A_VPC, string(A_VPC_NAME, name),
+                                              nest(A_VPC_CIDR, attr(A_CIDR_ADDR, bytes(4))))),
+        ("CIDR without an address", nest(A_VPC, string(A_VPC_NAME, name),
+                                         nest(A_VPC_CIDR, u8(A_CIDR_PREFIXLEN, 8)))),
+        ("no name", nest(A_VPC, v4)),
+        ("empty name", nest(A_VPC, string(A_VPC_NAME, ""), v4)),
+        ("name of 64 characters", nest(A_VPC, string(A_VPC_NAME, "n" * 64), v4)),
+        ("name with a space", nest(A_VPC, string(A_VPC_NAME, "bad name"), v4)),
+        ("name starting with '-'", nest(A_VPC, string(A_VPC_NAME, "-bad"), v4)),
+        ("name of the form of an id", nest(A_VPC, string(A_VPC_NAME, "vpc-0000abcd"), v4)),
+        ("no CIDR block", nest(A_VPC, string(A_VPC_NAME, name))),
+        ("netns fd that is not open", nest(A_VPC, string(A_VPC_NAME, name),
+                                           u32(A_VPC_NETNS_FD, 1000), v4)),
+        ("netns fd that is not a namespace", nest(A_VPC, string(A_VPC_NAME, name),
+                                                  u32(A_VPC_NETNS_FD, 0), v4)),
+        ("unknown attribute in the VPC nest", nest(A_VPC, string(A_VPC_NAME, name), v4,
+                                                    u32(99, 1))),
+        ("no VPC nest", b""),
+        ("duplicate name", nest(A_VPC, string(A_VPC_NAME, existing), v4)),
+    ]
+    bad = 0
+    for what, payload in cases:
+        err, why, _ = g.request(g.family, CMD_VPC_NEW, payload)
+        if not err:
+            print("not ok - VPC_NEW with %s was accepted" % what)
+            g.request(g.family, CMD_VPC_DEL, nest(A_VPC, string(A_VPC_NAME, name)))
+            bad += 1
+        elif err == errno.EINVAL and not why:
+            print("not ok - VPC_NEW with %s: EINVAL without an extack message" % what)
+            bad += 1
+        else:
+            print("ok - VPC_NEW with %s: %s (%s)" % (what, errno.errorcode.get(err, err), why))
+
+    pcx_cases = [
+        ("no accepter", nest(A_PCX, nest(A_PCX_REQUESTER, string(A_SIDE_VPC_NAME, existing)))),
+        ("no requester", nest(A_PCX, nest(A_PCX_ACCEPTER, string(A_SIDE_VPC_NAME, existing)))),
+        ("an unknown accepter id", nest(A_PCX, nest(A_PCX_REQUESTER, string(A_SIDE_VPC_NAME, existing)),
+                                        nest(A_PCX_ACCEPTER, u32(A_SIDE_VPC_ID, 1)))),
+    ]
+    for what, payload in pcx_cases:
+        err, why, _ = g.request(g.family, CMD_PCX_REQUEST, payload)
+        if not err:
+            print("not ok - PCX_REQUEST with %s was accepted" % what)
+            bad += 1
+        elif err == errno.EINVAL and not why:
+            print("not ok - PCX_REQUEST with %s: EINVAL without an extack message" % what)
+            bad += 1
+        else:
+            print("ok - PCX_REQUEST with %s: %s (%s)" % (what, errno.errorcode.get(err, err), why))
+    return 1 if bad else 0
+
+
+def main():
+    if len(sys.argv) == 3 and sys.argv[1] == "bad-vpc-new":
+        return bad_vpc_new(sys.argv[2])
+    print(__doc__, file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
