@@ -14,7 +14,7 @@ pkgs=(
 	qemu-system-x86 busybox-static kmod xz-utils
 	cpio iproute2 iputils-ping iperf3 ethtool
 	libnl-3-dev libnl-genl-3-dev libnl-3-200 libnl-genl-3-200
-	libcmocka-dev sparse groff-base valgrind
+	libcmocka-dev sparse groff-base valgrind python3 python3-yaml
 	linux-source-6.12
 )
 
