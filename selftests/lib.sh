@@ -32,8 +32,10 @@ defer() { _case_cleanups+=("$*"); }
 _case_cleanup() {
 	local i
 	netns_cleanup
+	# Each in a subshell: a deferred "for i in ..." must not be able to
+	# clobber this loop's own variables.
 	for ((i = ${#_case_cleanups[@]} - 1; i >= 0; i--)); do
-		eval "${_case_cleanups[$i]}" || true
+		(eval "${_case_cleanups[$i]}") || true
 	done
 }
 

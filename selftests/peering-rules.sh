@@ -249,6 +249,41 @@ t_mtu() {
 	grep -qi 'message too long' <<< "$REPLY" || fail "1473 bytes at mtu 1500: $REPLY"
 }
 
+# R13 for routed traffic: a host behind blue (a veth into blue's namespace,
+# addresses inside blue's VPC, MTU 9100) sends through blue into the
+# peering. What fits 9001 crosses; what does not, with DF, comes back as
+# ICMP "fragmentation needed" / "packet too big" naming MTU 9001.
+#
+#   H (10.0.5.2, fd00:b:0:5::2) --veth mtu 9100-- blue (forwarding) ==pcx== green
+t_mtu_forwarded_icmp() {
+	local h
+	pair active
+	h=host$(case_no)
+	netns_new "$h"
+	ip link add name vh0 netns "$h" mtu 9100 type veth peer name vb0 netns "$B" mtu 9100
+	ip -n "$h" -b - <<-EOF
+		link set vh0 up
+		addr add 10.0.5.2/24 dev vh0
+		addr add fd00:b:0:5::2/64 dev vh0 nodad
+		route add default via 10.0.5.1
+		route add default via fd00:b:0:5::1
+	EOF
+	ip -n "$B" -b - <<-EOF
+		link set vb0 up
+		addr add 10.0.5.1/24 dev vb0
+		addr add fd00:b:0:5::1/64 dev vb0 nodad
+	EOF
+	ip netns exec "$B" sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
+	ping_ok "$h" 10.1.0.1 -M "do" -s 8973
+	ping_ok "$h" fd00:9::1 -M "do" -s 8953
+	ping_lost "$h" 10.1.0.1 -M "do" -s 8974
+	grep -q 'Frag needed and DF set (mtu = 9001)' <<< "$REPLY" ||
+		fail "IPv4 9002 bytes: expected ICMP frag needed, mtu 9001: $REPLY"
+	ping_lost "$h" fd00:9::1 -M "do" -s 8954
+	grep -qi 'Packet too big: mtu=9001' <<< "$REPLY" ||
+		fail "IPv6 9002 bytes: expected ICMPv6 packet too big, mtu 9001: $REPLY"
+}
+
 # CIDR blocks can change under an active peering; the data path follows at
 # once: a block added to green is reachable, a block removed is not.
 t_cidr_changes_live() {
@@ -304,6 +339,7 @@ ktap_case dst_not_in_peer_dropped t_dst_not_in_peer
 ktap_case no_transitive_peering t_no_transitive
 ktap_case partial_cidr_routes t_partial_routes
 ktap_case mtu_9001_and_settable t_mtu
+ktap_case mtu_routed_oversize_df_gets_icmp t_mtu_forwarded_icmp
 ktap_case cidr_changes_apply_at_once t_cidr_changes_live
 ktap_case idle_peering_counts_no_drops t_idle_no_drops
 ktap_case unload_leaves_no_objects t_unload

@@ -408,6 +408,29 @@ t_unload_with_state() {
 	! dmesg | grep -E "$KERNEL_SPLAT" || fail "the kernel log shows a splat"
 }
 
+# A dump of 150 VPCs with ten CIDR blocks each (about 46 KB) cannot fit one
+# netlink message (32 KB at most): the kernel must resume where it stopped,
+# and "vpc show" must list every VPC exactly once, with all its blocks.
+# They all live in one namespace, whose deletion removes them all (R15).
+t_dump_resumes() {
+	local i n ns cidrs=()
+	ns=dump$(case_no)
+	netns_new "$ns"
+	for i in 0 1 2 3 4; do cidrs+=(cidr "10.$i.0.0/16" cidr "fd00:$i::/48"); done
+	for i in $(seq 150); do
+		ctl vpc add "$ns-$i" netns "$ns" "${cidrs[@]}" > /dev/null
+	done
+	n=$(ctl -j vpc show | json_flat | grep -c "^\[[0-9]*\]\.name=$ns-")
+	[ "$n" = 150 ] || fail "vpc show -j listed $n of 150 VPCs"
+	n=$(ctl -j vpc show | json_flat | grep -c "^\[[0-9]*\]\.cidrs\[9\]=fd00:4::/48")
+	[ "$n" = 150 ] || fail "vpc show -j listed all ten blocks of $n VPCs, not 150"
+	n=$(ctl vpc show | awk '/^vpc-/ {print $2}' | sort | uniq -d | wc -l)
+	[ "$n" = 0 ] || fail "vpc show listed $n VPCs twice"
+	ip netns del "$ns"
+	wait_for 10 bash -c "! '$VPCPEER_CTL' vpc show | grep -q ' $ns-'" ||
+		fail "deleting $ns left VPCs behind"
+}
+
 ktap_case module_loads t_load
 ktap_case vpc_add_show_del t_vpc_add_show_del
 ktap_case pending_requester_device_dormant_drops_not_active t_pending
@@ -422,5 +445,6 @@ ktap_case netns_delete_deletes_vpc_and_peerings t_netns_delete
 ktap_case unprivileged_cannot_act_for_others t_unprivileged
 ktap_case bad_input_changes_nothing t_bad_input
 ktap_case kernel_refuses_bad_attributes t_kernel_validates
+ktap_case dump_of_150_large_vpcs_resumes t_dump_resumes
 ktap_case unload_with_peerings_cleans_up t_unload_with_state
 ktap_finish
