@@ -356,6 +356,58 @@ static int fill_pcx_obj(struct sk_buff *skb, const void *obj, struct net *caller
 	return fill_pcx(skb, obj);
 }
 
+/*
+ * One dump for both object kinds. Objects live in xarrays keyed by id, so
+ * a dump resumes from the id after the last one sent (cb->args[0]), and is
+ * marked inconsistent (NLM_F_DUMP_INTR) when anything changed in between.
+ */
+struct dump_ops {
+	u8 cmd;
+	void *(*next)(unsigned long *index);
+	bool (*visible)(const struct sk_buff *skb, const void *obj);
+	int (*fill)(struct sk_buff *skb, const void *obj, struct net *caller);
+};
+
+static int vpcpeer_dump(struct sk_buff *skb, struct netlink_callback *cb,
+			const struct dump_ops *ops)
+{
+	struct net *caller = sock_net(skb->sk);
+	unsigned long index = cb->args[0];
+	int err = 0;
+	void *hdr;
+	void *obj;
+
+	mutex_lock(&vpcpeer_lock);
+	cb->seq = vpcpeer_generation;
+	while ((obj = ops->next(&index))) {
+		if (ops->visible(cb->skb, obj)) {
+			hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+					  cb->nlh->nlmsg_seq, &vpcpeer_genl_family,
+					  NLM_F_MULTI, ops->cmd);
+			if (!hdr) {
+				err = -EMSGSIZE;
+				break;
+			}
+			genl_dump_check_consistent(cb, hdr);
+			if (ops->fill(skb, obj, caller)) {
+				genlmsg_cancel(skb, hdr);
+				err = -EMSGSIZE;
+				break;
+			}
+			genlmsg_end(skb, hdr);
+		}
+		if (index == ULONG_MAX)
+			break;
+		index++;
+	}
+	mutex_unlock(&vpcpeer_lock);
+	cb->args[0] = index;
+	/* A full skb is no error: netlink calls back for the rest. */
+	if (err == -EMSGSIZE && skb->len)
+		return skb->len;
+	return err ?: skb->len;
+}
+
 /* --- VPC commands --------------------------------------------------------- */
 
 static struct net *vpc_target_net(struct genl_info *info, struct nlattr **tb)
@@ -565,46 +617,27 @@ static int vpcpeer_vpc_get_doit(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
-/*
- * Dumps resume from the id after the last one sent (cb->args[0]), and
- * mark themselves inconsistent when anything changed in between.
- */
+static bool vpc_visible(const struct sk_buff *skb, const void *obj)
+{
+	return may_admin_vpc(skb, obj);
+}
+
+static void *vpc_next(unsigned long *index)
+{
+	return vpcpeer_vpc_next(index);
+}
+
 static int vpcpeer_vpc_get_dumpit(struct sk_buff *skb,
 				  struct netlink_callback *cb)
 {
-	unsigned long index = cb->args[0];
-	struct net *caller = sock_net(skb->sk);
-	struct vpcpeer_vpc *vpc;
-	int err = 0;
-	void *hdr;
+	static const struct dump_ops ops = {
+		.cmd = VPCPEER_CMD_VPC_GET,
+		.next = vpc_next,
+		.visible = vpc_visible,
+		.fill = fill_vpc_obj,
+	};
 
-	mutex_lock(&vpcpeer_lock);
-	cb->seq = vpcpeer_generation;
-	while ((vpc = vpcpeer_vpc_next(&index))) {
-		if (may_admin_vpc(cb->skb, vpc)) {
-			hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
-					  cb->nlh->nlmsg_seq, &vpcpeer_genl_family,
-					  NLM_F_MULTI, VPCPEER_CMD_VPC_GET);
-			if (!hdr) {
-				err = -EMSGSIZE;
-				break;
-			}
-			genl_dump_check_consistent(cb, hdr);
-			if (fill_vpc(skb, vpc, caller)) {
-				genlmsg_cancel(skb, hdr);
-				err = -EMSGSIZE;
-				break;
-			}
-			genlmsg_end(skb, hdr);
-		}
-		if (index == ULONG_MAX)
-			break;
-		index++;
-	}
-	mutex_unlock(&vpcpeer_lock);
-	cb->args[0] = index;
-	/* A full skb is not an error: netlink calls back for the rest. */
-	return err == -EMSGSIZE && skb->len ? skb->len : (err ?: skb->len);
+	return vpcpeer_dump(skb, cb, &ops);
 }
 
 /* --- peering commands ------------------------------------------------------ */
@@ -762,40 +795,27 @@ static int vpcpeer_pcx_get_doit(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
+static bool pcx_visible(const struct sk_buff *skb, const void *obj)
+{
+	return may_see_pcx(skb, obj);
+}
+
+static void *pcx_next(unsigned long *index)
+{
+	return vpcpeer_pcx_next(index);
+}
+
 static int vpcpeer_pcx_get_dumpit(struct sk_buff *skb,
 				  struct netlink_callback *cb)
 {
-	unsigned long index = cb->args[0];
-	struct vpcpeer_pcx *pcx;
-	int err = 0;
-	void *hdr;
+	static const struct dump_ops ops = {
+		.cmd = VPCPEER_CMD_PCX_GET,
+		.next = pcx_next,
+		.visible = pcx_visible,
+		.fill = fill_pcx_obj,
+	};
 
-	mutex_lock(&vpcpeer_lock);
-	cb->seq = vpcpeer_generation;
-	while ((pcx = vpcpeer_pcx_next(&index))) {
-		if (may_see_pcx(cb->skb, pcx)) {
-			hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
-					  cb->nlh->nlmsg_seq, &vpcpeer_genl_family,
-					  NLM_F_MULTI, VPCPEER_CMD_PCX_GET);
-			if (!hdr) {
-				err = -EMSGSIZE;
-				break;
-			}
-			genl_dump_check_consistent(cb, hdr);
-			if (fill_pcx(skb, pcx)) {
-				genlmsg_cancel(skb, hdr);
-				err = -EMSGSIZE;
-				break;
-			}
-			genlmsg_end(skb, hdr);
-		}
-		if (index == ULONG_MAX)
-			break;
-		index++;
-	}
-	mutex_unlock(&vpcpeer_lock);
-	cb->args[0] = index;
-	return err == -EMSGSIZE && skb->len ? skb->len : (err ?: skb->len);
+	return vpcpeer_dump(skb, cb, &ops);
 }
 
 static const struct genl_ops vpcpeer_genl_ops[] = {
