@@ -90,15 +90,14 @@ tests/cli.sh 2>&1 | tee "$out/cli.log" >> "$log"
 grep -E '^(not )?ok ' "$out/cli.log" || true
 
 # --- guests ----------------------------------------------------------------
-# The kernels' guests run at the same time and their results are read back
-# one kernel after the other. A TCG guest keeps a host core busy per vCPU,
-# so on this two-core machine the newest kernel gets two vCPUs (the SMP
-# run: per-CPU counters, RCU readers racing writers) and the older ones
-# one each; together that takes about as long as the SMP guest alone.
+# The kernels' guests run at the same time, each an SMP guest (two vCPUs:
+# per-CPU counters, RCU readers racing writers), and their results are read
+# back one kernel after the other. tools/vm/run's single-threaded TCG runs
+# all of a guest's vCPUs on one host thread, so two guests share the two
+# cores of this machine without slowing each other down.
 declare -A pid
 for v in "${guests[@]}"; do
-	smp=1
-	[ "$v" = "${guests[-1]}" ] && smp=2
+	smp=2
 	echo "=== guest $v ($smp vCPU): selftests running ($((SECONDS - t_start)) s)"
 	tools/vm/run -q --smp "$smp" --kernel "$v" --timeout 1200 -- selftests/run.sh \
 		> "$out/vm-$v.log" 2>&1 &
