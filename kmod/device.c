@@ -339,7 +339,6 @@ struct net_device *vpcpeer_dev_create(struct vpcpeer_pcx *pcx, int side,
 	dev->rtnl_link_ops = &vpcpeer_link_ops;
 	priv = netdev_priv(dev);
 	priv->side = side;
-	netif_dormant_on(dev);
 
 	err = register_netdevice(dev);
 	if (err) {
@@ -348,6 +347,11 @@ struct net_device *vpcpeer_dev_create(struct vpcpeer_pcx *pcx, int side,
 		free_netdev(dev);
 		return ERR_PTR(err);
 	}
+	/* Only now: an operstate change queues a linkwatch event holding
+	 * the device, and free_netdev() above must never free a device
+	 * still on that list (the fuzzer's list corruption).
+	 */
+	netif_dormant_on(dev);
 	vpcpeer_dev_no_addrconf(dev);
 	err = dev_change_flags(dev, dev->flags | IFF_UP, extack);
 	if (err) {

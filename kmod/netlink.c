@@ -98,10 +98,12 @@ static bool vpc_name_valid(const char *name)
 {
 	size_t i, len = strlen(name);
 
-	if (!len || !isalnum(name[0]))
+	/* The kernel's ctype counts Latin-1 letters as alphanumeric. */
+	if (!len || !isascii(name[0]) || !isalnum(name[0]))
 		return false;
 	for (i = 0; i < len; i++)
-		if (!isalnum(name[i]) && !strchr("._-", name[i]))
+		if (!isascii(name[i]) ||
+		    (!isalnum(name[i]) && !strchr("._-", name[i])))
 			return false;
 	if (len == 12 && (!strncasecmp(name, VPCPEER_VPC_ID_PREFIX, 4) ||
 			  !strncasecmp(name, VPCPEER_PCX_ID_PREFIX, 4))) {
