@@ -29,6 +29,7 @@
 #include <linux/netdevice.h>
 #include <net/addrconf.h>
 #include <net/icmp.h>
+#include <net/ipv6.h>
 #include <net/rtnetlink.h>
 
 #include "compat.h"
@@ -63,6 +64,79 @@ static void vpcpeer_count_drop(struct net_device *dev, enum vpcpeer_drop why)
 	u64_stats_update_begin(&s->syncp);
 	u64_stats_inc(&s->drops[why]);
 	u64_stats_update_end(&s->syncp);
+}
+
+/*
+ * Malformed means the checks below could not trust the addresses they read:
+ * the header is not whole, is not of the skb's own family, or disagrees
+ * with the length of what is carried, so that the bytes judged would not
+ * be the datagram delivered. A link carries no padding, so a datagram
+ * shorter than the packet is as wrong as a longer one. IPv4 options are
+ * carried unread, and checksums are the receiver's to verify, as on any
+ * link. A GSO packet over 64 KiB (BIG TCP) has 0 for its length.
+ */
+static bool vpcpeer_ip4_whole(const struct sk_buff *skb,
+			      const struct iphdr *iph)
+{
+	unsigned int len = ntohs(iph->tot_len);
+
+	if (!len && skb_is_gso(skb))
+		len = skb->len;
+	return iph->version == 4 && iph->ihl >= 5 && len == skb->len &&
+	       iph->ihl * 4 <= len;
+}
+
+/*
+ * In IPv6 the header goes on in extension headers, and the whole chain
+ * must lie in the packet, as an IPv4 header's options must (RFC 7112 asks
+ * the same of a first fragment). The walk stops at the first header that
+ * is not an extension header (upper layer, ESP, No Next Header), and at
+ * the fragment header of a fragment other than the first: what follows is
+ * the middle of a payload. Each step reads 8 bytes through
+ * skb_header_pointer() and advances by 8 at least, so a hostile chain
+ * costs no more than its length; ordinary traffic takes no step.
+ */
+static bool vpcpeer_ip6_whole(const struct sk_buff *skb,
+			      const struct ipv6hdr *ip6h)
+{
+	unsigned int off = sizeof(*ip6h), plen = ntohs(ip6h->payload_len);
+	u8 nexthdr = ip6h->nexthdr;
+
+	if (ip6h->version != 6)
+		return false;
+	if (off + plen != skb->len && (plen || !skb_is_gso(skb)))
+		return false;
+	for (;;) {
+		const struct frag_hdr *fh;
+		struct frag_hdr _fh;
+
+		switch (nexthdr) {
+		case NEXTHDR_HOP:
+		case NEXTHDR_ROUTING:
+		case NEXTHDR_FRAGMENT:
+		case NEXTHDR_AUTH:
+		case NEXTHDR_DEST:
+			break;
+		default:
+			return true;
+		}
+		/* Every extension header is 8 bytes at least. */
+		fh = skb_header_pointer(skb, off, sizeof(_fh), &_fh);
+		if (!fh)
+			return false;
+		if (nexthdr == NEXTHDR_FRAGMENT) {
+			if (fh->frag_off & htons(IP6_OFFSET))
+				return true;
+			off += sizeof(*fh);
+		} else if (nexthdr == NEXTHDR_AUTH) {
+			off += ipv6_authlen((const struct ipv6_opt_hdr *)fh);
+		} else {
+			off += ipv6_optlen((const struct ipv6_opt_hdr *)fh);
+		}
+		if (off > skb->len)
+			return false;
+		nexthdr = fh->nexthdr;
+	}
 }
 
 static bool vpcpeer_fits(struct sk_buff *skb, unsigned int mtu)
@@ -105,7 +179,7 @@ static enum vpcpeer_drop vpcpeer_check(struct sk_buff *skb,
 		if (unlikely(!pskb_may_pull(skb, sizeof(*iph))))
 			return VPCPEER_DROP_MALFORMED;
 		iph = ip_hdr(skb);
-		if (unlikely(iph->version != 4 || iph->ihl < 5))
+		if (unlikely(!vpcpeer_ip4_whole(skb, iph)))
 			return VPCPEER_DROP_MALFORMED;
 		saddr = (const u8 *)&iph->saddr;
 		daddr = (const u8 *)&iph->daddr;
@@ -119,7 +193,7 @@ static enum vpcpeer_drop vpcpeer_check(struct sk_buff *skb,
 		if (unlikely(!pskb_may_pull(skb, sizeof(*ip6h))))
 			return VPCPEER_DROP_MALFORMED;
 		ip6h = ipv6_hdr(skb);
-		if (unlikely(ip6h->version != 6))
+		if (unlikely(!vpcpeer_ip6_whole(skb, ip6h)))
 			return VPCPEER_DROP_MALFORMED;
 		saddr = ip6h->saddr.s6_addr;
 		daddr = ip6h->daddr.s6_addr;

@@ -171,7 +171,10 @@ enum vpcpeer_a_stats {
 	VPCPEER_A_STATS_DROP_DST_NOT_IN_PEER,
 	/* larger than the MTU and not allowed to fragment: ICMP sent back (R13) */
 	VPCPEER_A_STATS_DROP_TOO_BIG,
-	/* not IPv4 or IPv6, or a header too short to read */
+	/* not IPv4/IPv6 as the packet's protocol says, or a header (IPv4
+	 * options, IPv6 extension headers) not whole in the packet or whose
+	 * length disagrees with the packet's
+	 */
 	VPCPEER_A_STATS_DROP_MALFORMED,
 	/* the peer's namespace would not take it (backlog full) */
 	VPCPEER_A_STATS_DROP_RX,
