@@ -726,21 +726,23 @@ static struct vpcpeer_pcx *lookup_pcx(const struct sk_buff *skb,
 static int pcx_answer(struct sk_buff *skb, struct genl_info *info, bool accept)
 {
 	struct vpcpeer_pcx *pcx;
-	int err;
+	int err, by;
 
 	vpcpeer_write_lock();
 	pcx = lookup_pcx(skb, info);
 	if (IS_ERR(pcx)) {
 		err = PTR_ERR(pcx);
-	} else if (!may_admin(skb, pcx->side[VPCPEER_ACCEPTER].owner)) {
-		/* R4: only the accepter's owner accepts or rejects. */
-		NL_SET_ERR_MSG(info->extack,
-			       "only the accepter VPC's owner can accept or reject");
-		err = -EPERM;
-	} else {
-		err = accept ? vpcpeer_pcx_accept(pcx, info->extack) :
-			       vpcpeer_pcx_reject(pcx, info->extack);
+		goto out;
 	}
+	/*
+	 * The caller acts for the accepter if it may; who may answer at
+	 * all (R4) is the state machine's to say.
+	 */
+	by = may_admin(skb, pcx->side[VPCPEER_ACCEPTER].owner) ?
+		VPCPEER_ACCEPTER : VPCPEER_REQUESTER;
+	err = accept ? vpcpeer_pcx_accept(pcx, by, info->extack) :
+		       vpcpeer_pcx_reject(pcx, by, info->extack);
+out:
 	vpcpeer_write_unlock();
 	return err;
 }
@@ -766,16 +768,12 @@ static int vpcpeer_pcx_del_doit(struct sk_buff *skb, struct genl_info *info)
 		err = PTR_ERR(pcx);
 		goto out;
 	}
+	/*
+	 * The caller acts for the requester if it may: only the requester
+	 * withdraws a pending request (R4), as the state machine says.
+	 */
 	by = may_admin(skb, pcx->side[VPCPEER_REQUESTER].owner) ?
 		VPCPEER_REQUESTER : VPCPEER_ACCEPTER;
-	/* R4: a pending request is withdrawn by its requester only. */
-	if (pcx->state == VPCPEER_PCX_PENDING_ACCEPTANCE &&
-	    by != VPCPEER_REQUESTER) {
-		NL_SET_ERR_MSG(info->extack,
-			       "only the requester deletes a pending request; the accepter rejects it");
-		err = -EPERM;
-		goto out;
-	}
 	err = vpcpeer_pcx_delete(pcx, by, info->extack);
 out:
 	vpcpeer_write_unlock();

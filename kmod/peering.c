@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Peering connections and their state machine (R1, R5, R6): a request
- * creates the requester's device (dormant) and leaves the connection
- * pending acceptance; accepting creates the accepter's device, joins the
- * two and makes the connection active; rejecting, deleting, or losing a
- * device or a VPC ends it. Overlapping CIDR blocks put a request in
- * "failed", as AWS does, rather than refusing it.
+ * Peering connections and their life (R1, R5, R6): a request creates the
+ * requester's device (dormant) and leaves the connection pending
+ * acceptance; accepting creates the accepter's device, joins the two and
+ * makes the connection active; rejecting, deleting, or losing a device or
+ * a VPC ends it. Overlapping CIDR blocks put a request in "failed", as AWS
+ * does, rather than refusing it. Whether a step may happen, the state it
+ * leads to and the status message are pcx_fsm.c's to decide; this file
+ * does what the answer says to the devices and the lists.
  *
  * Ending a connection follows WireGuard's order: mark it, detach the
  * devices from it so the fast path stops reading it, wait for a grace
@@ -108,12 +110,46 @@ static bool pair_is_peered(const struct vpcpeer_vpc *a,
 	return false;
 }
 
+/*
+ * Ask the state machine whether @by may take @action on @pcx, and tell the
+ * caller why not. The messages are pcx_fsm.c's static strings.
+ */
+static int pcx_decide(const struct vpcpeer_pcx *pcx, unsigned int action,
+		      int by, struct vpcpeer_pcx_verdict *v,
+		      struct netlink_ext_ack *extack)
+{
+	*v = vpcpeer_pcx_decide(pcx->state, action, by);
+	if (v->err) {
+		do_trace_netlink_extack(v->extack);
+		if (extack)
+			extack->_msg = v->extack;
+	}
+	return v->err;
+}
+
+/* The status message of @v, or @words when the state machine has none. */
+static void pcx_set_message(struct vpcpeer_pcx *pcx,
+			    const struct vpcpeer_pcx_verdict *v,
+			    const char *words)
+{
+	if (!v->why)
+		strscpy(pcx->message, words, sizeof(pcx->message));
+	else if (v->why_vpc < 0)
+		strscpy(pcx->message, v->why, sizeof(pcx->message));
+	else
+		snprintf(pcx->message, sizeof(pcx->message), "%s vpc-%08x",
+			 v->why, pcx->side[v->why_vpc].vpc_id);
+}
+
 int vpcpeer_pcx_request(struct vpcpeer_vpc *req, struct vpcpeer_vpc *acc,
 			struct vpcpeer_pcx **out,
 			struct netlink_ext_ack *extack)
 {
+	struct vpcpeer_pcx_verdict v;
 	struct vpcpeer_pcx *pcx;
 	struct net_device *dev;
+	char why[sizeof(pcx->message)];
+	int err;
 
 	ASSERT_RTNL();
 	lockdep_assert_held(&vpcpeer_lock);
@@ -130,80 +166,110 @@ int vpcpeer_pcx_request(struct vpcpeer_vpc *req, struct vpcpeer_vpc *acc,
 	if (IS_ERR(pcx))
 		return PTR_ERR(pcx);
 
-	if (vpcpeer_vpcs_overlap(req, acc, pcx->message, sizeof(pcx->message))) {
-		pcx->state = VPCPEER_PCX_FAILED;
+	/* R5: overlapping blocks fail the request, and it stays visible. */
+	if (vpcpeer_vpcs_overlap(req, acc, why, sizeof(why))) {
+		err = pcx_decide(pcx, VPCPEER_PCX_FAIL, VPCPEER_KERNEL, &v,
+				 extack);
+		if (WARN_ON_ONCE(err))
+			goto err_free;
+		pcx->state = v.next;
+		pcx_set_message(pcx, &v, why);
 		pcx->side[VPCPEER_REQUESTER].vpc = NULL;
 		pcx->side[VPCPEER_ACCEPTER].vpc = NULL;
 		pcx_bury(pcx);
 		goto out;
 	}
 
+	err = pcx_decide(pcx, VPCPEER_PCX_REQUEST, VPCPEER_REQUESTER, &v,
+			 extack);
+	if (WARN_ON_ONCE(err))
+		goto err_free;
 	dev = vpcpeer_dev_create(pcx, VPCPEER_REQUESTER, extack);
 	if (IS_ERR(dev)) {
-		xa_erase(&vpcpeer_pcxs, pcx->id);
-		pcx_free_rcu(&pcx->rcu);
-		return PTR_ERR(dev);
+		err = PTR_ERR(dev);
+		goto err_free;
 	}
 	pcx->side[VPCPEER_REQUESTER].dev = dev;
 	list_add_tail(&pcx->side[VPCPEER_REQUESTER].vpc_node, &req->sides);
 	list_add_tail(&pcx->side[VPCPEER_ACCEPTER].vpc_node, &acc->sides);
-	pcx->state = VPCPEER_PCX_PENDING_ACCEPTANCE;
-	snprintf(pcx->message, sizeof(pcx->message),
-		 "Pending Acceptance by vpc-%08x", acc->id);
+	pcx->state = v.next;
+	pcx_set_message(pcx, &v, NULL);
 	vpcpeer_dev_attach(dev, pcx);
 out:
 	vpcpeer_generation++;
 	pr_debug("pcx-%08x: created (%s)\n", pcx->id, pcx->message);
 	*out = pcx;
 	return 0;
+
+err_free:
+	xa_erase(&vpcpeer_pcxs, pcx->id);
+	pcx_free_rcu(&pcx->rcu);
+	return err;
 }
 
-int vpcpeer_pcx_accept(struct vpcpeer_pcx *pcx, struct netlink_ext_ack *extack)
+int vpcpeer_pcx_accept(struct vpcpeer_pcx *pcx, int by,
+		       struct netlink_ext_ack *extack)
 {
 	struct vpcpeer_side *req = &pcx->side[VPCPEER_REQUESTER];
 	struct vpcpeer_side *acc = &pcx->side[VPCPEER_ACCEPTER];
+	struct vpcpeer_pcx_verdict v, done;
 	struct net_device *dev;
+	int err;
 
 	ASSERT_RTNL();
 	lockdep_assert_held(&vpcpeer_lock);
-	if (pcx->state != VPCPEER_PCX_PENDING_ACCEPTANCE) {
-		NL_SET_ERR_MSG(extack,
-			       "the peering connection is not pending acceptance");
-		return -EINVAL;
-	}
-	pcx->state = VPCPEER_PCX_PROVISIONING;
+	err = pcx_decide(pcx, VPCPEER_PCX_ACCEPT, by, &v, extack);
+	if (err)
+		return err;
+	pcx->state = v.next;
+	pcx_set_message(pcx, &v, NULL);
+	/* Asked first, so that nothing refuses once the device exists. */
+	err = pcx_decide(pcx, VPCPEER_PCX_PROVISIONED, VPCPEER_KERNEL, &done,
+			 extack);
+	if (WARN_ON_ONCE(err))
+		goto err_undo;
 	dev = vpcpeer_dev_create(pcx, VPCPEER_ACCEPTER, extack);
 	if (IS_ERR(dev)) {
-		pcx->state = VPCPEER_PCX_PENDING_ACCEPTANCE;
-		return PTR_ERR(dev);
+		err = PTR_ERR(dev);
+		goto err_undo;
 	}
 	acc->dev = dev;
 	vpcpeer_dev_attach(dev, pcx);
 	vpcpeer_dev_set_peer(req->dev, dev);
 	vpcpeer_dev_set_peer(dev, req->dev);
-	strscpy(pcx->message, "Active", sizeof(pcx->message));
+	pcx_set_message(pcx, &done, NULL);
 	/* The fast path reads the sides only after seeing ACTIVE. */
-	smp_store_release(&pcx->state, VPCPEER_PCX_ACTIVE);
+	smp_store_release(&pcx->state, done.next);
 	vpcpeer_dev_activate(req->dev);
 	vpcpeer_dev_activate(dev);
 	vpcpeer_generation++;
 	pr_debug("pcx-%08x: active\n", pcx->id);
 	return 0;
+
+err_undo:
+	if (!WARN_ON_ONCE(pcx_decide(pcx, VPCPEER_PCX_PROVISION_FAILED,
+				     VPCPEER_KERNEL, &v, NULL))) {
+		pcx->state = v.next;
+		pcx_set_message(pcx, &v, NULL);
+	}
+	return err;
 }
 
 /*
- * End a live connection in @state: detach its devices, wait until no
+ * End a live connection as @v says: detach its devices, wait until no
  * transmit can still be reading it, then queue the devices on @kill (the
- * caller unregisters them) and unlink it from its VPCs.
+ * caller unregisters them) and unlink it from its VPCs. The status message
+ * is @v's, or @words.
  */
-void vpcpeer_pcx_end(struct vpcpeer_pcx *pcx, u8 state, const char *why,
-		     struct list_head *kill)
+static void pcx_end(struct vpcpeer_pcx *pcx,
+		    const struct vpcpeer_pcx_verdict *v, const char *words,
+		    struct list_head *kill)
 {
 	int i;
 
 	ASSERT_RTNL();
 	lockdep_assert_held(&vpcpeer_lock);
-	if (!vpcpeer_pcx_live(pcx))
+	if (!v->ends)
 		return;
 	WRITE_ONCE(pcx->state, VPCPEER_PCX_DELETING);
 	for (i = 0; i < 2; i++)
@@ -224,47 +290,50 @@ void vpcpeer_pcx_end(struct vpcpeer_pcx *pcx, u8 state, const char *why,
 			side->vpc = NULL;
 		}
 	}
-	pcx->state = state;
-	strscpy(pcx->message, why, sizeof(pcx->message));
+	pcx->state = v->next;
+	pcx_set_message(pcx, v, words);
 	pcx_bury(pcx);
 	vpcpeer_generation++;
-	pr_debug("pcx-%08x: ended (%s)\n", pcx->id, why);
+	pr_debug("pcx-%08x: ended (%s)\n", pcx->id, pcx->message);
 }
 
-int vpcpeer_pcx_reject(struct vpcpeer_pcx *pcx, struct netlink_ext_ack *extack)
+/* The kernel ends @pcx, if it is still live, because @why. */
+void vpcpeer_pcx_destroy(struct vpcpeer_pcx *pcx, const char *why,
+			 struct list_head *kill)
 {
-	char why[64];
-	LIST_HEAD(kill);
+	struct vpcpeer_pcx_verdict v;
 
-	if (pcx->state != VPCPEER_PCX_PENDING_ACCEPTANCE) {
-		NL_SET_ERR_MSG(extack,
-			       "the peering connection is not pending acceptance");
-		return -EINVAL;
-	}
-	snprintf(why, sizeof(why), "Rejected by vpc-%08x",
-		 pcx->side[VPCPEER_ACCEPTER].vpc_id);
-	vpcpeer_pcx_end(pcx, VPCPEER_PCX_REJECTED, why, &kill);
+	if (!WARN_ON_ONCE(pcx_decide(pcx, VPCPEER_PCX_DESTROY, VPCPEER_KERNEL,
+				     &v, NULL)))
+		pcx_end(pcx, &v, why, kill);
+}
+
+/* Reject (R4: the accepter) or delete (either side, as the rules say). */
+static int pcx_close(struct vpcpeer_pcx *pcx, unsigned int action, int by,
+		     struct netlink_ext_ack *extack)
+{
+	struct vpcpeer_pcx_verdict v;
+	LIST_HEAD(kill);
+	int err;
+
+	err = pcx_decide(pcx, action, by, &v, extack);
+	if (err)
+		return err;
+	pcx_end(pcx, &v, NULL, &kill);
 	unregister_netdevice_many(&kill);
 	return 0;
+}
+
+int vpcpeer_pcx_reject(struct vpcpeer_pcx *pcx, int by,
+		       struct netlink_ext_ack *extack)
+{
+	return pcx_close(pcx, VPCPEER_PCX_REJECT, by, extack);
 }
 
 int vpcpeer_pcx_delete(struct vpcpeer_pcx *pcx, int by,
 		       struct netlink_ext_ack *extack)
 {
-	char why[64];
-	LIST_HEAD(kill);
-
-	/* AWS: failed and rejected connections cannot be deleted. */
-	if (pcx->state != VPCPEER_PCX_ACTIVE &&
-	    pcx->state != VPCPEER_PCX_PENDING_ACCEPTANCE) {
-		NL_SET_ERR_MSG(extack,
-			       "only an active or pending peering connection can be deleted");
-		return -EINVAL;
-	}
-	snprintf(why, sizeof(why), "Deleted by vpc-%08x", pcx->side[by].vpc_id);
-	vpcpeer_pcx_end(pcx, VPCPEER_PCX_DELETED, why, &kill);
-	unregister_netdevice_many(&kill);
-	return 0;
+	return pcx_close(pcx, VPCPEER_PCX_DELETE, by, extack);
 }
 
 /* A pcx device is going away without the peering being asked to end. */
@@ -276,8 +345,9 @@ void vpcpeer_pcx_dev_gone(struct net_device *dev, struct list_head *kill)
 	lockdep_assert_held(&vpcpeer_lock);
 	xa_for_each(&vpcpeer_pcxs, i, pcx) {
 		if (pcx->side[0].dev == dev || pcx->side[1].dev == dev) {
-			vpcpeer_pcx_end(pcx, VPCPEER_PCX_DELETED,
-					"Deleted: its device was removed", kill);
+			vpcpeer_pcx_destroy(pcx,
+					    "Deleted: its device was removed",
+					    kill);
 			return;
 		}
 	}

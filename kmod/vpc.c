@@ -156,8 +156,9 @@ void vpcpeer_vpc_destroy(struct vpcpeer_vpc *vpc, struct list_head *kill)
 
 	lockdep_assert_held(&vpcpeer_lock);
 	list_for_each_entry_safe(side, tmp, &vpc->sides, vpc_node)
-		vpcpeer_pcx_end(side->pcx, VPCPEER_PCX_DELETED,
-				"Deleted: a VPC of the peering was deleted", kill);
+		vpcpeer_pcx_destroy(side->pcx,
+				    "Deleted: a VPC of the peering was deleted",
+				    kill);
 	xa_erase(&vpcpeer_vpcs, vpc->id);
 	vpcpeer_generation++;
 	pr_debug("vpc-%08x: destroyed\n", vpc->id);

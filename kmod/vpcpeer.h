@@ -22,6 +22,7 @@
 #include <uapi/linux/vpcpeer.h>
 
 #include "lpm.h"
+#include "pcx_fsm.h"
 
 #define VPCPEER_VERSION "0.1.0"
 
@@ -61,8 +62,6 @@ struct vpcpeer_stats {
 	u64 drops[VPCPEER_DROP_MAX];
 };
 
-enum { VPCPEER_REQUESTER, VPCPEER_ACCEPTER };
-
 struct vpcpeer_side {
 	struct vpcpeer_pcx *pcx;
 	/* NULL once the peering has ended; vpc_id/vpc_name stay for show. */
@@ -97,7 +96,7 @@ static inline struct net *vpcpeer_vpc_net(const struct vpcpeer_vpc *vpc)
 
 static inline bool vpcpeer_pcx_live(const struct vpcpeer_pcx *pcx)
 {
-	return pcx->state <= VPCPEER_PCX_ACTIVE;
+	return vpcpeer_pcx_state_live(pcx->state);
 }
 
 /* vpc.c */
@@ -130,12 +129,14 @@ struct vpcpeer_pcx *vpcpeer_pcx_next(unsigned long *index);
 int vpcpeer_pcx_request(struct vpcpeer_vpc *req, struct vpcpeer_vpc *acc,
 			struct vpcpeer_pcx **out,
 			struct netlink_ext_ack *extack);
-int vpcpeer_pcx_accept(struct vpcpeer_pcx *pcx, struct netlink_ext_ack *extack);
-int vpcpeer_pcx_reject(struct vpcpeer_pcx *pcx, struct netlink_ext_ack *extack);
+int vpcpeer_pcx_accept(struct vpcpeer_pcx *pcx, int by,
+		       struct netlink_ext_ack *extack);
+int vpcpeer_pcx_reject(struct vpcpeer_pcx *pcx, int by,
+		       struct netlink_ext_ack *extack);
 int vpcpeer_pcx_delete(struct vpcpeer_pcx *pcx, int by,
 		       struct netlink_ext_ack *extack);
-void vpcpeer_pcx_end(struct vpcpeer_pcx *pcx, u8 state, const char *why,
-		     struct list_head *kill);
+void vpcpeer_pcx_destroy(struct vpcpeer_pcx *pcx, const char *why,
+			 struct list_head *kill);
 void vpcpeer_pcx_dev_gone(struct net_device *dev, struct list_head *kill);
 void vpcpeer_pcx_reap(bool all);
 

@@ -19,4 +19,11 @@ for f in "$src"/kmod/*.[ch] "$src"/kmod/Kbuild; do
 done
 # An older link to a generated file is replaced by a real one on build.
 find "$dest/kmod" -name '*.mod.c' -type l -delete
+# The unit tests that vpcpeer_kunit.ko is built from (KUnit kernels only).
+mkdir -p "$dest/kmod/test"
+for f in "$src"/kmod/test/*.[ch]; do
+	if [ -e "$f" ]; then
+		ln -sfn "$f" "$dest/kmod/test/${f##*/}"
+	fi
+done
 ln -sfn "$src/include/uapi/linux/vpcpeer.h" "$dest/include/uapi/linux/vpcpeer.h"

@@ -9,5 +9,6 @@
 #define WRITE_ONCE(x, v) (*(volatile __typeof__(x) *)&(x) = (v))
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
+#define __printf(a, b) __attribute__((format(printf, a, b)))
 
 #endif /* _KSHIM_LINUX_COMPILER_H */

@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The rules of a peering connection's life (R1, R2, R4, R5), as data: for
+ * each action, the states in which each role may take it and where it
+ * leads. Everything else is refused, and how is decided in one order for
+ * every action: a role that may never take it gets -EPERM; a role that may
+ * not, in a state where another role may, gets -EPERM too (a pending
+ * request is withdrawn by its requester, not the accepter); otherwise the
+ * state is wrong for anyone, -EINVAL. Accepting and rejecting are the
+ * accepter's alone, so the requester hears -EPERM whatever the state.
+ * Ended connections (the tombstones) take no action; the kernel tearing
+ * down what is already gone is no error, only nothing to do.
+ */
+
+#include <linux/bitops.h>
+#include <linux/errno.h>
+#include <linux/types.h>
+
+#include "pcx_fsm.h"
+
+#define S(state)	BIT(VPCPEER_PCX_##state)
+#define LIVE		(S(INITIATING_REQUEST) | S(PENDING_ACCEPTANCE) | \
+			 S(PROVISIONING) | S(ACTIVE))
+#define ENDED		(S(REJECTED) | S(EXPIRED) | S(FAILED) | \
+			 S(DELETING) | S(DELETED))
+/* The status message names the side that acted. */
+#define WHY_ACTOR	-2
+
+struct pcx_rule {
+	unsigned long may[VPCPEER_ROLE_MAX];	/* states, per role */
+	unsigned long idle;	/* states where it is allowed but a no-op */
+	u8 next;
+	bool ends;
+	const char *why;
+	int why_vpc;
+	const char *never;	/* -EPERM: not this role's to take */
+	const char *not_now;	/* -EPERM: another role's, in this state */
+	const char *wrong;	/* -EINVAL: nobody's, in this state */
+};
+
+static const char only_accepter[] =
+	"only the accepter VPC's owner can accept or reject";
+static const char not_pending[] =
+	"the peering connection is not pending acceptance";
+static const char only_kernel_provisions[] =
+	"only the kernel provisions a peering connection";
+static const char not_provisioning[] =
+	"the peering connection is not provisioning";
+
+static const struct pcx_rule pcx_rules[VPCPEER_PCX_ACTION_MAX] = {
+	[VPCPEER_PCX_REQUEST] = {
+		.may[VPCPEER_REQUESTER] = S(INITIATING_REQUEST),
+		.next = VPCPEER_PCX_PENDING_ACCEPTANCE,
+		.why = "Pending Acceptance by", .why_vpc = VPCPEER_ACCEPTER,
+		.never = "only the requester VPC's owner requests a peering connection",
+		.wrong = "the peering connection has already been requested",
+	},
+	[VPCPEER_PCX_FAIL] = {
+		.may[VPCPEER_KERNEL] = S(INITIATING_REQUEST),
+		.next = VPCPEER_PCX_FAILED, .ends = true, .why_vpc = -1,
+		.never = "only the kernel's checks fail a request",
+		.wrong = "only a request being initiated can fail its checks",
+	},
+	[VPCPEER_PCX_ACCEPT] = {
+		.may[VPCPEER_ACCEPTER] = S(PENDING_ACCEPTANCE),
+		.next = VPCPEER_PCX_PROVISIONING,
+		.why = "Provisioning", .why_vpc = -1,
+		.never = only_accepter, .wrong = not_pending,
+	},
+	[VPCPEER_PCX_PROVISIONED] = {
+		.may[VPCPEER_KERNEL] = S(PROVISIONING),
+		.next = VPCPEER_PCX_ACTIVE, .why = "Active", .why_vpc = -1,
+		.never = only_kernel_provisions, .wrong = not_provisioning,
+	},
+	[VPCPEER_PCX_PROVISION_FAILED] = {
+		.may[VPCPEER_KERNEL] = S(PROVISIONING),
+		.next = VPCPEER_PCX_PENDING_ACCEPTANCE,
+		.why = "Pending Acceptance by", .why_vpc = VPCPEER_ACCEPTER,
+		.never = only_kernel_provisions, .wrong = not_provisioning,
+	},
+	[VPCPEER_PCX_REJECT] = {
+		.may[VPCPEER_ACCEPTER] = S(PENDING_ACCEPTANCE),
+		.next = VPCPEER_PCX_REJECTED, .ends = true,
+		.why = "Rejected by", .why_vpc = VPCPEER_ACCEPTER,
+		.never = only_accepter, .wrong = not_pending,
+	},
+	[VPCPEER_PCX_DELETE] = {
+		.may[VPCPEER_REQUESTER] = S(PENDING_ACCEPTANCE) | S(ACTIVE),
+		.may[VPCPEER_ACCEPTER] = S(ACTIVE),
+		.next = VPCPEER_PCX_DELETED, .ends = true,
+		.why = "Deleted by", .why_vpc = WHY_ACTOR,
+		.never = "only the requester or accepter VPC's owner deletes a peering connection",
+		.not_now = "only the requester deletes a pending request; the accepter rejects it",
+		/* AWS: failed and rejected connections cannot be deleted. */
+		.wrong = "only an active or pending peering connection can be deleted",
+	},
+	[VPCPEER_PCX_EXPIRE] = {
+		.may[VPCPEER_KERNEL] = S(PENDING_ACCEPTANCE),
+		.next = VPCPEER_PCX_EXPIRED, .ends = true,
+		.why = "Expired", .why_vpc = -1,
+		.never = "only the kernel expires a request",
+		.wrong = "only a request pending acceptance expires",
+	},
+	[VPCPEER_PCX_DESTROY] = {
+		.may[VPCPEER_KERNEL] = LIVE,
+		.idle = ENDED,
+		.next = VPCPEER_PCX_DELETED, .ends = true, .why_vpc = -1,
+		.never = "only the kernel destroys a peering connection",
+	},
+};
+
+struct vpcpeer_pcx_verdict vpcpeer_pcx_decide(unsigned int state,
+					      unsigned int action,
+					      unsigned int role)
+{
+	struct vpcpeer_pcx_verdict v = { .err = -EPERM, .next = state,
+					 .why_vpc = -1 };
+	const struct pcx_rule *r;
+	unsigned int other;
+
+	if (state >= __VPCPEER_PCX_STATE_MAX || action >= VPCPEER_PCX_ACTION_MAX ||
+	    role >= VPCPEER_ROLE_MAX) {
+		v.err = -EINVAL;
+		v.extack = "no such state, action or role";
+		return v;
+	}
+	r = &pcx_rules[action];
+	if (!r->may[role]) {
+		v.extack = r->never;
+		return v;
+	}
+	if (r->may[role] & BIT(state)) {
+		v.err = 0;
+		v.next = r->next;
+		v.ends = r->ends;
+		v.why = r->why;
+		v.why_vpc = r->why_vpc == WHY_ACTOR ? (int)role : r->why_vpc;
+		return v;
+	}
+	if (r->idle & BIT(state)) {
+		v.err = 0;
+		return v;
+	}
+	for (other = 0; other < VPCPEER_ROLE_MAX; other++) {
+		if (r->may[other] & BIT(state)) {
+			v.extack = r->not_now;
+			return v;
+		}
+	}
+	v.err = -EINVAL;
+	v.extack = r->wrong;
+	return v;
+}
+
+bool vpcpeer_pcx_state_live(unsigned int state)
+{
+	return state < __VPCPEER_PCX_STATE_MAX && (LIVE & BIT(state));
+}

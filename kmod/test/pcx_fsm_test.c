@@ -1,0 +1,504 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Tests of the peering state machine (kmod/pcx_fsm.c), one source for the
+ * KUnit module and the host's cmocka run (see vtest.h). The heart is a
+ * table written out by hand from DESIGN.md (R1-R5) and AWS's documented
+ * behaviour, not computed from the code under test: for every state,
+ * every action and every role, the expected verdict (allowed: the next
+ * state, whether the connection ends, its status message; refused: the
+ * errno and the extack message). The messages are copied here on purpose,
+ * so that changing what a user reads means changing this file too. Then
+ * AWS's lifecycles walked step by step, and properties that must hold
+ * whatever the table says: ended connections go nowhere, every refusal is
+ * explained.
+ */
+#include "vtest.h"
+
+#include <linux/errno.h>
+#include <linux/types.h>
+
+#include "../pcx_fsm.h"
+
+/* What the user reads, copied by hand from the rules. */
+#define M_ONLY_REQUESTER "only the requester VPC's owner requests a peering connection"
+#define M_REQUESTED	"the peering connection has already been requested"
+#define M_ONLY_CHECKS	"only the kernel's checks fail a request"
+#define M_NOT_INIT	"only a request being initiated can fail its checks"
+#define M_ONLY_ACCEPTER	"only the accepter VPC's owner can accept or reject"
+#define M_NOT_PENDING	"the peering connection is not pending acceptance"
+#define M_ONLY_KERNEL_PROV "only the kernel provisions a peering connection"
+#define M_NOT_PROV	"the peering connection is not provisioning"
+#define M_ONLY_SIDES	"only the requester or accepter VPC's owner deletes a peering connection"
+#define M_PENDING_REQ	"only the requester deletes a pending request; the accepter rejects it"
+#define M_NOT_DELETABLE	"only an active or pending peering connection can be deleted"
+#define M_ONLY_KERNEL_EXP "only the kernel expires a request"
+#define M_NOT_EXPIRING	"only a request pending acceptance expires"
+#define M_ONLY_KERNEL_DESTROY "only the kernel destroys a peering connection"
+#define M_INVALID	"no such state, action or role"
+
+#define W_PENDING	"Pending Acceptance by"
+
+struct cell {
+	bool set;		/* written in the table, not left zero */
+	int err;
+	const char *extack;
+	int next;		/* -1: stays in its state */
+	bool ends;
+	const char *why;
+	int why_vpc;
+};
+
+/* Allowed: to @n; @e: it ends; status @w (+ " vpc-..." of side @v). */
+#define GO(n, e, w, v)	{ true, 0, NULL, VPCPEER_PCX_##n, e, w, v }
+/* Allowed, and nothing to do. */
+#define IDLE		{ true, 0, NULL, -1, false, NULL, -1 }
+/* Refused with -@e and message @m. */
+#define NO(e, m)	{ true, -(e), m, -1, false, NULL, -1 }
+
+#define REQ	VPCPEER_REQUESTER
+#define ACC	VPCPEER_ACCEPTER
+
+#define IR	VPCPEER_PCX_INITIATING_REQUEST
+#define PA	VPCPEER_PCX_PENDING_ACCEPTANCE
+#define PR	VPCPEER_PCX_PROVISIONING
+#define AC	VPCPEER_PCX_ACTIVE
+#define RJ	VPCPEER_PCX_REJECTED
+#define EX	VPCPEER_PCX_EXPIRED
+#define FA	VPCPEER_PCX_FAILED
+#define DG	VPCPEER_PCX_DELETING
+#define DD	VPCPEER_PCX_DELETED
+
+/* Columns: the requester's owner, the accepter's owner, the kernel. */
+static const struct cell fsm_want[VPCPEER_PCX_ACTION_MAX][__VPCPEER_PCX_STATE_MAX]
+			     [VPCPEER_ROLE_MAX] = {
+	[VPCPEER_PCX_REQUEST] = {
+		[IR] = { GO(PENDING_ACCEPTANCE, false, W_PENDING, ACC),
+			 NO(EPERM, M_ONLY_REQUESTER), NO(EPERM, M_ONLY_REQUESTER) },
+		[PA] = { NO(EINVAL, M_REQUESTED),
+			 NO(EPERM, M_ONLY_REQUESTER), NO(EPERM, M_ONLY_REQUESTER) },
+		[PR] = { NO(EINVAL, M_REQUESTED),
+			 NO(EPERM, M_ONLY_REQUESTER), NO(EPERM, M_ONLY_REQUESTER) },
+		[AC] = { NO(EINVAL, M_REQUESTED),
+			 NO(EPERM, M_ONLY_REQUESTER), NO(EPERM, M_ONLY_REQUESTER) },
+		[RJ] = { NO(EINVAL, M_REQUESTED),
+			 NO(EPERM, M_ONLY_REQUESTER), NO(EPERM, M_ONLY_REQUESTER) },
+		[EX] = { NO(EINVAL, M_REQUESTED),
+			 NO(EPERM, M_ONLY_REQUESTER), NO(EPERM, M_ONLY_REQUESTER) },
+		[FA] = { NO(EINVAL, M_REQUESTED),
+			 NO(EPERM, M_ONLY_REQUESTER), NO(EPERM, M_ONLY_REQUESTER) },
+		[DG] = { NO(EINVAL, M_REQUESTED),
+			 NO(EPERM, M_ONLY_REQUESTER), NO(EPERM, M_ONLY_REQUESTER) },
+		[DD] = { NO(EINVAL, M_REQUESTED),
+			 NO(EPERM, M_ONLY_REQUESTER), NO(EPERM, M_ONLY_REQUESTER) },
+	},
+	/* R5: overlapping CIDRs; the status message is the overlap found. */
+	[VPCPEER_PCX_FAIL] = {
+		[IR] = { NO(EPERM, M_ONLY_CHECKS), NO(EPERM, M_ONLY_CHECKS),
+			 GO(FAILED, true, NULL, -1) },
+		[PA] = { NO(EPERM, M_ONLY_CHECKS), NO(EPERM, M_ONLY_CHECKS),
+			 NO(EINVAL, M_NOT_INIT) },
+		[PR] = { NO(EPERM, M_ONLY_CHECKS), NO(EPERM, M_ONLY_CHECKS),
+			 NO(EINVAL, M_NOT_INIT) },
+		[AC] = { NO(EPERM, M_ONLY_CHECKS), NO(EPERM, M_ONLY_CHECKS),
+			 NO(EINVAL, M_NOT_INIT) },
+		[RJ] = { NO(EPERM, M_ONLY_CHECKS), NO(EPERM, M_ONLY_CHECKS),
+			 NO(EINVAL, M_NOT_INIT) },
+		[EX] = { NO(EPERM, M_ONLY_CHECKS), NO(EPERM, M_ONLY_CHECKS),
+			 NO(EINVAL, M_NOT_INIT) },
+		[FA] = { NO(EPERM, M_ONLY_CHECKS), NO(EPERM, M_ONLY_CHECKS),
+			 NO(EINVAL, M_NOT_INIT) },
+		[DG] = { NO(EPERM, M_ONLY_CHECKS), NO(EPERM, M_ONLY_CHECKS),
+			 NO(EINVAL, M_NOT_INIT) },
+		[DD] = { NO(EPERM, M_ONLY_CHECKS), NO(EPERM, M_ONLY_CHECKS),
+			 NO(EINVAL, M_NOT_INIT) },
+	},
+	/* R4: the accepter's alone; the requester hears -EPERM in any state. */
+	[VPCPEER_PCX_ACCEPT] = {
+		[IR] = { NO(EPERM, M_ONLY_ACCEPTER), NO(EINVAL, M_NOT_PENDING),
+			 NO(EPERM, M_ONLY_ACCEPTER) },
+		[PA] = { NO(EPERM, M_ONLY_ACCEPTER),
+			 GO(PROVISIONING, false, "Provisioning", -1),
+			 NO(EPERM, M_ONLY_ACCEPTER) },
+		[PR] = { NO(EPERM, M_ONLY_ACCEPTER), NO(EINVAL, M_NOT_PENDING),
+			 NO(EPERM, M_ONLY_ACCEPTER) },
+		[AC] = { NO(EPERM, M_ONLY_ACCEPTER), NO(EINVAL, M_NOT_PENDING),
+			 NO(EPERM, M_ONLY_ACCEPTER) },
+		[RJ] = { NO(EPERM, M_ONLY_ACCEPTER), NO(EINVAL, M_NOT_PENDING),
+			 NO(EPERM, M_ONLY_ACCEPTER) },
+		[EX] = { NO(EPERM, M_ONLY_ACCEPTER), NO(EINVAL, M_NOT_PENDING),
+			 NO(EPERM, M_ONLY_ACCEPTER) },
+		[FA] = { NO(EPERM, M_ONLY_ACCEPTER), NO(EINVAL, M_NOT_PENDING),
+			 NO(EPERM, M_ONLY_ACCEPTER) },
+		[DG] = { NO(EPERM, M_ONLY_ACCEPTER), NO(EINVAL, M_NOT_PENDING),
+			 NO(EPERM, M_ONLY_ACCEPTER) },
+		[DD] = { NO(EPERM, M_ONLY_ACCEPTER), NO(EINVAL, M_NOT_PENDING),
+			 NO(EPERM, M_ONLY_ACCEPTER) },
+	},
+	[VPCPEER_PCX_PROVISIONED] = {
+		[IR] = { NO(EPERM, M_ONLY_KERNEL_PROV), NO(EPERM, M_ONLY_KERNEL_PROV),
+			 NO(EINVAL, M_NOT_PROV) },
+		[PA] = { NO(EPERM, M_ONLY_KERNEL_PROV), NO(EPERM, M_ONLY_KERNEL_PROV),
+			 NO(EINVAL, M_NOT_PROV) },
+		[PR] = { NO(EPERM, M_ONLY_KERNEL_PROV), NO(EPERM, M_ONLY_KERNEL_PROV),
+			 GO(ACTIVE, false, "Active", -1) },
+		[AC] = { NO(EPERM, M_ONLY_KERNEL_PROV), NO(EPERM, M_ONLY_KERNEL_PROV),
+			 NO(EINVAL, M_NOT_PROV) },
+		[RJ] = { NO(EPERM, M_ONLY_KERNEL_PROV), NO(EPERM, M_ONLY_KERNEL_PROV),
+			 NO(EINVAL, M_NOT_PROV) },
+		[EX] = { NO(EPERM, M_ONLY_KERNEL_PROV), NO(EPERM, M_ONLY_KERNEL_PROV),
+			 NO(EINVAL, M_NOT_PROV) },
+		[FA] = { NO(EPERM, M_ONLY_KERNEL_PROV), NO(EPERM, M_ONLY_KERNEL_PROV),
+			 NO(EINVAL, M_NOT_PROV) },
+		[DG] = { NO(EPERM, M_ONLY_KERNEL_PROV), NO(EPERM, M_ONLY_KERNEL_PROV),
+			 NO(EINVAL, M_NOT_PROV) },
+		[DD] = { NO(EPERM, M_ONLY_KERNEL_PROV), NO(EPERM, M_ONLY_KERNEL_PROV),
+			 NO(EINVAL, M_NOT_PROV) },
+	},
+	/* The accepter's device could not be made: back to waiting. */
+	[VPCPEER_PCX_PROVISION_FAILED] = {
+		[IR] = { NO(EPERM, M_ONLY_KERNEL_PROV), NO(EPERM, M_ONLY_KERNEL_PROV),
+			 NO(EINVAL, M_NOT_PROV) },
+		[PA] = { NO(EPERM, M_ONLY_KERNEL_PROV), NO(EPERM, M_ONLY_KERNEL_PROV),
+			 NO(EINVAL, M_NOT_PROV) },
+		[PR] = { NO(EPERM, M_ONLY_KERNEL_PROV), NO(EPERM, M_ONLY_KERNEL_PROV),
+			 GO(PENDING_ACCEPTANCE, false, W_PENDING, ACC) },
+		[AC] = { NO(EPERM, M_ONLY_KERNEL_PROV), NO(EPERM, M_ONLY_KERNEL_PROV),
+			 NO(EINVAL, M_NOT_PROV) },
+		[RJ] = { NO(EPERM, M_ONLY_KERNEL_PROV), NO(EPERM, M_ONLY_KERNEL_PROV),
+			 NO(EINVAL, M_NOT_PROV) },
+		[EX] = { NO(EPERM, M_ONLY_KERNEL_PROV), NO(EPERM, M_ONLY_KERNEL_PROV),
+			 NO(EINVAL, M_NOT_PROV) },
+		[FA] = { NO(EPERM, M_ONLY_KERNEL_PROV), NO(EPERM, M_ONLY_KERNEL_PROV),
+			 NO(EINVAL, M_NOT_PROV) },
+		[DG] = { NO(EPERM, M_ONLY_KERNEL_PROV), NO(EPERM, M_ONLY_KERNEL_PROV),
+			 NO(EINVAL, M_NOT_PROV) },
+		[DD] = { NO(EPERM, M_ONLY_KERNEL_PROV), NO(EPERM, M_ONLY_KERNEL_PROV),
+			 NO(EINVAL, M_NOT_PROV) },
+	},
+	[VPCPEER_PCX_REJECT] = {
+		[IR] = { NO(EPERM, M_ONLY_ACCEPTER), NO(EINVAL, M_NOT_PENDING),
+			 NO(EPERM, M_ONLY_ACCEPTER) },
+		[PA] = { NO(EPERM, M_ONLY_ACCEPTER),
+			 GO(REJECTED, true, "Rejected by", ACC),
+			 NO(EPERM, M_ONLY_ACCEPTER) },
+		[PR] = { NO(EPERM, M_ONLY_ACCEPTER), NO(EINVAL, M_NOT_PENDING),
+			 NO(EPERM, M_ONLY_ACCEPTER) },
+		[AC] = { NO(EPERM, M_ONLY_ACCEPTER), NO(EINVAL, M_NOT_PENDING),
+			 NO(EPERM, M_ONLY_ACCEPTER) },
+		[RJ] = { NO(EPERM, M_ONLY_ACCEPTER), NO(EINVAL, M_NOT_PENDING),
+			 NO(EPERM, M_ONLY_ACCEPTER) },
+		[EX] = { NO(EPERM, M_ONLY_ACCEPTER), NO(EINVAL, M_NOT_PENDING),
+			 NO(EPERM, M_ONLY_ACCEPTER) },
+		[FA] = { NO(EPERM, M_ONLY_ACCEPTER), NO(EINVAL, M_NOT_PENDING),
+			 NO(EPERM, M_ONLY_ACCEPTER) },
+		[DG] = { NO(EPERM, M_ONLY_ACCEPTER), NO(EINVAL, M_NOT_PENDING),
+			 NO(EPERM, M_ONLY_ACCEPTER) },
+		[DD] = { NO(EPERM, M_ONLY_ACCEPTER), NO(EINVAL, M_NOT_PENDING),
+			 NO(EPERM, M_ONLY_ACCEPTER) },
+	},
+	/*
+	 * R4: either side deletes an active connection, only the requester
+	 * a pending one; failed and rejected ones cannot be deleted (AWS).
+	 */
+	[VPCPEER_PCX_DELETE] = {
+		[IR] = { NO(EINVAL, M_NOT_DELETABLE), NO(EINVAL, M_NOT_DELETABLE),
+			 NO(EPERM, M_ONLY_SIDES) },
+		[PA] = { GO(DELETED, true, "Deleted by", REQ),
+			 NO(EPERM, M_PENDING_REQ), NO(EPERM, M_ONLY_SIDES) },
+		[PR] = { NO(EINVAL, M_NOT_DELETABLE), NO(EINVAL, M_NOT_DELETABLE),
+			 NO(EPERM, M_ONLY_SIDES) },
+		[AC] = { GO(DELETED, true, "Deleted by", REQ),
+			 GO(DELETED, true, "Deleted by", ACC),
+			 NO(EPERM, M_ONLY_SIDES) },
+		[RJ] = { NO(EINVAL, M_NOT_DELETABLE), NO(EINVAL, M_NOT_DELETABLE),
+			 NO(EPERM, M_ONLY_SIDES) },
+		[EX] = { NO(EINVAL, M_NOT_DELETABLE), NO(EINVAL, M_NOT_DELETABLE),
+			 NO(EPERM, M_ONLY_SIDES) },
+		[FA] = { NO(EINVAL, M_NOT_DELETABLE), NO(EINVAL, M_NOT_DELETABLE),
+			 NO(EPERM, M_ONLY_SIDES) },
+		[DG] = { NO(EINVAL, M_NOT_DELETABLE), NO(EINVAL, M_NOT_DELETABLE),
+			 NO(EPERM, M_ONLY_SIDES) },
+		[DD] = { NO(EINVAL, M_NOT_DELETABLE), NO(EINVAL, M_NOT_DELETABLE),
+			 NO(EPERM, M_ONLY_SIDES) },
+	},
+	/* R2: a request nobody answered. */
+	[VPCPEER_PCX_EXPIRE] = {
+		[IR] = { NO(EPERM, M_ONLY_KERNEL_EXP), NO(EPERM, M_ONLY_KERNEL_EXP),
+			 NO(EINVAL, M_NOT_EXPIRING) },
+		[PA] = { NO(EPERM, M_ONLY_KERNEL_EXP), NO(EPERM, M_ONLY_KERNEL_EXP),
+			 GO(EXPIRED, true, "Expired", -1) },
+		[PR] = { NO(EPERM, M_ONLY_KERNEL_EXP), NO(EPERM, M_ONLY_KERNEL_EXP),
+			 NO(EINVAL, M_NOT_EXPIRING) },
+		[AC] = { NO(EPERM, M_ONLY_KERNEL_EXP), NO(EPERM, M_ONLY_KERNEL_EXP),
+			 NO(EINVAL, M_NOT_EXPIRING) },
+		[RJ] = { NO(EPERM, M_ONLY_KERNEL_EXP), NO(EPERM, M_ONLY_KERNEL_EXP),
+			 NO(EINVAL, M_NOT_EXPIRING) },
+		[EX] = { NO(EPERM, M_ONLY_KERNEL_EXP), NO(EPERM, M_ONLY_KERNEL_EXP),
+			 NO(EINVAL, M_NOT_EXPIRING) },
+		[FA] = { NO(EPERM, M_ONLY_KERNEL_EXP), NO(EPERM, M_ONLY_KERNEL_EXP),
+			 NO(EINVAL, M_NOT_EXPIRING) },
+		[DG] = { NO(EPERM, M_ONLY_KERNEL_EXP), NO(EPERM, M_ONLY_KERNEL_EXP),
+			 NO(EINVAL, M_NOT_EXPIRING) },
+		[DD] = { NO(EPERM, M_ONLY_KERNEL_EXP), NO(EPERM, M_ONLY_KERNEL_EXP),
+			 NO(EINVAL, M_NOT_EXPIRING) },
+	},
+	/*
+	 * R15: a VPC, device or namespace went; what ended already has
+	 * nothing left to tear down. The status message is what went.
+	 */
+	[VPCPEER_PCX_DESTROY] = {
+		[IR] = { NO(EPERM, M_ONLY_KERNEL_DESTROY),
+			 NO(EPERM, M_ONLY_KERNEL_DESTROY), GO(DELETED, true, NULL, -1) },
+		[PA] = { NO(EPERM, M_ONLY_KERNEL_DESTROY),
+			 NO(EPERM, M_ONLY_KERNEL_DESTROY), GO(DELETED, true, NULL, -1) },
+		[PR] = { NO(EPERM, M_ONLY_KERNEL_DESTROY),
+			 NO(EPERM, M_ONLY_KERNEL_DESTROY), GO(DELETED, true, NULL, -1) },
+		[AC] = { NO(EPERM, M_ONLY_KERNEL_DESTROY),
+			 NO(EPERM, M_ONLY_KERNEL_DESTROY), GO(DELETED, true, NULL, -1) },
+		[RJ] = { NO(EPERM, M_ONLY_KERNEL_DESTROY),
+			 NO(EPERM, M_ONLY_KERNEL_DESTROY), IDLE },
+		[EX] = { NO(EPERM, M_ONLY_KERNEL_DESTROY),
+			 NO(EPERM, M_ONLY_KERNEL_DESTROY), IDLE },
+		[FA] = { NO(EPERM, M_ONLY_KERNEL_DESTROY),
+			 NO(EPERM, M_ONLY_KERNEL_DESTROY), IDLE },
+		[DG] = { NO(EPERM, M_ONLY_KERNEL_DESTROY),
+			 NO(EPERM, M_ONLY_KERNEL_DESTROY), IDLE },
+		[DD] = { NO(EPERM, M_ONLY_KERNEL_DESTROY),
+			 NO(EPERM, M_ONLY_KERNEL_DESTROY), IDLE },
+	},
+};
+
+static const char *const state_names[__VPCPEER_PCX_STATE_MAX] = {
+	"initiating-request", "pending-acceptance", "provisioning", "active",
+	"rejected", "expired", "failed", "deleting", "deleted",
+};
+
+static const char *const action_names[VPCPEER_PCX_ACTION_MAX] = {
+	"request", "fail", "accept", "provisioned", "provision-failed",
+	"reject", "delete", "expire", "destroy",
+};
+
+static const char *const role_names[VPCPEER_ROLE_MAX] = {
+	"requester", "accepter", "kernel",
+};
+
+/* Every state, action and role against the table. */
+static void test_every_transition(struct kunit *test)
+{
+	unsigned int s, a, r, cells = 0, allowed = 0;
+
+	for (a = 0; a < VPCPEER_PCX_ACTION_MAX; a++) {
+		for (s = 0; s < __VPCPEER_PCX_STATE_MAX; s++) {
+			for (r = 0; r < VPCPEER_ROLE_MAX; r++) {
+				const struct cell *w = &fsm_want[a][s][r];
+				struct vpcpeer_pcx_verdict v;
+				int next = w->next < 0 ? (int)s : w->next;
+
+				VT_ASSERT(test, w->set, "the table has no %s %s by %s",
+					  state_names[s], action_names[a], role_names[r]);
+				v = vpcpeer_pcx_decide(s, a, r);
+				VT_EXPECT(test, v.err == w->err && v.next == next &&
+					  v.ends == w->ends && v.why_vpc == w->why_vpc &&
+					  vtest_streq(v.extack, w->extack) &&
+					  vtest_streq(v.why, w->why),
+					  "%s, %s by %s: got %d \"%s\" -> %s%s \"%s\" %d; want %d \"%s\" -> %s%s \"%s\" %d",
+					  state_names[s], action_names[a], role_names[r],
+					  v.err, v.extack ?: "", v.next < __VPCPEER_PCX_STATE_MAX ?
+					  state_names[v.next] : "?", v.ends ? " (ends)" : "",
+					  v.why ?: "", v.why_vpc,
+					  w->err, w->extack ?: "", state_names[next],
+					  w->ends ? " (ends)" : "", w->why ?: "", w->why_vpc);
+				cells++;
+				allowed += !w->err;
+			}
+		}
+	}
+	VT_EXPECT_EQ(test, cells, 9 * 9 * 3);
+	vt_info(test, "%u cells, %u allowed", cells, allowed);
+}
+
+/* Only the first four states count as the pair's one live peering (R6). */
+static void test_live_states(struct kunit *test)
+{
+	static const bool live[__VPCPEER_PCX_STATE_MAX] = {
+		[IR] = true, [PA] = true, [PR] = true, [AC] = true,
+		[RJ] = false, [EX] = false, [FA] = false, [DG] = false,
+		[DD] = false,
+	};
+	unsigned int s;
+
+	for (s = 0; s < __VPCPEER_PCX_STATE_MAX; s++)
+		VT_EXPECT(test, vpcpeer_pcx_state_live(s) == live[s], "%s",
+			  state_names[s]);
+	VT_EXPECT(test, !vpcpeer_pcx_state_live(__VPCPEER_PCX_STATE_MAX), "past the end");
+	VT_EXPECT(test, !vpcpeer_pcx_state_live(255), "255");
+}
+
+/* What no caller should ask is refused, not read past a table. */
+static void test_out_of_range(struct kunit *test)
+{
+	static const unsigned int bad[][3] = {
+		{ __VPCPEER_PCX_STATE_MAX, VPCPEER_PCX_DELETE, REQ },
+		{ 255, VPCPEER_PCX_DESTROY, VPCPEER_KERNEL },
+		{ AC, VPCPEER_PCX_ACTION_MAX, REQ },
+		{ AC, ~0U, ACC },
+		{ AC, VPCPEER_PCX_DELETE, VPCPEER_ROLE_MAX },
+		{ PA, VPCPEER_PCX_ACCEPT, ~0U },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		struct vpcpeer_pcx_verdict v;
+
+		v = vpcpeer_pcx_decide(bad[i][0], bad[i][1], bad[i][2]);
+		VT_EXPECT(test, v.err == -EINVAL && vtest_streq(v.extack, M_INVALID) &&
+			  !v.ends && v.next == (u8)bad[i][0],
+			  "case %u: %d \"%s\"", i, v.err, v.extack ?: "");
+	}
+}
+
+/* Walk @steps (action, role) from initiating-request; the states reached. */
+struct life_step {
+	unsigned int action, role;
+	int err;		/* expected */
+	unsigned int state;	/* expected after it */
+};
+
+static void walk_steps(struct kunit *test, const char *name,
+		       const struct life_step *steps, unsigned int n)
+{
+	unsigned int i, state = IR;
+
+	for (i = 0; i < n; i++) {
+		struct vpcpeer_pcx_verdict v;
+
+		v = vpcpeer_pcx_decide(state, steps[i].action, steps[i].role);
+		VT_EXPECT(test, v.err == steps[i].err && v.next == steps[i].state,
+			  "%s, step %u (%s by %s in %s): %d -> %s, want %d -> %s",
+			  name, i, action_names[steps[i].action],
+			  role_names[steps[i].role], state_names[state], v.err,
+			  v.next < __VPCPEER_PCX_STATE_MAX ? state_names[v.next] : "?",
+			  steps[i].err, state_names[steps[i].state]);
+		if (!v.err)
+			state = v.next;
+	}
+}
+
+/* AWS's lifecycles, and the wrong turns users take on the way. */
+static void test_lifecycles(struct kunit *test)
+{
+	static const struct life_step accepted[] = {
+		{ VPCPEER_PCX_REQUEST, REQ, 0, PA },
+		{ VPCPEER_PCX_ACCEPT, REQ, -EPERM, PA },
+		{ VPCPEER_PCX_DELETE, ACC, -EPERM, PA },
+		{ VPCPEER_PCX_ACCEPT, ACC, 0, PR },
+		{ VPCPEER_PCX_PROVISIONED, VPCPEER_KERNEL, 0, AC },
+		{ VPCPEER_PCX_ACCEPT, ACC, -EINVAL, AC },
+		{ VPCPEER_PCX_REJECT, ACC, -EINVAL, AC },
+		{ VPCPEER_PCX_EXPIRE, VPCPEER_KERNEL, -EINVAL, AC },
+		{ VPCPEER_PCX_DELETE, ACC, 0, DD },
+		{ VPCPEER_PCX_DELETE, REQ, -EINVAL, DD },
+		{ VPCPEER_PCX_DESTROY, VPCPEER_KERNEL, 0, DD },
+	};
+	static const struct life_step retried[] = {
+		{ VPCPEER_PCX_REQUEST, REQ, 0, PA },
+		{ VPCPEER_PCX_ACCEPT, ACC, 0, PR },
+		{ VPCPEER_PCX_PROVISION_FAILED, VPCPEER_KERNEL, 0, PA },
+		{ VPCPEER_PCX_ACCEPT, ACC, 0, PR },
+		{ VPCPEER_PCX_PROVISIONED, VPCPEER_KERNEL, 0, AC },
+		{ VPCPEER_PCX_DELETE, REQ, 0, DD },
+	};
+	static const struct life_step rejected[] = {
+		{ VPCPEER_PCX_REQUEST, REQ, 0, PA },
+		{ VPCPEER_PCX_REJECT, REQ, -EPERM, PA },
+		{ VPCPEER_PCX_REJECT, ACC, 0, RJ },
+		{ VPCPEER_PCX_DELETE, REQ, -EINVAL, RJ },
+		{ VPCPEER_PCX_ACCEPT, ACC, -EINVAL, RJ },
+	};
+	static const struct life_step withdrawn[] = {
+		{ VPCPEER_PCX_REQUEST, REQ, 0, PA },
+		{ VPCPEER_PCX_DELETE, REQ, 0, DD },
+		{ VPCPEER_PCX_ACCEPT, ACC, -EINVAL, DD },
+	};
+	static const struct life_step expired[] = {
+		{ VPCPEER_PCX_REQUEST, REQ, 0, PA },
+		{ VPCPEER_PCX_EXPIRE, VPCPEER_KERNEL, 0, EX },
+		{ VPCPEER_PCX_ACCEPT, ACC, -EINVAL, EX },
+		{ VPCPEER_PCX_DELETE, REQ, -EINVAL, EX },
+	};
+	static const struct life_step failed[] = {
+		{ VPCPEER_PCX_FAIL, REQ, -EPERM, IR },
+		{ VPCPEER_PCX_FAIL, VPCPEER_KERNEL, 0, FA },
+		{ VPCPEER_PCX_DELETE, REQ, -EINVAL, FA },
+		{ VPCPEER_PCX_REQUEST, REQ, -EINVAL, FA },
+	};
+	static const struct life_step vpc_gone[] = {
+		{ VPCPEER_PCX_REQUEST, REQ, 0, PA },
+		{ VPCPEER_PCX_DESTROY, REQ, -EPERM, PA },
+		{ VPCPEER_PCX_DESTROY, VPCPEER_KERNEL, 0, DD },
+		{ VPCPEER_PCX_DESTROY, VPCPEER_KERNEL, 0, DD },
+	};
+
+	walk_steps(test, "accepted", accepted, ARRAY_SIZE(accepted));
+	walk_steps(test, "retried", retried, ARRAY_SIZE(retried));
+	walk_steps(test, "rejected", rejected, ARRAY_SIZE(rejected));
+	walk_steps(test, "withdrawn", withdrawn, ARRAY_SIZE(withdrawn));
+	walk_steps(test, "expired", expired, ARRAY_SIZE(expired));
+	walk_steps(test, "failed", failed, ARRAY_SIZE(failed));
+	walk_steps(test, "vpc-gone", vpc_gone, ARRAY_SIZE(vpc_gone));
+}
+
+/*
+ * Whatever the table says: an ended connection goes nowhere; whatever
+ * ends lands in an ended state; every refusal says why and changes
+ * nothing; a status message naming a side names one of the two.
+ */
+static void test_invariants(struct kunit *test)
+{
+	unsigned int s, a, r;
+
+	for (a = 0; a < VPCPEER_PCX_ACTION_MAX; a++) {
+		for (s = 0; s < __VPCPEER_PCX_STATE_MAX; s++) {
+			for (r = 0; r < VPCPEER_ROLE_MAX; r++) {
+				struct vpcpeer_pcx_verdict v;
+
+				v = vpcpeer_pcx_decide(s, a, r);
+				if (v.err) {
+					VT_EXPECT(test, v.extack && *v.extack && !v.ends &&
+						  v.next == s,
+						  "%s, %s by %s: unexplained or moving refusal",
+						  state_names[s], action_names[a], role_names[r]);
+					continue;
+				}
+				VT_EXPECT(test, vpcpeer_pcx_state_live(s) ||
+					  (v.next == s && !v.ends),
+					  "%s, %s by %s: an ended connection moved",
+					  state_names[s], action_names[a], role_names[r]);
+				VT_EXPECT(test, v.ends == (vpcpeer_pcx_state_live(s) &&
+							   !vpcpeer_pcx_state_live(v.next)),
+					  "%s, %s by %s: ends is %d, going to %s",
+					  state_names[s], action_names[a], role_names[r],
+					  v.ends, state_names[v.next]);
+				VT_EXPECT(test, v.why_vpc == -1 || v.why_vpc == REQ ||
+					  v.why_vpc == ACC,
+					  "%s, %s by %s: status names side %d",
+					  state_names[s], action_names[a], role_names[r],
+					  v.why_vpc);
+				VT_EXPECT(test, v.next != DG || s == DG,
+					  "%s, %s by %s: deleting is only passed through",
+					  state_names[s], action_names[a], role_names[r]);
+			}
+		}
+	}
+}
+
+static struct kunit_case pcx_fsm_test_cases[] = {
+	VTEST_CASE(test_every_transition),
+	VTEST_CASE(test_live_states),
+	VTEST_CASE(test_out_of_range),
+	VTEST_CASE(test_lifecycles),
+	VTEST_CASE(test_invariants),
+	{}
+};
+
+VTEST_SUITE(pcx_fsm, pcx_fsm_test_cases, NULL);
