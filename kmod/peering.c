@@ -157,6 +157,14 @@ int vpcpeer_pcx_request(struct vpcpeer_vpc *req, struct vpcpeer_vpc *acc,
 		NL_SET_ERR_MSG(extack, "a VPC cannot peer with itself");
 		return -EINVAL;
 	}
+	/* Both devices would be in one namespace, whose VPCs already reach
+	 * each other; and the second could not even take its name.
+	 */
+	if (net_eq(vpcpeer_vpc_net(req), vpcpeer_vpc_net(acc))) {
+		NL_SET_ERR_MSG(extack,
+			       "the two VPCs are in the same network namespace: a peering joins two");
+		return -EINVAL;
+	}
 	if (pair_is_peered(req, acc)) {
 		NL_SET_ERR_MSG(extack,
 			       "a live peering connection between these VPCs exists");
@@ -361,8 +369,9 @@ void vpcpeer_pcx_reap(bool all)
 
 	lockdep_assert_held(&vpcpeer_lock);
 	list_for_each_entry_safe(pcx, tmp, &vpcpeer_tombs, tomb_node) {
+		/* Buried in order: every later tombstone is younger. */
 		if (!all && time_before(jiffies, pcx->ended + window))
-			continue;
+			break;
 		list_del(&pcx->tomb_node);
 		xa_erase(&vpcpeer_pcxs, pcx->id);
 		vpcpeer_generation++;

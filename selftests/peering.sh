@@ -256,6 +256,20 @@ t_duplicate_refused() {
 	[ "$(vpcpeer_links "$G")" = "$PCX" ] || fail "devices in $G: $(vpcpeer_links "$G")"
 	# A VPC cannot peer with itself either.
 	must_exit 1 '' ctl -n "$B" peering request "$B" "$B"
+	# Nor with a VPC of its own namespace: both ends' devices would live
+	# there, and its two VPCs already reach each other. Refused up front,
+	# creating nothing (an accept that failed late once freed a device
+	# still queued for a link event: the fuzzer's list corruption).
+	local n before after
+	n=$(case_no)
+	ctl vpc add "twin$n" netns "$B" cidr 10.77.0.0/16 > /dev/null
+	before=$(ctl -n "$B" peering show | grep -o 'pcx-[0-9a-f]\{8\}' | sort -u)
+	must_exit 1 'namespace' ctl -n "$B" peering request "$B" "twin$n"
+	must_exit 1 'namespace' ctl -n "$B" peering request "twin$n" "$B"
+	after=$(ctl -n "$B" peering show | grep -o 'pcx-[0-9a-f]\{8\}' | sort -u)
+	[ "$before" = "$after" ] || fail "peerings before: $before; after: $after"
+	[ "$(vpcpeer_links "$B")" = "$PCX" ] || fail "devices in $B: $(vpcpeer_links "$B")"
+	ctl vpc del "twin$n"
 }
 
 # R15: deleting a namespace deletes its VPC and ends every peering it was
