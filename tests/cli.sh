@@ -157,6 +157,35 @@ t_bad_netns() {
 	refused 1 'network namespace "/nonexistent/ns" not found: no such file$' ctl vpc add blue netns /nonexistent/ns cidr 10.0.0.0/16
 	refused 1 '"/etc/hostname" is not a network namespace$' ctl vpc add blue netns /etc/hostname cidr 10.0.0.0/16
 }
+# -b runs one command a line: comments and blank lines skipped, the first
+# failure stops it and names its line, --force (or -force) goes on, and
+# the status is the first failure's; options go before -b, not on a line.
+t_batch() {
+	local f
+	f=$(mktemp)
+	defer rm -f "$f"
+	printf '# a comment\n\nhelp version   # why not\nhelp vpc del\n' > "$f"
+	expect 0 '^Usage: vpcpeer-ctl vpc del VPC$' ctl -b "$f"
+	[ "$(ctl -b "$f" | grep -c '^Usage:')" = 2 ] || fail "-b did not run both lines"
+	expect 0 'Usage: vpcpeer-ctl version' ctl -b - < "$f"
+	printf 'help version\nbogus\nhelp vpc del\n' > "$f"
+	refused 2 '-b reads the commands from a file; unexpected argument "bogus"' ctl -b /dev/null bogus
+	expect 2 "^vpcpeer-ctl: $f:2: command failed; stopping$" ctl -b "$f"
+	! ctl -b "$f" 2> /dev/null | grep -q 'vpc del' || fail "-b went on after a failure"
+	expect 2 "^vpcpeer-ctl: $f:2: command failed$" ctl --force -b "$f"
+	ctl -force -batch "$f" 2> /dev/null | grep -q 'vpc del VPC' || fail "-force -batch did not go on"
+	printf 'version\nhelp\n' > "$f"
+	no_module
+	expect 1 "$NOT_FOUND" ctl -b "$f"
+	[ "$(ctl --force -b "$f" 2>&1 | grep -c 'command failed')" = 1 ] || fail "--force stopped"
+	printf 'vpc show -j\n' > "$f"
+	expect 2 'option "-j" cannot be given in a batch; put it before -b' ctl -b "$f"
+	refused 1 'cannot open batch file "/nonexistent": No such file or directory' ctl -b /nonexistent
+	refused 2 'option "-b" needs an argument' ctl -b
+	refused 2 '--force only applies with -b' ctl --force version
+	refused 2 'option "-b" goes before the command and replaces it' ctl vpc show -b "$f"
+}
+
 # No leak and no invalid access on the paths a host can reach.
 t_valgrind() {
 	command -v valgrind > /dev/null || skip "valgrind not installed"
@@ -179,5 +208,6 @@ ktap_case peering_usage_errors_exit_2 t_peering_usage_errors
 ktap_case usage_errors_come_before_netns t_usage_before_netns
 ktap_case missing_family_exits_1_with_hint t_family_missing
 ktap_case bad_netns_exits_1 t_bad_netns
+ktap_case batch_runs_lines_stops_at_first_failure t_batch
 ktap_case valgrind_clean t_valgrind
 ktap_finish
