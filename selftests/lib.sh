@@ -494,3 +494,40 @@ as_account() {
 	shift
 	nsenter -t "${!v}" -U -n --preserve-credentials "$@"
 }
+
+# --- fuzzing (fuzz.sh) -------------------------------------------------------
+
+# The netlink fuzzer, built on the host by "make -C selftests"; the guest
+# runs the host's binary.
+NLFUZZ=${NLFUZZ:-$SELFTEST_DIR/nlfuzz}
+require_nlfuzz() {
+	[ -x "$NLFUZZ" ] || ktap_skip_all "nlfuzz not built at $NLFUZZ (make -C selftests)"
+}
+
+# kmsg_follow FILE: copy the kernel log into FILE from now on, in the
+# background (KMSG_PID), for tests that log more than the ring buffer
+# holds (128 KB in Debian's kernels). kmsg_since reads it back.
+kmsg_follow() {
+	KMSG_MARK="vpcpeer-selftest: kmsg_follow $$.$RANDOM"
+	echo "$KMSG_MARK" > /dev/kmsg
+	cat /dev/kmsg > "$1" 2>&1 &
+	KMSG_PID=$!
+}
+
+# kmsg_since FILE: the message text of every record logged since
+# kmsg_follow, once the reader has caught up; fails if the reader died or
+# skipped a record (it fell more than the ring buffer behind).
+kmsg_since() {
+	local sync="vpcpeer-selftest: kmsg_since $$.$RANDOM"
+	echo "$sync" > /dev/kmsg
+	wait_for 30 grep -qF "$sync" "$1" || { echo "the kernel log reader is stuck" >&2; return 1; }
+	kill -0 "$KMSG_PID" 2> /dev/null ||
+		{ echo "the kernel log reader stopped: $(tail -n 1 "$1")" >&2; return 1; }
+	awk -v mark="$KMSG_MARK" '
+		!/^[0-9]+,[0-9]+,[0-9]+,/ { next }	# continuation lines
+		{ split($0, f, ","); text = substr($0, index($0, ";") + 1) }
+		!on { if (text == mark) { on = 1; last = f[2] }; next }
+		f[2] != last + 1 { print "kernel log records " last + 1 "-" f[2] - 1 " were lost" > "/dev/stderr"; lost = 1 }
+		{ last = f[2]; print text }
+		END { exit lost || !on }' "$1"
+}

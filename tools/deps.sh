@@ -16,6 +16,7 @@ pkgs=(
 	libnl-3-dev libnl-genl-3-dev libnl-3-200 libnl-genl-3-200
 	libcmocka-dev sparse groff-base valgrind python3 python3-yaml
 	linux-source-6.12
+	clang libclang-rt-14-dev
 )
 
 if [ "$(id -u)" -ne 0 ]; then
