@@ -5,10 +5,15 @@
 #   make deps          install every Debian package needed (apt-get, idempotent)
 #   make               kmod/vpcpeer.ko for KDIR, and tools/vpcpeer-ctl/vpcpeer-ctl
 #   make modules-all   the module for every installed Debian kernel, in build/<ver>/
-#   make check         unit tests, module builds, selftests in QEMU per kernel
+#   make check         unit tests, module builds, selftests in QEMU per kernel,
+#                      and the same selftests under the debug kernel
+#   make check-debug   only the debug kernel part: KASAN, UBSAN, lockdep,
+#                      kmemleak, debugobjects and KUnit (built once, cached)
+#   make debug-kernel  build that kernel from linux-source-6.12
 #   make demo          two VPCs, a peering, traffic that passes and that is
 #                      dropped, in a QEMU guest of the newest 6.12 kernel
 #   make bench-lpm     host microbenchmark of the fast path's CIDR sets
+#   make fuzz          host libFuzzer targets (tests/fuzz/), FUZZ_SECS each (300)
 #   make sparse        the module through sparse (C=2: every file)
 #   make checkpatch    the module's sources through checkpatch.pl --strict
 #
@@ -23,7 +28,8 @@ else
 KDIR ?= /lib/modules/$(shell uname -r)/build
 endif
 BUILD := $(TOP)/build
-KMOD_SRCS := $(wildcard $(TOP)/kmod/*.c $(TOP)/kmod/*.h $(TOP)/kmod/Kbuild) \
+KMOD_SRCS := $(wildcard $(TOP)/kmod/*.c $(TOP)/kmod/*.h $(TOP)/kmod/Kbuild \
+	$(TOP)/kmod/test/*.[ch]) \
 	$(TOP)/Kbuild $(TOP)/include/uapi/linux/vpcpeer.h
 
 all: module ctl
@@ -44,9 +50,18 @@ ctl:
 # symlinks in build/<ver>/ and builds there.
 modules-all: $(addprefix $(BUILD)/,$(addsuffix /kmod/vpcpeer.ko,$(KVERS)))
 
+# A release with no /lib/modules/VER/build is the debug kernel's.
+kdir_of = $(if $(wildcard /lib/modules/$(1)/build),/lib/modules/$(1)/build,$(BUILD)/debug-kernel/obj)
+
 $(BUILD)/%/kmod/vpcpeer.ko: $(KMOD_SRCS) FORCE
 	@$(TOP)/tools/shadow-tree.sh $(TOP) $(BUILD)/$*
-	$(MAKE) -C /lib/modules/$*/build M=$(BUILD)/$* W=1 modules
+	$(MAKE) -C $(call kdir_of,$*) M=$(BUILD)/$* W=1 modules
+
+debug-kernel:
+	@$(TOP)/tools/debug-kernel/build
+
+modules-debug: debug-kernel
+	@$(MAKE) --no-print-directory $(BUILD)/$$($(TOP)/tools/debug-kernel/build --release)/kmod/vpcpeer.ko
 
 sparse:
 	@test -n "$(KDIR)" || { echo "no kernel headers: run 'make deps'" >&2; exit 1; }
@@ -64,6 +79,16 @@ unit:
 check:
 	@$(TOP)/tools/check.sh
 
+FUZZ_SECS ?= 300
+fuzz:
+	$(MAKE) -C $(TOP)/tests/fuzz TOP=$(TOP) FUZZ_SECS=$(FUZZ_SECS) run
+
+selftests:
+	$(MAKE) -C $(TOP)/selftests all
+
+check-debug:
+	@$(TOP)/tools/check.sh --debug-only
+
 DEMO_KVER ?= $(lastword $(filter 6.12%,$(KVERS)))
 demo: ctl modules-all
 	@test -n "$(DEMO_KVER)" || { echo "no 6.12 kernel installed: run 'make deps'" >&2; exit 1; }
@@ -75,4 +100,4 @@ clean:
 	rm -rf $(BUILD)
 
 FORCE:
-.PHONY: all deps module ctl modules-all sparse checkpatch bench-lpm unit check demo clean FORCE
+.PHONY: all deps module ctl selftests fuzz modules-all debug-kernel modules-debug check-debug sparse checkpatch bench-lpm unit check demo clean FORCE

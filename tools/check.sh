@@ -9,7 +9,22 @@
 #
 # VPCPEER_CHECK_KERNELS="VER..." limits the guest runs (default: every
 # kernel in /boot with headers; both a 6.1 and a 6.12 must be among them).
+#
+# The debug kernel (tools/debug-kernel/: KASAN, UBSAN, lockdep, kmemleak,
+# debugobjects, KUnit) runs every selftest too. Its build is the longest
+# stage, so it starts first, in the background, and its guest starts as
+# soon as it is built. --debug-only runs just that part (make check-debug);
+# VPCPEER_CHECK_DEBUG=0 leaves it out (a quicker loop while developing).
 set -uo pipefail
+
+mode=all
+case ${1:-} in
+--debug-only) mode=debug ;;
+'') ;;
+*) echo "usage: tools/check.sh [--debug-only]" >&2; exit 2 ;;
+esac
+debug=${VPCPEER_CHECK_DEBUG:-1}
+[ "$mode" = debug ] && debug=1
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -47,15 +62,28 @@ mapfile -t kernels < <(printf '%s\n' "${kernels[@]}" | sort -V)
 guests=("${kernels[@]}")
 [ -n "${VPCPEER_CHECK_KERNELS:-}" ] && read -r -a guests <<< "$VPCPEER_CHECK_KERNELS"
 
-# --- host ----------------------------------------------------------------
-section "host: unit tests"
-# Building is a case of its own: a test that does not compile reports no
-# TAP at all and would otherwise go uncounted.
-tap_begin 1
-tap_case "unit tests build" "$out/unit-build.log" make -s -C tests/unit TOP="$top" all
-make -s -C tests/unit TOP="$top" run 2>&1 | tee "$out/unit.log" >> "$log"
-grep -c '^ok ' "$out/unit.log" | xargs printf '%s unit cases passed\n'
-grep -E '^not ok ' "$out/unit.log" || true
+if [ "$debug" = 1 ]; then
+	tools/debug-kernel/build > "$out/debug-kernel.log" 2>&1 &
+	debug_build_pid=$!
+fi
+
+# A guest's results: its KTAP streams, then the guest itself as a case: it
+# must finish, and its kernel log must be clean (tools/vm/run exits 0 or 1
+# then; 124-126 otherwise). `collect_guest NAME LOG VM-RUN-STATUS`
+collect_guest() {
+	local name=$1 file=$2 rc=$3
+	section "guest $name: selftests"
+	grep -E '^(not )?ok |^# (selftest|took|FAIL)|^vm/run' "$file" || true
+	grep -v '^vm/run: ' "$file" >> "$log"
+	tap_begin 1
+	caseno=0
+	if [ "$rc" = 0 ] || [ "$rc" = 1 ]; then
+		echo "ok 1 guest $name ran to the end with a clean kernel log" | tee -a "$log"
+	else
+		echo "not ok 1 guest $name ran to the end with a clean kernel log (vm/run exit $rc)" | tee -a "$log"
+		grep '^vm/run' "$file" | sed 's/^/# /' | tee -a "$log"
+	fi
+}
 
 no_warnings() {	# no_warnings CMD...: CMD succeeds and prints no warning
 	local o
@@ -71,9 +99,33 @@ build_module() {	# build_module VER: W=1, in the per-kernel shadow tree
 
 have() { printf '%s\n' "${kernels[@]}" | grep -q "^$1"; }
 
+# Sizes: stress.sh defaults to the reliability issue's figures (1,000 VPCs
+# and peerings, 10,000 CIDR operations, 10,000 accept/delete races, 60 s of
+# churn), run whole on the newest kernel. The other kernels and the debug
+# kernel (KASAN and lockdep make it several times slower) run the same
+# cases smaller, so that a whole CI run, the debug kernel's build included,
+# stays within its time; the figures are in each case's diagnostics.
+stress_small=(--env VPCPEER_STRESS_RACE=2000 --env VPCPEER_STRESS_CIDR_OPS=2000)
+stress_debug=(--env VPCPEER_STRESS_SECS=20 --env VPCPEER_STRESS_VPCS=100
+	--env VPCPEER_STRESS_PEERINGS=100 --env VPCPEER_STRESS_CIDR_OPS=500
+	--env VPCPEER_STRESS_RACE=300)
+
+if [ "$mode" = all ]; then
+# --- host ----------------------------------------------------------------
+section "host: unit tests"
+# Building is a case of its own: a test that does not compile reports no
+# TAP at all and would otherwise go uncounted.
+tap_begin 1
+tap_case "unit tests build" "$out/unit-build.log" make -s -C tests/unit TOP="$top" all
+make -s -C tests/unit TOP="$top" run 2>&1 | tee "$out/unit.log" >> "$log"
+grep -c '^ok ' "$out/unit.log" | xargs printf '%s unit cases passed\n'
+grep -E '^not ok ' "$out/unit.log" || true
+
 section "host: build"
-tap_begin $((6 + ${#kernels[@]}))
+tap_begin $((7 + ${#kernels[@]}))
 tap_case "vpcpeer-ctl builds with no warnings" "$out/ctl.log" no_warnings make -s ctl
+tap_case "the selftests' helpers build with no warnings" "$out/selftests-build.log" \
+	no_warnings make -s selftests
 tap_case "man page renders with no groff warnings" "$out/man.log" \
 	no_warnings groff -man -ww -z Documentation/vpcpeer-ctl.8
 tap_case "Debian 6.1 and 6.12 kernels installed (${kernels[*]})" "$out/kernels.log" \
@@ -89,6 +141,18 @@ section "host: vpcpeer-ctl exit codes and messages"
 tests/cli.sh 2>&1 | tee "$out/cli.log" >> "$log"
 grep -E '^(not )?ok ' "$out/cli.log" || true
 
+# A short run of each libFuzzer target (make fuzz runs them longer); what
+# they find is kept in build/fuzz/, a crash's input as build/fuzz/TARGET-*.
+fuzz_secs=${VPCPEER_CHECK_FUZZ_SECS:-25}
+section "host: libFuzzer targets, ${fuzz_secs} s each"
+tap_begin 3
+tap_case "libFuzzer targets build (clang, ASan, UBSan)" "$out/fuzz-build.log" \
+	make -s -C tests/fuzz TOP="$top" all
+for t in fuzz_lpm fuzz_parse; do
+	tap_case "$t: no crash, leak or model mismatch in ${fuzz_secs} s" "$out/$t.log" \
+		make -s -C tests/fuzz TOP="$top" FUZZ_SECS="$fuzz_secs" "run-$t"
+done
+
 # --- guests ----------------------------------------------------------------
 # The kernels' guests run at the same time, each an SMP guest (two vCPUs:
 # per-CPU counters, RCU readers racing writers), and their results are read
@@ -96,30 +160,47 @@ grep -E '^(not )?ok ' "$out/cli.log" || true
 # all of a guest's vCPUs on one host thread, so two guests share the two
 # cores of this machine without slowing each other down.
 declare -A pid
+newest=${guests[${#guests[@]}-1]}
 for v in "${guests[@]}"; do
-	smp=2
+	smp=2 sizes=()
+	[ "$v" = "$newest" ] || sizes=("${stress_small[@]}")
 	echo "=== guest $v ($smp vCPU): selftests running ($((SECONDS - t_start)) s)"
-	tools/vm/run -q --smp "$smp" --kernel "$v" --timeout 1200 -- selftests/run.sh \
-		> "$out/vm-$v.log" 2>&1 &
+	tools/vm/run -q --smp "$smp" --kernel "$v" --timeout 2700 "${sizes[@]}" \
+		-- selftests/run.sh > "$out/vm-$v.log" 2>&1 &
 	pid[$v]=$!
 done
-for v in "${guests[@]}"; do
+fi # mode all
+
+# --- the debug kernel ------------------------------------------------------
+# Built (or found in its cache) in the background since the start; then the
+# module against it, then one SMP guest running every selftest, the KUnit
+# suites and the kmemleak/lockdep/taint verdicts of tools/debug-kernel/guest.sh.
+if [ "$debug" = 1 ]; then
+	section "debug kernel: build"
+	tap_begin 3
+	tap_case "vpcpeer-ctl and the selftests' helpers build" "$out/debug-ctl.log" \
+		no_warnings make -s ctl selftests
+	debug_built() { wait "$debug_build_pid"; local r=$?; cat "$out/debug-kernel.log"; return $r; }
+	tap_case "debug kernel builds from linux-source-6.12 (tools/debug-kernel)" \
+		"$out/debug-kernel-wait.log" debug_built
+	grep -h '^debug-kernel: built' "$out/debug-kernel.log" || true
+	drel=$(tools/debug-kernel/build --release 2>/dev/null || echo none)
+	tap_case "module builds for the debug kernel $drel with W=1 and no warnings" \
+		"$out/build-debug.log" build_module "$drel"
+	dimage=$(tools/debug-kernel/build --image 2>/dev/null || echo /nonexistent)
+	echo "=== guest $drel (2 vCPU): selftests running ($((SECONDS - t_start)) s)"
 	rc=0
-	wait "${pid[$v]}" || rc=$?
-	section "guest $v: selftests"
-	grep -E '^(not )?ok |^# (selftest|took|FAIL)|^vm/run' "$out/vm-$v.log" || true
-	grep -v '^vm/run: ' "$out/vm-$v.log" >> "$log"
-	# The guest itself is a case: it must finish, and its kernel log must
-	# be clean (tools/vm/run exits 0 or 1 then; 124-126 otherwise).
-	tap_begin 1
-	caseno=0
-	if [ "$rc" = 0 ] || [ "$rc" = 1 ]; then
-		echo "ok 1 guest $v ran to the end with a clean kernel log" | tee -a "$log"
-	else
-		echo "not ok 1 guest $v ran to the end with a clean kernel log (vm/run exit $rc)" | tee -a "$log"
-		grep '^vm/run' "$out/vm-$v.log" | sed 's/^/# /' | tee -a "$log"
-	fi
+	tools/vm/run -q --smp 2 --mem 3G --kernel "$dimage" --timeout 3600 \
+		--env VPCPEER_FUZZ_MSGS=100000 "${stress_debug[@]}" -- tools/debug-kernel/guest.sh \
+		> "$out/vm-debug.log" 2>&1 || rc=$?
+fi
+
+[ "$mode" = all ] && for v in "${guests[@]}"; do
+	rc_v=0
+	wait "${pid[$v]}" || rc_v=$?
+	collect_guest "$v" "$out/vm-$v.log" "$rc_v"
 done
+[ "$debug" = 1 ] && collect_guest "$drel (debug)" "$out/vm-debug.log" "$rc"
 
 echo
 echo "=== summary ($((SECONDS - t_start)) s; full log: $log)"

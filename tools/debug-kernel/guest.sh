@@ -56,11 +56,12 @@ locks=$(awk '/debug_locks:/ { print $2 }' /proc/lockdep_stats 2>/dev/null)
 verdict "$([ "$locks" = 1 ] && echo 1)" "lockdep still on at the end (debug_locks: ${locks:-none})" \
 	"lockdep switched itself off: it reported something (see the kernel log)"
 
-# Bit 12 (O, out-of-tree module) and 13 (E, unsigned module) are ours;
-# anything else (W: a warning, D: an oops, B: bad page...) is not.
+# Bits 12 (O, out-of-tree module), 13 (E, unsigned module) and 18 (N, KUnit
+# ran) are ours; anything else (W: a warning, D: an oops, B: bad page...)
+# is not.
 taint=$(cat /proc/sys/kernel/tainted)
-verdict "$([ $((taint & ~((1 << 12) | (1 << 13)))) = 0 ] && echo 1)" \
-	"kernel tainted only by loading an out-of-tree module (taint $taint)" \
+verdict "$([ $((taint & ~((1 << 12) | (1 << 13) | (1 << 18)))) = 0 ] && echo 1)" \
+	"kernel tainted only by our out-of-tree module and KUnit (taint $taint)" \
 	"see Documentation/admin-guide/tainted-kernels.rst for the bits"
 
 [ "$rc" = 0 ] && [ "$bad" = 0 ]
