@@ -104,9 +104,12 @@ have() { printf '%s\n' "${kernels[@]}" | grep -q "^$1"; }
 # churn), run whole on the newest kernel. The other kernels and the debug
 # kernel (KASAN and lockdep make it several times slower) run the same
 # cases smaller, so that a whole CI run, the debug kernel's build included,
-# stays within its time; the figures are in each case's diagnostics.
+# stays within its time; the figures are in each case's diagnostics. In the
+# debug kernel traffic is slow to start: two churn workers for 90 s, and up
+# to 120 s for the teardown cases' packets to cross before the teardown.
 stress_small=(--env VPCPEER_STRESS_RACE=2000 --env VPCPEER_STRESS_CIDR_OPS=2000)
-stress_debug=(--env VPCPEER_STRESS_SECS=20 --env VPCPEER_STRESS_VPCS=100
+stress_debug=(--env VPCPEER_STRESS_TRAFFIC_WAIT=120 --env VPCPEER_STRESS_SECS=90
+	--env VPCPEER_STRESS_WORKERS=2 --env VPCPEER_STRESS_VPCS=100
 	--env VPCPEER_STRESS_PEERINGS=100 --env VPCPEER_STRESS_CIDR_OPS=500
 	--env VPCPEER_STRESS_RACE=300)
 
@@ -173,8 +176,11 @@ fi # mode all
 
 # --- the debug kernel ------------------------------------------------------
 # Built (or found in its cache) in the background since the start; then the
-# module against it, then one SMP guest running every selftest, the KUnit
-# suites and the kmemleak/lockdep/taint verdicts of tools/debug-kernel/guest.sh.
+# module against it, then every selftest, the KUnit suites included, with
+# the kmemleak/lockdep/taint verdicts of tools/debug-kernel/guest.sh. A
+# guest uses one host core (single-threaded TCG) and the debug kernel is
+# slow, so the selftests are split between two guests booted side by side.
+debug_parts=("module.sh peering.sh peering-rules.sh packets.sh kunit.sh" "fuzz.sh stress.sh")
 if [ "$debug" = 1 ]; then
 	section "debug kernel: build"
 	tap_begin 3
@@ -188,11 +194,17 @@ if [ "$debug" = 1 ]; then
 	tap_case "module builds for the debug kernel $drel with W=1 and no warnings" \
 		"$out/build-debug.log" build_module "$drel"
 	dimage=$(tools/debug-kernel/build --image 2>/dev/null || echo /nonexistent)
-	echo "=== guest $drel (2 vCPU): selftests running ($((SECONDS - t_start)) s)"
-	rc=0
-	tools/vm/run -q --smp 2 --mem 3G --kernel "$dimage" --timeout 3600 \
-		--env VPCPEER_FUZZ_MSGS=100000 "${stress_debug[@]}" -- tools/debug-kernel/guest.sh \
-		> "$out/vm-debug.log" 2>&1 || rc=$?
+	declare -A dpid
+	for i in "${!debug_parts[@]}"; do
+		echo "=== guest $drel (2 vCPU): ${debug_parts[$i]} running ($((SECONDS - t_start)) s)"
+		# shellcheck disable=SC2086
+		tools/vm/run -q --smp 2 --mem 3G --kernel "$dimage" --timeout 3600 \
+			--log "$top/build/vm/$drel/part$i" \
+			--env VPCPEER_FUZZ_MSGS=100000 "${stress_debug[@]}" \
+			-- tools/debug-kernel/guest.sh ${debug_parts[$i]} \
+			> "$out/vm-debug-$i.log" 2>&1 &
+		dpid[$i]=$!
+	done
 fi
 
 [ "$mode" = all ] && for v in "${guests[@]}"; do
@@ -200,7 +212,11 @@ fi
 	wait "${pid[$v]}" || rc_v=$?
 	collect_guest "$v" "$out/vm-$v.log" "$rc_v"
 done
-[ "$debug" = 1 ] && collect_guest "$drel (debug)" "$out/vm-debug.log" "$rc"
+[ "$debug" = 1 ] && for i in "${!debug_parts[@]}"; do
+	rc_d=0
+	wait "${dpid[$i]}" || rc_d=$?
+	collect_guest "$drel (debug: ${debug_parts[$i]})" "$out/vm-debug-$i.log" "$rc_d"
+done
 
 echo
 echo "=== summary ($((SECONDS - t_start)) s; full log: $log)"
