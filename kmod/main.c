@@ -32,6 +32,7 @@ static int __init vpcpeer_init(void)
 	if (err)
 		goto err_vpc;
 
+	vpcpeer_pcx_start();
 	pr_info("vpcpeer " VPCPEER_VERSION " loaded\n");
 	return 0;
 

@@ -42,6 +42,9 @@ static const struct nla_policy vpcpeer_side_policy[VPCPEER_A_SIDE_MAX + 1] = {
 	[VPCPEER_A_SIDE_IFINDEX]	= { .type = NLA_REJECT },
 	[VPCPEER_A_SIDE_IFNAME]		= { .type = NLA_REJECT },
 	[VPCPEER_A_SIDE_STATS]		= { .type = NLA_REJECT },
+	[VPCPEER_A_SIDE_ALLOW_DNS]	= NLA_POLICY_MAX(NLA_U8, 1),
+	[VPCPEER_A_SIDE_TAG]		= { .type = NLA_NUL_STRING,
+					    .len = VPCPEER_TAG_MAX - 1 },
 };
 
 static const struct nla_policy vpcpeer_pcx_policy[VPCPEER_A_PCX_MAX + 1] = {
@@ -50,21 +53,35 @@ static const struct nla_policy vpcpeer_pcx_policy[VPCPEER_A_PCX_MAX + 1] = {
 	[VPCPEER_A_PCX_MESSAGE]		= { .type = NLA_REJECT },
 	[VPCPEER_A_PCX_REQUESTER]	= NLA_POLICY_NESTED(vpcpeer_side_policy),
 	[VPCPEER_A_PCX_ACCEPTER]	= NLA_POLICY_NESTED(vpcpeer_side_policy),
+	[VPCPEER_A_PCX_PAD]		= { .type = NLA_REJECT },
+	[VPCPEER_A_PCX_EXPIRES]		= { .type = NLA_REJECT },
+	[VPCPEER_A_PCX_VISIBLE_UNTIL]	= { .type = NLA_REJECT },
+	[VPCPEER_A_PCX_OLD_STATE]	= { .type = NLA_REJECT },
 };
 
 static const struct nla_policy vpcpeer_policy[VPCPEER_A_MAX + 1] = {
 	[VPCPEER_A_VPC]	= NLA_POLICY_NESTED(vpcpeer_vpc_policy),
 	[VPCPEER_A_PCX]	= NLA_POLICY_NESTED(vpcpeer_pcx_policy),
+	[VPCPEER_A_DRY_RUN] = { .type = NLA_FLAG },
+	[VPCPEER_A_CIDR] = { .type = NLA_REJECT },
 };
 
 static struct genl_family vpcpeer_genl_family;
+/* Events may be sent: the family is registered. Under vpcpeer_lock. */
+static bool events_on;
+
+static bool dry_run(const struct genl_info *info)
+{
+	return nla_get_flag(info->attrs[VPCPEER_A_DRY_RUN]);
+}
 
 /* Writers take rtnl (devices) and then the module's lock, always so. */
 static void vpcpeer_write_lock(void)
 {
 	rtnl_lock();
 	mutex_lock(&vpcpeer_lock);
-	vpcpeer_pcx_reap(false);
+	/* The timer would do it too; now, so that every answer is current. */
+	vpcpeer_pcx_tick();
 }
 
 static void vpcpeer_write_unlock(void)
@@ -84,11 +101,28 @@ static bool may_admin_vpc(const struct sk_buff *skb,
 	return may_admin(skb, vpcpeer_vpc_net(vpc)->user_ns);
 }
 
+/*
+ * The sides of @pcx through which the caller sees it: those it administers
+ * whose view is open (R3: a tombstone's is, for a while). None: to this
+ * caller the connection does not exist.
+ */
+static unsigned int seen_sides(const struct sk_buff *skb,
+			       const struct vpcpeer_pcx *pcx)
+{
+	unsigned int seen = 0;
+	int i;
+
+	for (i = 0; i < 2; i++)
+		if (vpcpeer_pcx_side_visible(pcx, i) &&
+		    may_admin(skb, pcx->side[i].owner))
+			seen |= BIT(i);
+	return seen;
+}
+
 static bool may_see_pcx(const struct sk_buff *skb,
 			const struct vpcpeer_pcx *pcx)
 {
-	return may_admin(skb, pcx->side[VPCPEER_REQUESTER].owner) ||
-	       may_admin(skb, pcx->side[VPCPEER_ACCEPTER].owner);
+	return seen_sides(skb, pcx);
 }
 
 /* Same rule as vpcpeer-ctl's: [A-Za-z0-9._-], a letter or digit first, and
@@ -231,8 +265,9 @@ static int fill_cidr(void *arg, const struct vpcpeer_cidr *c)
 	return 0;
 }
 
+/* @atomic: an event's, under RCU: no netns id is assigned for it. */
 static int fill_vpc(struct sk_buff *skb, const struct vpcpeer_vpc *vpc,
-		    struct net *caller)
+		    struct net *caller, bool atomic)
 {
 	struct fill_cidr_ctx ctx = { .skb = skb };
 	struct net *net = vpcpeer_vpc_net(vpc);
@@ -241,7 +276,8 @@ static int fill_vpc(struct sk_buff *skb, const struct vpcpeer_vpc *vpc,
 
 	/* -1 is "your own namespace"; an id that cannot be had is left out. */
 	if (!net_eq(net, caller))
-		nsid = peernet2id_alloc(caller, net, GFP_KERNEL);
+		nsid = atomic ? peernet2id(caller, net) :
+				peernet2id_alloc(caller, net, GFP_KERNEL);
 	nest = nla_nest_start(skb, VPCPEER_A_VPC);
 	if (!nest ||
 	    nla_put_u32(skb, VPCPEER_A_VPC_ID, vpc->id) ||
@@ -287,7 +323,10 @@ static int fill_side(struct sk_buff *skb, int type,
 	nest = nla_nest_start(skb, type);
 	if (!nest ||
 	    nla_put_u32(skb, VPCPEER_A_SIDE_VPC_ID, side->vpc_id) ||
-	    nla_put_string(skb, VPCPEER_A_SIDE_VPC_NAME, side->vpc_name))
+	    nla_put_string(skb, VPCPEER_A_SIDE_VPC_NAME, side->vpc_name) ||
+	    nla_put_u8(skb, VPCPEER_A_SIDE_ALLOW_DNS, side->allow_dns) ||
+	    (side->tag[0] &&
+	     nla_put_string(skb, VPCPEER_A_SIDE_TAG, side->tag)))
 		return -EMSGSIZE;
 	if (side->dev) {
 		vpcpeer_dev_stats(side->dev, &stats);
@@ -303,9 +342,16 @@ static int fill_side(struct sk_buff *skb, int type,
 	return 0;
 }
 
-static int fill_pcx(struct sk_buff *skb, const struct vpcpeer_pcx *pcx)
+/*
+ * @seen: the sides through which the receiver sees @pcx, for when its
+ * tombstone leaves the receiver's view. @old_state: for a PCX_STATE event.
+ */
+static int fill_pcx(struct sk_buff *skb, const struct vpcpeer_pcx *pcx,
+		    unsigned int seen, int old_state)
 {
+	time64_t until = 0;
 	struct nlattr *nest;
+	int i;
 
 	nest = nla_nest_start(skb, VPCPEER_A_PCX);
 	if (!nest ||
@@ -315,15 +361,33 @@ static int fill_pcx(struct sk_buff *skb, const struct vpcpeer_pcx *pcx)
 	    fill_side(skb, VPCPEER_A_PCX_REQUESTER, &pcx->side[VPCPEER_REQUESTER]) ||
 	    fill_side(skb, VPCPEER_A_PCX_ACCEPTER, &pcx->side[VPCPEER_ACCEPTER]))
 		return -EMSGSIZE;
+	if (pcx->id && (pcx->state == VPCPEER_PCX_PENDING_ACCEPTANCE ||
+			pcx->state == VPCPEER_PCX_PROVISIONING) &&
+	    nla_put_u64_64bit(skb, VPCPEER_A_PCX_EXPIRES, pcx->expires_real,
+			      VPCPEER_A_PCX_PAD))
+		return -EMSGSIZE;
+	if (!vpcpeer_pcx_live(pcx) && pcx->state != VPCPEER_PCX_DELETING) {
+		for (i = 0; i < 2; i++)
+			if ((seen & BIT(i)) && pcx->side[i].open)
+				until = max(until,
+					    vpcpeer_pcx_visible_until(pcx, i));
+		if (until && nla_put_u64_64bit(skb, VPCPEER_A_PCX_VISIBLE_UNTIL,
+					       until, VPCPEER_A_PCX_PAD))
+			return -EMSGSIZE;
+	}
+	if (old_state >= 0 &&
+	    nla_put_u8(skb, VPCPEER_A_PCX_OLD_STATE, old_state))
+		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
 }
 
 /* Reply to a doit with one object, built by @fill under vpcpeer_lock. */
-static int reply_obj(struct genl_info *info, u8 cmd,
-		     int (*fill)(struct sk_buff *skb, const void *obj,
-				 struct net *caller),
-		     const void *obj)
+typedef int (*fill_fn)(struct sk_buff *skb, const void *obj,
+		       struct net *caller, const struct sk_buff *req);
+
+static int reply_obj(struct sk_buff *req, struct genl_info *info, u8 cmd,
+		     fill_fn fill, const void *obj)
 {
 	struct sk_buff *msg;
 	void *hdr;
@@ -337,7 +401,7 @@ static int reply_obj(struct genl_info *info, u8 cmd,
 		err = -EMSGSIZE;
 		goto err_free;
 	}
-	err = fill(msg, obj, genl_info_net(info));
+	err = fill(msg, obj, genl_info_net(info), req);
 	if (err)
 		goto err_free;
 	genlmsg_end(msg, hdr);
@@ -348,14 +412,16 @@ err_free:
 	return err;
 }
 
-static int fill_vpc_obj(struct sk_buff *skb, const void *obj, struct net *caller)
+static int fill_vpc_obj(struct sk_buff *skb, const void *obj,
+			struct net *caller, const struct sk_buff *req)
 {
-	return fill_vpc(skb, obj, caller);
+	return fill_vpc(skb, obj, caller, false);
 }
 
-static int fill_pcx_obj(struct sk_buff *skb, const void *obj, struct net *caller)
+static int fill_pcx_obj(struct sk_buff *skb, const void *obj,
+			struct net *caller, const struct sk_buff *req)
 {
-	return fill_pcx(skb, obj);
+	return fill_pcx(skb, obj, seen_sides(req, obj), -1);
 }
 
 /*
@@ -367,7 +433,7 @@ struct dump_ops {
 	u8 cmd;
 	void *(*next)(unsigned long *index);
 	bool (*visible)(const struct sk_buff *skb, const void *obj);
-	int (*fill)(struct sk_buff *skb, const void *obj, struct net *caller);
+	fill_fn fill;
 };
 
 static int vpcpeer_dump(struct sk_buff *skb, struct netlink_callback *cb,
@@ -391,7 +457,7 @@ static int vpcpeer_dump(struct sk_buff *skb, struct netlink_callback *cb,
 				break;
 			}
 			genl_dump_check_consistent(cb, hdr);
-			if (ops->fill(skb, obj, caller)) {
+			if (ops->fill(skb, obj, caller, cb->skb)) {
 				genlmsg_cancel(skb, hdr);
 				err = -EMSGSIZE;
 				break;
@@ -515,9 +581,9 @@ static int vpcpeer_vpc_new_doit(struct sk_buff *skb, struct genl_info *info)
 
 	vpcpeer_write_lock();
 	err = vpcpeer_vpc_create(net, nla_data(tb[VPCPEER_A_VPC_NAME]), cidrs, n,
-				 &vpc, info->extack);
-	if (!err)
-		err = reply_obj(info, VPCPEER_CMD_VPC_NEW, fill_vpc_obj, vpc);
+				 dry_run(info), &vpc, info->extack);
+	if (!err && !dry_run(info))
+		err = reply_obj(skb, info, VPCPEER_CMD_VPC_NEW, fill_vpc_obj, vpc);
 	vpcpeer_write_unlock();
 out_net:
 	put_net(net);
@@ -541,7 +607,7 @@ static int vpcpeer_vpc_del_doit(struct sk_buff *skb, struct genl_info *info)
 			 info->attrs[VPCPEER_A_VPC], true, info->extack);
 	if (IS_ERR(vpc)) {
 		err = PTR_ERR(vpc);
-	} else {
+	} else if (!dry_run(info)) {
 		vpcpeer_vpc_destroy(vpc, &kill);
 		unregister_netdevice_many(&kill);
 	}
@@ -580,11 +646,11 @@ static int vpc_cidr_change(struct sk_buff *skb, struct genl_info *info,
 	if (IS_ERR(vpc))
 		err = PTR_ERR(vpc);
 	else if (add)
-		err = vpcpeer_vpc_cidr_add(vpc, &c, info->extack);
+		err = vpcpeer_vpc_cidr_add(vpc, &c, dry_run(info), info->extack);
 	else
-		err = vpcpeer_vpc_cidr_del(vpc, &c, info->extack);
-	if (!err)
-		err = reply_obj(info, info->genlhdr->cmd, fill_vpc_obj, vpc);
+		err = vpcpeer_vpc_cidr_del(vpc, &c, dry_run(info), info->extack);
+	if (!err && !dry_run(info))
+		err = reply_obj(skb, info, info->genlhdr->cmd, fill_vpc_obj, vpc);
 	vpcpeer_write_unlock();
 	return err;
 }
@@ -614,7 +680,7 @@ static int vpcpeer_vpc_get_doit(struct sk_buff *skb, struct genl_info *info)
 	if (IS_ERR(vpc))
 		err = PTR_ERR(vpc);
 	else
-		err = reply_obj(info, VPCPEER_CMD_VPC_GET, fill_vpc_obj, vpc);
+		err = reply_obj(skb, info, VPCPEER_CMD_VPC_GET, fill_vpc_obj, vpc);
 	mutex_unlock(&vpcpeer_lock);
 	return err;
 }
@@ -663,6 +729,12 @@ static struct vpcpeer_vpc *lookup_side(const struct sk_buff *skb,
 			       extack);
 	if (err)
 		return ERR_PTR(err);
+	if (tb[VPCPEER_A_SIDE_ALLOW_DNS] || tb[VPCPEER_A_SIDE_TAG]) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[VPCPEER_A_SIDE_ALLOW_DNS] ?:
+					    tb[VPCPEER_A_SIDE_TAG],
+				    "a side's options are set with PCX_SET once the connection is active");
+		return ERR_PTR(-EINVAL);
+	}
 	return lookup_vpc(skb, tb[VPCPEER_A_SIDE_VPC_ID],
 			  tb[VPCPEER_A_SIDE_VPC_NAME], nest, requester, extack);
 }
@@ -690,9 +762,13 @@ static int vpcpeer_pcx_request_doit(struct sk_buff *skb, struct genl_info *info)
 		err = PTR_ERR(acc);
 		goto out;
 	}
-	err = vpcpeer_pcx_request(req, acc, &pcx, info->extack);
-	if (!err)
-		err = reply_obj(info, VPCPEER_CMD_PCX_REQUEST, fill_pcx_obj, pcx);
+	err = vpcpeer_pcx_request(req, acc, dry_run(info), &pcx, info->extack);
+	if (!err) {
+		err = reply_obj(skb, info, VPCPEER_CMD_PCX_REQUEST, fill_pcx_obj,
+				pcx);
+		if (dry_run(info))
+			vpcpeer_pcx_free_dry(pcx);
+	}
 out:
 	vpcpeer_write_unlock();
 	return err;
@@ -740,8 +816,8 @@ static int pcx_answer(struct sk_buff *skb, struct genl_info *info, bool accept)
 	 */
 	by = may_admin(skb, pcx->side[VPCPEER_ACCEPTER].owner) ?
 		VPCPEER_ACCEPTER : VPCPEER_REQUESTER;
-	err = accept ? vpcpeer_pcx_accept(pcx, by, info->extack) :
-		       vpcpeer_pcx_reject(pcx, by, info->extack);
+	err = accept ? vpcpeer_pcx_accept(pcx, by, dry_run(info), info->extack) :
+		       vpcpeer_pcx_reject(pcx, by, dry_run(info), info->extack);
 out:
 	vpcpeer_write_unlock();
 	return err;
@@ -774,7 +850,7 @@ static int vpcpeer_pcx_del_doit(struct sk_buff *skb, struct genl_info *info)
 	 */
 	by = may_admin(skb, pcx->side[VPCPEER_REQUESTER].owner) ?
 		VPCPEER_REQUESTER : VPCPEER_ACCEPTER;
-	err = vpcpeer_pcx_delete(pcx, by, info->extack);
+	err = vpcpeer_pcx_delete(pcx, by, dry_run(info), info->extack);
 out:
 	vpcpeer_write_unlock();
 	return err;
@@ -790,7 +866,7 @@ static int vpcpeer_pcx_get_doit(struct sk_buff *skb, struct genl_info *info)
 	if (IS_ERR(pcx))
 		err = PTR_ERR(pcx);
 	else
-		err = reply_obj(info, VPCPEER_CMD_PCX_GET, fill_pcx_obj, pcx);
+		err = reply_obj(skb, info, VPCPEER_CMD_PCX_GET, fill_pcx_obj, pcx);
 	mutex_unlock(&vpcpeer_lock);
 	return err;
 }
@@ -818,6 +894,217 @@ static int vpcpeer_pcx_get_dumpit(struct sk_buff *skb,
 	return vpcpeer_dump(skb, cb, &ops);
 }
 
+/* R14: PCX { ID, [REQUESTER { options }], [ACCEPTER { options }] }. */
+static int parse_side_opts(struct nlattr *nest, struct vpcpeer_side_opts *o,
+			   struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[VPCPEER_A_SIDE_MAX + 1];
+	const char *p;
+	int err;
+
+	err = nla_parse_nested(tb, VPCPEER_A_SIDE_MAX, nest, vpcpeer_side_policy,
+			       extack);
+	if (err)
+		return err;
+	if (!tb[VPCPEER_A_SIDE_ALLOW_DNS] && !tb[VPCPEER_A_SIDE_TAG]) {
+		NL_SET_ERR_MSG_ATTR(extack, nest, "no option given for the side");
+		return -EINVAL;
+	}
+	if (tb[VPCPEER_A_SIDE_ALLOW_DNS]) {
+		o->set_dns = true;
+		o->allow_dns = nla_get_u8(tb[VPCPEER_A_SIDE_ALLOW_DNS]);
+	}
+	if (tb[VPCPEER_A_SIDE_TAG]) {
+		o->tag = nla_data(tb[VPCPEER_A_SIDE_TAG]);
+		for (p = o->tag; *p; p++) {
+			if (*p < 0x20 || *p > 0x7e) {
+				NL_SET_ERR_MSG_ATTR(extack, tb[VPCPEER_A_SIDE_TAG],
+						    "a name tag is printable ASCII");
+				return -EINVAL;
+			}
+		}
+	}
+	return 0;
+}
+
+static int vpcpeer_pcx_set_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	static const int side_attr[2] = {
+		VPCPEER_A_PCX_REQUESTER, VPCPEER_A_PCX_ACCEPTER,
+	};
+	struct vpcpeer_side_opts opts[2] = {};
+	struct nlattr *tb[VPCPEER_A_PCX_MAX + 1];
+	struct vpcpeer_pcx *pcx;
+	unsigned int sides = 0;
+	int err, i;
+
+	err = parse_pcx_nest(info, tb);
+	if (err)
+		return err;
+	for (i = 0; i < 2; i++) {
+		if (!tb[side_attr[i]])
+			continue;
+		err = parse_side_opts(tb[side_attr[i]], &opts[i], info->extack);
+		if (err)
+			return err;
+		sides |= BIT(i);
+	}
+	if (!sides) {
+		NL_SET_ERR_MSG(info->extack,
+			       "no side given: REQUESTER or ACCEPTER with the options");
+		return -EINVAL;
+	}
+	vpcpeer_write_lock();
+	pcx = lookup_pcx(skb, info);
+	if (IS_ERR(pcx)) {
+		err = PTR_ERR(pcx);
+		goto out;
+	}
+	for (i = 0; i < 2; i++) {
+		if ((sides & BIT(i)) && !may_admin(skb, pcx->side[i].owner)) {
+			if (i == VPCPEER_REQUESTER)
+				NL_SET_ERR_MSG_ATTR(info->extack, tb[side_attr[i]],
+						    "only the requester VPC's owner sets the requester's options");
+			else
+				NL_SET_ERR_MSG_ATTR(info->extack, tb[side_attr[i]],
+						    "only the accepter VPC's owner sets the accepter's options");
+			err = -EPERM;
+			goto out;
+		}
+	}
+	err = vpcpeer_pcx_set(pcx, sides, opts, dry_run(info), info->extack);
+	if (!err && !dry_run(info))
+		err = reply_obj(skb, info, VPCPEER_CMD_PCX_SET, fill_pcx_obj, pcx);
+out:
+	vpcpeer_write_unlock();
+	return err;
+}
+
+/* --- events ------------------------------------------------------------ */
+
+/*
+ * A listener bound to the events group has CAP_NET_ADMIN over its
+ * namespace's owner (GENL_MCAST_CAP_NET_ADMIN), so it administers what
+ * that owner or any user namespace below it owns; the initial namespace's
+ * listeners administer everything.
+ */
+static bool net_administers(const struct net *net,
+			    const struct user_namespace *owner)
+{
+	for (; owner; owner = owner->parent)
+		if (owner == net->user_ns)
+			return true;
+	return false;
+}
+
+static void notify_one(struct net *net, struct sk_buff *msg, void *hdr)
+{
+	genlmsg_end(msg, hdr);
+	genlmsg_multicast_netns(&vpcpeer_genl_family, net, msg, 0, 0,
+				GFP_ATOMIC);
+}
+
+static struct sk_buff *notify_new(u8 cmd, void **hdr)
+{
+	struct sk_buff *msg = genlmsg_new(NLMSG_GOODSIZE, GFP_ATOMIC);
+
+	if (!msg)
+		return NULL;
+	*hdr = genlmsg_put(msg, 0, 0, &vpcpeer_genl_family, 0, cmd);
+	if (!*hdr) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+void vpcpeer_notify_vpc(u8 cmd, const struct vpcpeer_vpc *vpc,
+			const struct vpcpeer_cidr *c)
+{
+	struct user_namespace *owner = vpcpeer_vpc_net(vpc)->user_ns;
+	struct sk_buff *msg;
+	struct nlattr *nest;
+	struct net *net;
+	void *hdr;
+
+	lockdep_assert_held(&vpcpeer_lock);
+	if (!events_on)
+		return;
+	rcu_read_lock();
+	for_each_net_rcu(net) {
+		if (!genl_has_listeners(&vpcpeer_genl_family, net, 0) ||
+		    !net_administers(net, owner))
+			continue;
+		msg = notify_new(cmd, &hdr);
+		if (!msg)
+			continue;
+		if (cmd == VPCPEER_CMD_VPC_DEL) {
+			nest = nla_nest_start(msg, VPCPEER_A_VPC);
+			if (!nest ||
+			    nla_put_u32(msg, VPCPEER_A_VPC_ID, vpc->id) ||
+			    nla_put_string(msg, VPCPEER_A_VPC_NAME, vpc->name))
+				goto err_free;
+			nla_nest_end(msg, nest);
+		} else if (fill_vpc(msg, vpc, net, true)) {
+			goto err_free;
+		}
+		/* The block changed, alone, as fill_cidr puts one. */
+		if (c) {
+			nest = nla_nest_start(msg, VPCPEER_A_CIDR);
+			if (!nest ||
+			    nla_put(msg, VPCPEER_A_CIDR_ADDR,
+				    c->family == AF_INET ? 4 : 16, c->addr) ||
+			    nla_put_u8(msg, VPCPEER_A_CIDR_PREFIXLEN, c->plen))
+				goto err_free;
+			nla_nest_end(msg, nest);
+		}
+		notify_one(net, msg, hdr);
+		continue;
+err_free:
+		nlmsg_free(msg);
+	}
+	rcu_read_unlock();
+}
+
+void vpcpeer_notify_pcx(u8 cmd, const struct vpcpeer_pcx *pcx, int old_state,
+			unsigned int hear, unsigned int deaf)
+{
+	unsigned int seen;
+	struct sk_buff *msg;
+	struct net *net;
+	void *hdr;
+	int i;
+
+	lockdep_assert_held(&vpcpeer_lock);
+	if (!events_on)
+		return;
+	rcu_read_lock();
+	for_each_net_rcu(net) {
+		if (!genl_has_listeners(&vpcpeer_genl_family, net, 0))
+			continue;
+		seen = 0;
+		for (i = 0; i < 2; i++) {
+			if (!net_administers(net, pcx->side[i].owner))
+				continue;
+			if (deaf & BIT(i))
+				break;
+			if (hear & BIT(i))
+				seen |= BIT(i);
+		}
+		if (i < 2 || !seen)
+			continue;
+		msg = notify_new(cmd, &hdr);
+		if (!msg)
+			continue;
+		if (fill_pcx(msg, pcx, seen, old_state)) {
+			nlmsg_free(msg);
+			continue;
+		}
+		notify_one(net, msg, hdr);
+	}
+	rcu_read_unlock();
+}
+
 static const struct genl_ops vpcpeer_genl_ops[] = {
 	{ .cmd = VPCPEER_CMD_VPC_NEW, .doit = vpcpeer_vpc_new_doit },
 	{ .cmd = VPCPEER_CMD_VPC_DEL, .doit = vpcpeer_vpc_del_doit },
@@ -832,11 +1119,16 @@ static const struct genl_ops vpcpeer_genl_ops[] = {
 	{ .cmd = VPCPEER_CMD_PCX_ACCEPT, .doit = vpcpeer_pcx_accept_doit },
 	{ .cmd = VPCPEER_CMD_PCX_REJECT, .doit = vpcpeer_pcx_reject_doit },
 	{ .cmd = VPCPEER_CMD_PCX_DEL, .doit = vpcpeer_pcx_del_doit },
+	{ .cmd = VPCPEER_CMD_PCX_SET, .doit = vpcpeer_pcx_set_doit },
 	{
 		.cmd = VPCPEER_CMD_PCX_GET,
 		.doit = vpcpeer_pcx_get_doit,
 		.dumpit = vpcpeer_pcx_get_dumpit,
 	},
+};
+
+static const struct genl_multicast_group vpcpeer_mcgrps[] = {
+	{ .name = VPCPEER_MCGRP_EVENTS, .flags = GENL_MCAST_CAP_NET_ADMIN },
 };
 
 static struct genl_family vpcpeer_genl_family __ro_after_init = {
@@ -848,15 +1140,27 @@ static struct genl_family vpcpeer_genl_family __ro_after_init = {
 	.module		= THIS_MODULE,
 	.ops		= vpcpeer_genl_ops,
 	.n_ops		= ARRAY_SIZE(vpcpeer_genl_ops),
+	.mcgrps		= vpcpeer_mcgrps,
+	.n_mcgrps	= ARRAY_SIZE(vpcpeer_mcgrps),
 };
 
 int __init vpcpeer_genl_init(void)
 {
-	return genl_register_family(&vpcpeer_genl_family);
+	int err = genl_register_family(&vpcpeer_genl_family);
+
+	if (!err) {
+		mutex_lock(&vpcpeer_lock);
+		events_on = true;
+		mutex_unlock(&vpcpeer_lock);
+	}
+	return err;
 }
 
 void vpcpeer_genl_exit(void)
 {
+	mutex_lock(&vpcpeer_lock);
+	events_on = false;
+	mutex_unlock(&vpcpeer_lock);
 	genl_unregister_family(&vpcpeer_genl_family);
 }
 

@@ -107,6 +107,13 @@ static const struct pcx_rule pcx_rules[VPCPEER_PCX_ACTION_MAX] = {
 		.next = VPCPEER_PCX_DELETED, .ends = true, .why_vpc = -1,
 		.never = "only the kernel destroys a peering connection",
 	},
+	[VPCPEER_PCX_SET_OPTIONS] = {
+		.may[VPCPEER_REQUESTER] = S(ACTIVE),
+		.may[VPCPEER_ACCEPTER] = S(ACTIVE),
+		.next = VPCPEER_PCX_ACTIVE, .why_vpc = -1,
+		.never = "only the requester or accepter VPC's owner sets a side's options",
+		.wrong = "options can be set only while the peering connection is active",
+	},
 };
 
 struct vpcpeer_pcx_verdict vpcpeer_pcx_decide(unsigned int state,
@@ -150,6 +157,36 @@ struct vpcpeer_pcx_verdict vpcpeer_pcx_decide(unsigned int state,
 	v.err = -EINVAL;
 	v.extack = r->wrong;
 	return v;
+}
+
+/* AWS's windows: 2 h to the side that caused the end, 2 d to the other. */
+#define SHORT	2
+#define LONG	48
+
+unsigned int vpcpeer_pcx_window_hours(unsigned int state, unsigned int ender,
+				      unsigned int side, bool same_owner)
+{
+	unsigned int h;
+
+	if (side > VPCPEER_ACCEPTER)
+		return 0;
+	switch (state) {
+	case VPCPEER_PCX_FAILED:	/* the requester's alone */
+		h = side == VPCPEER_REQUESTER ? SHORT : 0;
+		break;
+	case VPCPEER_PCX_EXPIRED:
+		h = LONG;
+		break;
+	case VPCPEER_PCX_REJECTED:	/* the accepter rejected */
+		h = side == VPCPEER_ACCEPTER ? SHORT : LONG;
+		break;
+	case VPCPEER_PCX_DELETED:
+		h = side == ender ? SHORT : LONG;
+		break;
+	default:			/* not ended */
+		return 0;
+	}
+	return same_owner && h ? SHORT : h;
 }
 
 bool vpcpeer_pcx_state_live(unsigned int state)

@@ -37,6 +37,7 @@ enum vpcpeer_pcx_action {
 	VPCPEER_PCX_DELETE,		/* by one side, "Deleted by vpc-..." */
 	VPCPEER_PCX_EXPIRE,		/* nobody answered in time (R2) */
 	VPCPEER_PCX_DESTROY,		/* a VPC, device or netns went (R15) */
+	VPCPEER_PCX_SET_OPTIONS,	/* a side's options (R14) */
 	VPCPEER_PCX_ACTION_MAX
 };
 
@@ -63,5 +64,15 @@ struct vpcpeer_pcx_verdict vpcpeer_pcx_decide(unsigned int state,
 					      unsigned int role);
 /* Counts as a pair's one live connection (R6); may still change. */
 bool vpcpeer_pcx_state_live(unsigned int state);
+
+/*
+ * R3: how long, in AWS hours, a connection that ended in @state stays
+ * visible to its side @side, when side @ender ended it (deleted it, or its
+ * VPC, namespace or device went; ignored for the other end states).
+ * @same_owner: both VPCs have one owner, and then every window is 2 h.
+ * 0: that side never sees the tombstone.
+ */
+unsigned int vpcpeer_pcx_window_hours(unsigned int state, unsigned int ender,
+				      unsigned int side, bool same_owner);
 
 #endif /* _VPCPEER_PCX_FSM_H */

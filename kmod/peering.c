@@ -11,8 +11,15 @@
  *
  * Ending a connection follows WireGuard's order: mark it, detach the
  * devices from it so the fast path stops reading it, wait for a grace
- * period, and only then tear the rest down. Ended connections stay behind
- * as tombstones, visible in "peering show", for tombstone_secs.
+ * period, and only then tear the rest down.
+ *
+ * Time (R2, R3): a pending request expires after expiry_secs; an ended
+ * connection stays behind as a tombstone, visible to each side for that
+ * side's AWS window (pcx_fsm.c says which), in hours of tombstone_hour_ms.
+ * One delayed work serves both, armed for the soonest deadline: the
+ * pending list and the two tombstone lists are each kept in deadline
+ * order, so it only ever looks at their heads. Quotas (R7) are counted
+ * over a VPC's live connections when a request is made or accepted.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -27,12 +34,81 @@
 #include "vpcpeer.h"
 
 static DEFINE_XARRAY(vpcpeer_pcxs);
-static LIST_HEAD(vpcpeer_tombs);
+/* Requests pending acceptance, soonest expiry first (R2). */
+static LIST_HEAD(vpcpeer_pending);
+/*
+ * The sides of ended connections whose view has yet to close (R3), one
+ * list per window length (2 h, 2 d). Each is in the order the connections
+ * ended, so in deadline order whatever tombstone_hour_ms is or becomes.
+ */
+static struct list_head vpcpeer_tombs[2] = {
+	LIST_HEAD_INIT(vpcpeer_tombs[0]), LIST_HEAD_INIT(vpcpeer_tombs[1]),
+};
+bool vpcpeer_running;
 
-static unsigned int tombstone_secs = 7200;
-module_param(tombstone_secs, uint, 0644);
-MODULE_PARM_DESC(tombstone_secs,
-		 "how long an ended peering connection stays visible (AWS: 2 h to 2 d)");
+static void pcx_tick_work(struct work_struct *work);
+static DECLARE_DELAYED_WORK(vpcpeer_tick_work, pcx_tick_work);
+
+static unsigned int expiry_secs = 7 * 24 * 3600;
+static int expiry_set(const char *val, const struct kernel_param *kp)
+{
+	return param_set_uint_minmax(val, kp, 1, INT_MAX);
+}
+
+static const struct kernel_param_ops expiry_ops = {
+	.set = expiry_set,
+	.get = param_get_uint,
+};
+module_param_cb(expiry_secs, &expiry_ops, &expiry_secs, 0644);
+MODULE_PARM_DESC(expiry_secs,
+		 "seconds a peering request waits for acceptance before it expires (AWS: 7 days)");
+
+static unsigned int tombstone_hour_ms = 3600 * 1000;
+static int hour_set(const char *val, const struct kernel_param *kp)
+{
+	int err = param_set_uint_minmax(val, kp, 0, 24 * 3600 * 1000);
+
+	/* Windows are reckoned with the new hour from now on: look again. */
+	if (!err && READ_ONCE(vpcpeer_running))
+		mod_delayed_work(system_wq, &vpcpeer_tick_work, 0);
+	return err;
+}
+
+static const struct kernel_param_ops hour_ops = {
+	.set = hour_set,
+	.get = param_get_uint,
+};
+module_param_cb(tombstone_hour_ms, &hour_ops, &tombstone_hour_ms, 0644);
+MODULE_PARM_DESC(tombstone_hour_ms,
+		 "milliseconds one hour of the AWS tombstone windows (2 h, 2 d) lasts; 0: ended connections go at once");
+
+static unsigned int max_active = 50;
+static int max_active_set(const char *val, const struct kernel_param *kp)
+{
+	return param_set_uint_minmax(val, kp, 1, 125);
+}
+
+static const struct kernel_param_ops max_active_ops = {
+	.set = max_active_set,
+	.get = param_get_uint,
+};
+module_param_cb(max_active_peerings, &max_active_ops, &max_active, 0644);
+MODULE_PARM_DESC(max_active_peerings,
+		 "active peering connections per VPC (AWS: 50, at most 125)");
+
+static unsigned int max_pending = 25;
+static int max_pending_set(const char *val, const struct kernel_param *kp)
+{
+	return param_set_uint_minmax(val, kp, 1, 1000);
+}
+
+static const struct kernel_param_ops max_pending_ops = {
+	.set = max_pending_set,
+	.get = param_get_uint,
+};
+module_param_cb(max_pending_requests, &max_pending_ops, &max_pending, 0644);
+MODULE_PARM_DESC(max_pending_requests,
+		 "outstanding peering requests per requester VPC (AWS: 25)");
 
 struct vpcpeer_pcx *vpcpeer_pcx_find(u32 id)
 {
@@ -55,8 +131,9 @@ static void pcx_free_rcu(struct rcu_head *rcu)
 	kfree(pcx);
 }
 
+/* @insert: give it an id and make it findable; else it is a dry run's. */
 static struct vpcpeer_pcx *pcx_alloc(struct vpcpeer_vpc *req,
-				     struct vpcpeer_vpc *acc)
+				     struct vpcpeer_vpc *acc, bool insert)
 {
 	struct vpcpeer_vpc *vpc[2] = { req, acc };
 	struct vpcpeer_pcx *pcx;
@@ -66,7 +143,7 @@ static struct vpcpeer_pcx *pcx_alloc(struct vpcpeer_vpc *req,
 	if (!pcx)
 		return ERR_PTR(-ENOMEM);
 	pcx->state = VPCPEER_PCX_INITIATING_REQUEST;
-	INIT_LIST_HEAD(&pcx->tomb_node);
+	INIT_LIST_HEAD(&pcx->pending_node);
 	for (i = 0; i < 2; i++) {
 		pcx->side[i].pcx = pcx;
 		pcx->side[i].vpc = vpc[i];
@@ -75,7 +152,11 @@ static struct vpcpeer_pcx *pcx_alloc(struct vpcpeer_vpc *req,
 			sizeof(pcx->side[i].vpc_name));
 		pcx->side[i].owner = get_user_ns(vpcpeer_vpc_net(vpc[i])->user_ns);
 		INIT_LIST_HEAD(&pcx->side[i].vpc_node);
+		INIT_LIST_HEAD(&pcx->side[i].tomb_node);
+		pcx->side[i].open = true;
 	}
+	if (!insert)
+		return pcx;
 	do {
 		pcx->id = get_random_u32();
 		err = pcx->id ? xa_insert(&vpcpeer_pcxs, pcx->id, pcx, GFP_KERNEL)
@@ -88,10 +169,136 @@ static struct vpcpeer_pcx *pcx_alloc(struct vpcpeer_vpc *req,
 	return pcx;
 }
 
-static void pcx_bury(struct vpcpeer_pcx *pcx)
+void vpcpeer_pcx_free_dry(struct vpcpeer_pcx *pcx)
 {
+	pcx_free_rcu(&pcx->rcu);
+}
+
+static unsigned long hours_to_jiffies(unsigned int hours)
+{
+	return div_u64((u64)hours * READ_ONCE(tombstone_hour_ms) * HZ, 1000);
+}
+
+static unsigned long side_deadline(const struct vpcpeer_side *side)
+{
+	return side->pcx->ended + hours_to_jiffies(side->window);
+}
+
+bool vpcpeer_pcx_side_visible(const struct vpcpeer_pcx *pcx, int side)
+{
+	const struct vpcpeer_side *s = &pcx->side[side];
+
+	if (vpcpeer_pcx_live(pcx))
+		return true;
+	return s->open && time_before(jiffies, side_deadline(s));
+}
+
+unsigned int vpcpeer_pcx_open_sides(const struct vpcpeer_pcx *pcx)
+{
+	return vpcpeer_pcx_side_visible(pcx, VPCPEER_REQUESTER) << VPCPEER_REQUESTER |
+	       vpcpeer_pcx_side_visible(pcx, VPCPEER_ACCEPTER) << VPCPEER_ACCEPTER;
+}
+
+time64_t vpcpeer_pcx_visible_until(const struct vpcpeer_pcx *pcx, int side)
+{
+	long left = (long)(side_deadline(&pcx->side[side]) - jiffies);
+
+	return ktime_get_real_seconds() + (left > 0 ? left / HZ : 0);
+}
+
+/* Arm the timer for the next expiry or closing view, if any. */
+static void pcx_arm(void)
+{
+	unsigned long next = 0, d;
+	bool any = false;
+	int i;
+
+	if (!vpcpeer_running)
+		return;
+	if (!list_empty(&vpcpeer_pending)) {
+		next = list_first_entry(&vpcpeer_pending, struct vpcpeer_pcx,
+					pending_node)->expires;
+		any = true;
+	}
+	for (i = 0; i < ARRAY_SIZE(vpcpeer_tombs); i++) {
+		if (list_empty(&vpcpeer_tombs[i]))
+			continue;
+		d = side_deadline(list_first_entry(&vpcpeer_tombs[i],
+						   struct vpcpeer_side,
+						   tomb_node));
+		if (!any || time_before(d, next))
+			next = d;
+		any = true;
+	}
+	if (any)
+		mod_delayed_work(system_wq, &vpcpeer_tick_work,
+				 time_after(next, jiffies) ? next - jiffies : 0);
+}
+
+/* On the expiry list, in deadline order (expiry_secs may have changed). */
+static void pcx_pend(struct vpcpeer_pcx *pcx)
+{
+	unsigned int secs = READ_ONCE(expiry_secs);
+	struct vpcpeer_pcx *p;
+
+	pcx->expires = jiffies + (unsigned long)secs * HZ;
+	pcx->expires_real = ktime_get_real_seconds() + secs;
+	list_for_each_entry_reverse(p, &vpcpeer_pending, pending_node)
+		if (!time_after(p->expires, pcx->expires))
+			break;
+	list_add(&pcx->pending_node, &p->pending_node);
+	pcx_arm();
+}
+
+static void pcx_erase(struct vpcpeer_pcx *pcx)
+{
+	xa_erase(&vpcpeer_pcxs, pcx->id);
+	vpcpeer_generation++;
+	pr_debug("pcx-%08x: destroyed\n", pcx->id);
+	call_rcu(&pcx->rcu, pcx_free_rcu);
+}
+
+/*
+ * @pcx has ended (its state says how) because of side @ender: each side
+ * keeps seeing it for its window (R3), then the tombstone goes.
+ */
+static void pcx_bury(struct vpcpeer_pcx *pcx, int ender)
+{
+	bool same = pcx->side[0].owner == pcx->side[1].owner;
+	int i;
+
 	pcx->ended = jiffies;
-	list_add_tail(&pcx->tomb_node, &vpcpeer_tombs);
+	for (i = 0; i < 2; i++) {
+		struct vpcpeer_side *side = &pcx->side[i];
+
+		side->window = vpcpeer_pcx_window_hours(pcx->state, ender, i,
+							same);
+		side->open = side->window;
+		if (side->open)
+			list_add_tail(&side->tomb_node,
+				      &vpcpeer_tombs[side->window > 2]);
+	}
+	if (WARN_ON_ONCE(!pcx->side[0].open && !pcx->side[1].open))
+		pcx_erase(pcx);
+	else
+		pcx_arm();
+}
+
+/* Side @side's window is over: it no longer sees @pcx; nor, at the end, anyone. */
+static void pcx_close_view(struct vpcpeer_pcx *pcx, int side)
+{
+	unsigned int still = 0;
+	int i;
+
+	list_del_init(&pcx->side[side].tomb_node);
+	pcx->side[side].open = false;
+	for (i = 0; i < 2; i++)
+		if (pcx->side[i].open)
+			still |= BIT(i);
+	vpcpeer_notify_pcx(VPCPEER_CMD_PCX_DEL, pcx, -1, BIT(side), still);
+	vpcpeer_generation++;
+	if (!still)
+		pcx_erase(pcx);
 }
 
 /* R6: one live connection per pair of VPCs, whichever side asked. */
@@ -141,8 +348,33 @@ static void pcx_set_message(struct vpcpeer_pcx *pcx,
 			 v->why, pcx->side[v->why_vpc].vpc_id);
 }
 
+/* R7: a VPC's outstanding requests (@pending) or active connections. */
+static unsigned int vpc_count(const struct vpcpeer_vpc *vpc, bool pending)
+{
+	const struct vpcpeer_side *side;
+	unsigned int n = 0;
+
+	list_for_each_entry(side, &vpc->sides, vpc_node) {
+		const struct vpcpeer_pcx *pcx = side->pcx;
+
+		if (pending ? side == &pcx->side[VPCPEER_REQUESTER] &&
+			      (pcx->state == VPCPEER_PCX_PENDING_ACCEPTANCE ||
+			       pcx->state == VPCPEER_PCX_PROVISIONING)
+			    : pcx->state == VPCPEER_PCX_ACTIVE)
+			n++;
+	}
+	return n;
+}
+
+/* Tell everyone who may see @pcx that it left @old for its state. */
+static void pcx_moved(const struct vpcpeer_pcx *pcx, int old)
+{
+	vpcpeer_notify_pcx(VPCPEER_CMD_PCX_STATE, pcx, old,
+			   vpcpeer_pcx_open_sides(pcx), 0);
+}
+
 int vpcpeer_pcx_request(struct vpcpeer_vpc *req, struct vpcpeer_vpc *acc,
-			struct vpcpeer_pcx **out,
+			bool dry, struct vpcpeer_pcx **out,
 			struct netlink_ext_ack *extack)
 {
 	struct vpcpeer_pcx_verdict v;
@@ -170,7 +402,12 @@ int vpcpeer_pcx_request(struct vpcpeer_vpc *req, struct vpcpeer_vpc *acc,
 			       "a live peering connection between these VPCs exists");
 		return -EEXIST;
 	}
-	pcx = pcx_alloc(req, acc);
+	if (vpc_count(req, true) >= READ_ONCE(max_pending)) {
+		NL_SET_ERR_MSG(extack,
+			       "quota exceeded: the requester VPC has as many outstanding peering requests as allowed (module parameter max_pending_requests)");
+		return -ENOSPC;
+	}
+	pcx = pcx_alloc(req, acc, !dry);
 	if (IS_ERR(pcx))
 		return PTR_ERR(pcx);
 
@@ -182,9 +419,11 @@ int vpcpeer_pcx_request(struct vpcpeer_vpc *req, struct vpcpeer_vpc *acc,
 			goto err_free;
 		pcx->state = v.next;
 		pcx_set_message(pcx, &v, why);
+		if (dry)
+			goto out_dry;
 		pcx->side[VPCPEER_REQUESTER].vpc = NULL;
 		pcx->side[VPCPEER_ACCEPTER].vpc = NULL;
-		pcx_bury(pcx);
+		pcx_bury(pcx, VPCPEER_REQUESTER);
 		goto out;
 	}
 
@@ -192,6 +431,11 @@ int vpcpeer_pcx_request(struct vpcpeer_vpc *req, struct vpcpeer_vpc *acc,
 			 extack);
 	if (WARN_ON_ONCE(err))
 		goto err_free;
+	if (dry) {
+		pcx->state = v.next;
+		pcx_set_message(pcx, &v, NULL);
+		goto out_dry;
+	}
 	dev = vpcpeer_dev_create(pcx, VPCPEER_REQUESTER, extack);
 	if (IS_ERR(dev)) {
 		err = PTR_ERR(dev);
@@ -203,19 +447,43 @@ int vpcpeer_pcx_request(struct vpcpeer_vpc *req, struct vpcpeer_vpc *acc,
 	pcx->state = v.next;
 	pcx_set_message(pcx, &v, NULL);
 	vpcpeer_dev_attach(dev, pcx);
+	pcx_pend(pcx);
 out:
 	vpcpeer_generation++;
 	pr_debug("pcx-%08x: created (%s)\n", pcx->id, pcx->message);
+	vpcpeer_notify_pcx(VPCPEER_CMD_PCX_REQUEST, pcx, -1,
+			   vpcpeer_pcx_open_sides(pcx), 0);
+out_dry:
 	*out = pcx;
 	return 0;
 
 err_free:
-	xa_erase(&vpcpeer_pcxs, pcx->id);
+	if (!dry)
+		xa_erase(&vpcpeer_pcxs, pcx->id);
 	pcx_free_rcu(&pcx->rcu);
 	return err;
 }
 
-int vpcpeer_pcx_accept(struct vpcpeer_pcx *pcx, int by,
+/* R7, at accept: each VPC stays within max_active_peerings. */
+static int pcx_check_active_quota(const struct vpcpeer_pcx *pcx,
+				  struct netlink_ext_ack *extack)
+{
+	unsigned int max = READ_ONCE(max_active);
+
+	if (vpc_count(pcx->side[VPCPEER_REQUESTER].vpc, false) >= max) {
+		NL_SET_ERR_MSG(extack,
+			       "quota exceeded: the requester VPC has as many active peering connections as allowed (module parameter max_active_peerings)");
+		return -ENOSPC;
+	}
+	if (vpc_count(pcx->side[VPCPEER_ACCEPTER].vpc, false) >= max) {
+		NL_SET_ERR_MSG(extack,
+			       "quota exceeded: the accepter VPC has as many active peering connections as allowed (module parameter max_active_peerings)");
+		return -ENOSPC;
+	}
+	return 0;
+}
+
+int vpcpeer_pcx_accept(struct vpcpeer_pcx *pcx, int by, bool dry,
 		       struct netlink_ext_ack *extack)
 {
 	struct vpcpeer_side *req = &pcx->side[VPCPEER_REQUESTER];
@@ -229,8 +497,12 @@ int vpcpeer_pcx_accept(struct vpcpeer_pcx *pcx, int by,
 	err = pcx_decide(pcx, VPCPEER_PCX_ACCEPT, by, &v, extack);
 	if (err)
 		return err;
+	err = pcx_check_active_quota(pcx, extack);
+	if (err || dry)
+		return err;
 	pcx->state = v.next;
 	pcx_set_message(pcx, &v, NULL);
+	pcx_moved(pcx, VPCPEER_PCX_PENDING_ACCEPTANCE);
 	/* Asked first, so that nothing refuses once the device exists. */
 	err = pcx_decide(pcx, VPCPEER_PCX_PROVISIONED, VPCPEER_KERNEL, &done,
 			 extack);
@@ -250,8 +522,10 @@ int vpcpeer_pcx_accept(struct vpcpeer_pcx *pcx, int by,
 	smp_store_release(&pcx->state, done.next);
 	vpcpeer_dev_activate(req->dev);
 	vpcpeer_dev_activate(dev);
+	list_del_init(&pcx->pending_node);
 	vpcpeer_generation++;
 	pr_debug("pcx-%08x: active\n", pcx->id);
+	pcx_moved(pcx, VPCPEER_PCX_PROVISIONING);
 	return 0;
 
 err_undo:
@@ -259,27 +533,36 @@ err_undo:
 				     VPCPEER_KERNEL, &v, NULL))) {
 		pcx->state = v.next;
 		pcx_set_message(pcx, &v, NULL);
+		pcx_moved(pcx, VPCPEER_PCX_PROVISIONING);
 	}
 	return err;
 }
 
 /*
- * End a live connection as @v says: detach its devices, wait until no
- * transmit can still be reading it, then queue the devices on @kill (the
- * caller unregisters them) and unlink it from its VPCs. The status message
- * is @v's, or @words.
+ * End a live connection as @v says, because of side @ender: detach its
+ * devices, wait until no transmit can still be reading it, then queue the
+ * devices on @kill (the caller unregisters them) and unlink it from its
+ * VPCs. The status message is @v's, or @words. A deletion passes through
+ * "deleting" in the open, as AWS shows it; the other ends go straight.
  */
 static void pcx_end(struct vpcpeer_pcx *pcx,
 		    const struct vpcpeer_pcx_verdict *v, const char *words,
-		    struct list_head *kill)
+		    int ender, struct list_head *kill)
 {
+	int old = pcx->state;
 	int i;
 
 	ASSERT_RTNL();
 	lockdep_assert_held(&vpcpeer_lock);
 	if (!v->ends)
 		return;
+	list_del_init(&pcx->pending_node);
 	WRITE_ONCE(pcx->state, VPCPEER_PCX_DELETING);
+	if (v->next == VPCPEER_PCX_DELETED) {
+		strscpy(pcx->message, "Deleting", sizeof(pcx->message));
+		pcx_moved(pcx, old);
+		old = VPCPEER_PCX_DELETING;
+	}
 	for (i = 0; i < 2; i++)
 		if (pcx->side[i].dev)
 			vpcpeer_dev_detach(pcx->side[i].dev);
@@ -300,48 +583,81 @@ static void pcx_end(struct vpcpeer_pcx *pcx,
 	}
 	pcx->state = v->next;
 	pcx_set_message(pcx, v, words);
-	pcx_bury(pcx);
+	pcx_bury(pcx, ender);
 	vpcpeer_generation++;
 	pr_debug("pcx-%08x: ended (%s)\n", pcx->id, pcx->message);
+	pcx_moved(pcx, old);
 }
 
-/* The kernel ends @pcx, if it is still live, because @why. */
-void vpcpeer_pcx_destroy(struct vpcpeer_pcx *pcx, const char *why,
+void vpcpeer_pcx_destroy(struct vpcpeer_pcx *pcx, int ender, const char *why,
 			 struct list_head *kill)
 {
 	struct vpcpeer_pcx_verdict v;
 
 	if (!WARN_ON_ONCE(pcx_decide(pcx, VPCPEER_PCX_DESTROY, VPCPEER_KERNEL,
 				     &v, NULL)))
-		pcx_end(pcx, &v, why, kill);
+		pcx_end(pcx, &v, why, ender, kill);
 }
 
 /* Reject (R4: the accepter) or delete (either side, as the rules say). */
 static int pcx_close(struct vpcpeer_pcx *pcx, unsigned int action, int by,
-		     struct netlink_ext_ack *extack)
+		     bool dry, struct netlink_ext_ack *extack)
 {
 	struct vpcpeer_pcx_verdict v;
 	LIST_HEAD(kill);
 	int err;
 
 	err = pcx_decide(pcx, action, by, &v, extack);
-	if (err)
+	if (err || dry)
 		return err;
-	pcx_end(pcx, &v, NULL, &kill);
+	pcx_end(pcx, &v, NULL, by, &kill);
 	unregister_netdevice_many(&kill);
 	return 0;
 }
 
-int vpcpeer_pcx_reject(struct vpcpeer_pcx *pcx, int by,
+int vpcpeer_pcx_reject(struct vpcpeer_pcx *pcx, int by, bool dry,
 		       struct netlink_ext_ack *extack)
 {
-	return pcx_close(pcx, VPCPEER_PCX_REJECT, by, extack);
+	return pcx_close(pcx, VPCPEER_PCX_REJECT, by, dry, extack);
 }
 
-int vpcpeer_pcx_delete(struct vpcpeer_pcx *pcx, int by,
+int vpcpeer_pcx_delete(struct vpcpeer_pcx *pcx, int by, bool dry,
 		       struct netlink_ext_ack *extack)
 {
-	return pcx_close(pcx, VPCPEER_PCX_DELETE, by, extack);
+	return pcx_close(pcx, VPCPEER_PCX_DELETE, by, dry, extack);
+}
+
+int vpcpeer_pcx_set(struct vpcpeer_pcx *pcx, unsigned int sides,
+		    const struct vpcpeer_side_opts *opts, bool dry,
+		    struct netlink_ext_ack *extack)
+{
+	struct vpcpeer_pcx_verdict v;
+	int err, i;
+
+	lockdep_assert_held(&vpcpeer_lock);
+	for (i = 0; i < 2; i++) {
+		if (!(sides & BIT(i)))
+			continue;
+		err = pcx_decide(pcx, VPCPEER_PCX_SET_OPTIONS, i, &v, extack);
+		if (err)
+			return err;
+	}
+	if (dry)
+		return 0;
+	for (i = 0; i < 2; i++) {
+		struct vpcpeer_side *side = &pcx->side[i];
+
+		if (!(sides & BIT(i)))
+			continue;
+		if (opts[i].set_dns)
+			side->allow_dns = opts[i].allow_dns;
+		if (opts[i].tag)
+			strscpy(side->tag, opts[i].tag, sizeof(side->tag));
+	}
+	vpcpeer_generation++;
+	vpcpeer_notify_pcx(VPCPEER_CMD_PCX_SET, pcx, -1,
+			   vpcpeer_pcx_open_sides(pcx), 0);
+	return 0;
 }
 
 /* A pcx device is going away without the peering being asked to end. */
@@ -349,11 +665,14 @@ void vpcpeer_pcx_dev_gone(struct net_device *dev, struct list_head *kill)
 {
 	struct vpcpeer_pcx *pcx;
 	unsigned long i;
+	int s;
 
 	lockdep_assert_held(&vpcpeer_lock);
 	xa_for_each(&vpcpeer_pcxs, i, pcx) {
-		if (pcx->side[0].dev == dev || pcx->side[1].dev == dev) {
-			vpcpeer_pcx_destroy(pcx,
+		for (s = 0; s < 2; s++) {
+			if (pcx->side[s].dev != dev)
+				continue;
+			vpcpeer_pcx_destroy(pcx, s,
 					    "Deleted: its device was removed",
 					    kill);
 			return;
@@ -361,31 +680,86 @@ void vpcpeer_pcx_dev_gone(struct net_device *dev, struct list_head *kill)
 	}
 }
 
-/* Tombstones older than tombstone_secs go; @all: every one (unload). */
-void vpcpeer_pcx_reap(bool all)
+/* R2: nobody answered in time. */
+static void pcx_expire(struct vpcpeer_pcx *pcx, struct list_head *kill)
 {
-	unsigned long window = (unsigned long)tombstone_secs * HZ;
-	struct vpcpeer_pcx *pcx, *tmp;
+	struct vpcpeer_pcx_verdict v;
 
+	if (!WARN_ON_ONCE(pcx_decide(pcx, VPCPEER_PCX_EXPIRE, VPCPEER_KERNEL,
+				     &v, NULL)))
+		pcx_end(pcx, &v, NULL, VPCPEER_KERNEL, kill);
+	else
+		list_del_init(&pcx->pending_node);
+}
+
+void vpcpeer_pcx_tick(void)
+{
+	struct vpcpeer_side *side, *stmp;
+	struct vpcpeer_pcx *pcx, *tmp;
+	LIST_HEAD(kill);
+	int i;
+
+	ASSERT_RTNL();
 	lockdep_assert_held(&vpcpeer_lock);
-	list_for_each_entry_safe(pcx, tmp, &vpcpeer_tombs, tomb_node) {
-		/* Buried in order: every later tombstone is younger. */
-		if (!all && time_before(jiffies, pcx->ended + window))
+	list_for_each_entry_safe(pcx, tmp, &vpcpeer_pending, pending_node) {
+		if (time_before(jiffies, pcx->expires))
 			break;
-		list_del(&pcx->tomb_node);
-		xa_erase(&vpcpeer_pcxs, pcx->id);
-		vpcpeer_generation++;
-		pr_debug("pcx-%08x: destroyed\n", pcx->id);
-		call_rcu(&pcx->rcu, pcx_free_rcu);
+		pcx_expire(pcx, &kill);
 	}
+	for (i = 0; i < ARRAY_SIZE(vpcpeer_tombs); i++) {
+		list_for_each_entry_safe(side, stmp, &vpcpeer_tombs[i],
+					 tomb_node) {
+			if (time_before(jiffies, side_deadline(side)))
+				break;
+			pcx_close_view(side->pcx, side - side->pcx->side);
+		}
+	}
+	unregister_netdevice_many(&kill);
+	pcx_arm();
+}
+
+static void pcx_tick_work(struct work_struct *work)
+{
+	rtnl_lock();
+	mutex_lock(&vpcpeer_lock);
+	vpcpeer_pcx_tick();
+	mutex_unlock(&vpcpeer_lock);
+	rtnl_unlock();
+}
+
+void vpcpeer_pcx_start(void)
+{
+	mutex_lock(&vpcpeer_lock);
+	kernel_param_lock(THIS_MODULE);
+	vpcpeer_running = true;
+	kernel_param_unlock(THIS_MODULE);
+	mutex_unlock(&vpcpeer_lock);
 }
 
 /* Every VPC is gone by now, so every connection is a tombstone. */
 void vpcpeer_pcx_exit(void)
 {
+	struct vpcpeer_pcx *pcx;
+	unsigned long i;
+
 	mutex_lock(&vpcpeer_lock);
-	vpcpeer_pcx_reap(true);
-	WARN_ON(!xa_empty(&vpcpeer_pcxs));
+	kernel_param_lock(THIS_MODULE);
+	vpcpeer_running = false;
+	kernel_param_unlock(THIS_MODULE);
+	mutex_unlock(&vpcpeer_lock);
+	/* Nothing arms it again now. */
+	cancel_delayed_work_sync(&vpcpeer_tick_work);
+
+	mutex_lock(&vpcpeer_lock);
+	WARN_ON(!list_empty(&vpcpeer_pending));
+	xa_for_each(&vpcpeer_pcxs, i, pcx) {
+		WARN_ON(vpcpeer_pcx_live(pcx));
+		list_del(&pcx->side[0].tomb_node);
+		list_del(&pcx->side[1].tomb_node);
+		xa_erase(&vpcpeer_pcxs, pcx->id);
+		pr_debug("pcx-%08x: destroyed\n", pcx->id);
+		call_rcu(&pcx->rcu, pcx_free_rcu);
+	}
 	mutex_unlock(&vpcpeer_lock);
 	/* The RCU callbacks above belong to this module's code. */
 	rcu_barrier();

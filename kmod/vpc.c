@@ -72,8 +72,9 @@ struct vpcpeer_vpc *vpcpeer_vpc_next(unsigned long *index)
 	return xa_find(&vpcpeer_vpcs, index, ULONG_MAX, XA_PRESENT);
 }
 
+/* @dry: only say whether it could be inserted. */
 static int vpc_insert_cidr(struct vpcpeer_vpc *vpc,
-			   const struct vpcpeer_cidr *c,
+			   const struct vpcpeer_cidr *c, bool dry,
 			   struct netlink_ext_ack *extack)
 {
 	struct vpcpeer_lpm *lpm = vpc_lpm(vpc, c->family);
@@ -89,6 +90,8 @@ static int vpc_insert_cidr(struct vpcpeer_vpc *vpc,
 			       "CIDR block overlaps a CIDR block the VPC already has");
 		return -EEXIST;
 	}
+	if (dry)
+		return 0;
 	err = vpcpeer_lpm_insert(lpm, c->addr, c->plen, &vpcpeer_lock);
 	if (err == -EINVAL)
 		NL_SET_ERR_MSG(extack, "CIDR block has host bits set");
@@ -104,7 +107,8 @@ static void vpc_free(struct vpcpeer_vpc *vpc)
 
 int vpcpeer_vpc_create(struct net *net, const char *name,
 		       const struct vpcpeer_cidr *cidrs, unsigned int n,
-		       struct vpcpeer_vpc **out, struct netlink_ext_ack *extack)
+		       bool dry, struct vpcpeer_vpc **out,
+		       struct netlink_ext_ack *extack)
 {
 	struct vpcpeer_vpc *vpc;
 	unsigned int i;
@@ -125,9 +129,14 @@ int vpcpeer_vpc_create(struct net *net, const char *name,
 	INIT_LIST_HEAD(&vpc->sides);
 
 	for (i = 0; i < n; i++) {
-		err = vpc_insert_cidr(vpc, &cidrs[i], extack);
+		/* Inserted even when @dry: the next blocks are checked against it. */
+		err = vpc_insert_cidr(vpc, &cidrs[i], false, extack);
 		if (err)
 			goto err_free;
+	}
+	if (dry) {
+		err = 0;
+		goto err_free;
 	}
 
 	/* Random ids, as AWS's; retry the rare collision (and zero). */
@@ -141,6 +150,7 @@ int vpcpeer_vpc_create(struct net *net, const char *name,
 
 	vpcpeer_generation++;
 	pr_debug("vpc-%08x: created\n", vpc->id);
+	vpcpeer_notify_vpc(VPCPEER_CMD_VPC_NEW, vpc, NULL);
 	*out = vpc;
 	return 0;
 
@@ -156,12 +166,13 @@ void vpcpeer_vpc_destroy(struct vpcpeer_vpc *vpc, struct list_head *kill)
 
 	lockdep_assert_held(&vpcpeer_lock);
 	list_for_each_entry_safe(side, tmp, &vpc->sides, vpc_node)
-		vpcpeer_pcx_destroy(side->pcx,
+		vpcpeer_pcx_destroy(side->pcx, side - side->pcx->side,
 				    "Deleted: a VPC of the peering was deleted",
 				    kill);
 	xa_erase(&vpcpeer_vpcs, vpc->id);
 	vpcpeer_generation++;
 	pr_debug("vpc-%08x: destroyed\n", vpc->id);
+	vpcpeer_notify_vpc(VPCPEER_CMD_VPC_DEL, vpc, NULL);
 	vpc_free(vpc);
 }
 
@@ -212,7 +223,7 @@ bool vpcpeer_cidr_overlaps_vpc(const struct vpcpeer_vpc *vpc,
 }
 
 int vpcpeer_vpc_cidr_add(struct vpcpeer_vpc *vpc, const struct vpcpeer_cidr *c,
-			 struct netlink_ext_ack *extack)
+			 bool dry, struct netlink_ext_ack *extack)
 {
 	struct vpcpeer_side *side;
 	int err;
@@ -229,14 +240,37 @@ int vpcpeer_vpc_cidr_add(struct vpcpeer_vpc *vpc, const struct vpcpeer_cidr *c,
 			return -EEXIST;
 		}
 	}
-	err = vpc_insert_cidr(vpc, c, extack);
-	if (!err)
+	err = vpc_insert_cidr(vpc, c, dry, extack);
+	if (!err && !dry) {
 		vpcpeer_generation++;
+		vpcpeer_notify_vpc(VPCPEER_CMD_VPC_CIDR_ADD, vpc, c);
+	}
 	return err;
 }
 
+struct has_ctx {
+	const struct vpcpeer_cidr *want;
+};
+
+static int has_cb(void *arg, const struct vpcpeer_cidr *c)
+{
+	const struct vpcpeer_cidr *want = ((struct has_ctx *)arg)->want;
+
+	return c->family == want->family && c->plen == want->plen &&
+	       !memcmp(c->addr, want->addr, sizeof(c->addr));
+}
+
+/* @vpc has exactly block @c (what removing it would need). */
+static bool vpc_has_cidr(const struct vpcpeer_vpc *vpc,
+			 const struct vpcpeer_cidr *c)
+{
+	struct has_ctx ctx = { .want = c };
+
+	return vpcpeer_vpc_walk_cidrs(vpc, has_cb, &ctx) > 0;
+}
+
 int vpcpeer_vpc_cidr_del(struct vpcpeer_vpc *vpc, const struct vpcpeer_cidr *c,
-			 struct netlink_ext_ack *extack)
+			 bool dry, struct netlink_ext_ack *extack)
 {
 	int err;
 
@@ -246,14 +280,19 @@ int vpcpeer_vpc_cidr_del(struct vpcpeer_vpc *vpc, const struct vpcpeer_cidr *c,
 		NL_SET_ERR_MSG(extack, "a VPC keeps at least one CIDR block");
 		return -EBUSY;
 	}
-	err = vpcpeer_lpm_remove(vpc_lpm(vpc, c->family), c->addr, c->plen,
-				 &vpcpeer_lock);
+	if (dry)
+		err = vpc_has_cidr(vpc, c) ? 0 : -ENOENT;
+	else
+		err = vpcpeer_lpm_remove(vpc_lpm(vpc, c->family), c->addr,
+					 c->plen, &vpcpeer_lock);
 	if (err == -ENOENT)
 		NL_SET_ERR_MSG(extack, "the VPC has no such CIDR block");
 	else if (err == -EINVAL)
 		NL_SET_ERR_MSG(extack, "CIDR block has host bits set");
-	if (!err)
+	if (!err && !dry) {
 		vpcpeer_generation++;
+		vpcpeer_notify_vpc(VPCPEER_CMD_VPC_CIDR_DEL, vpc, c);
+	}
 	return err;
 }
 

@@ -28,6 +28,8 @@
 
 extern struct mutex vpcpeer_lock;
 extern unsigned int vpcpeer_max_cidrs;
+/* Set once the module is up, cleared before it goes: timers may run. */
+extern bool vpcpeer_running;
 
 /* One CIDR block, as netlink and the CLI carry it. */
 struct vpcpeer_cidr {
@@ -77,6 +79,17 @@ struct vpcpeer_side {
 	struct net_device *dev;		/* NULL unless the device exists */
 	struct list_head vpc_node;	/* on vpc->sides while live */
 	struct vpcpeer_stats last;	/* the device's counters when it went */
+	/* Per-side options (R14), set only while active. */
+	bool allow_dns;
+	char tag[VPCPEER_TAG_MAX];
+	/*
+	 * R3: this side's owner sees the connection while it is live and,
+	 * once it has ended, for @window AWS hours (vpcpeer_pcx_window_hours)
+	 * after pcx->ended, while waiting on a tombstone list (@tomb_node).
+	 */
+	bool open;
+	u8 window;
+	struct list_head tomb_node;
 };
 
 struct vpcpeer_pcx {
@@ -84,10 +97,16 @@ struct vpcpeer_pcx {
 	u8 state;			/* enum vpcpeer_pcx_state */
 	char message[96];
 	struct vpcpeer_side side[2];	/* [VPCPEER_REQUESTER], [VPCPEER_ACCEPTER] */
-	unsigned long ended;		/* jiffies, for reaping the tombstone */
-	struct list_head tomb_node;
+	/* R2: while pending, on the expiry list, by deadline (jiffies). */
+	unsigned long expires;
+	time64_t expires_real;		/* the same, for userspace */
+	struct list_head pending_node;
+	unsigned long ended;		/* jiffies: the tombstone windows start */
 	struct rcu_head rcu;
 };
+
+/* Sides (bits of 1 << VPCPEER_REQUESTER, 1 << VPCPEER_ACCEPTER). */
+#define VPCPEER_BOTH_SIDES	3
 
 static inline struct net *vpcpeer_vpc_net(const struct vpcpeer_vpc *vpc)
 {
@@ -104,14 +123,16 @@ int vpcpeer_vpc_init(void);
 void vpcpeer_vpc_exit(void);
 struct vpcpeer_vpc *vpcpeer_vpc_find(u32 id, const char *name);
 struct vpcpeer_vpc *vpcpeer_vpc_next(unsigned long *index);
+/* @dry (AWS DryRun): every check, no change; *@out stays untouched. */
 int vpcpeer_vpc_create(struct net *net, const char *name,
 		       const struct vpcpeer_cidr *cidrs, unsigned int n,
-		       struct vpcpeer_vpc **out, struct netlink_ext_ack *extack);
+		       bool dry, struct vpcpeer_vpc **out,
+		       struct netlink_ext_ack *extack);
 void vpcpeer_vpc_destroy(struct vpcpeer_vpc *vpc, struct list_head *kill);
 int vpcpeer_vpc_cidr_add(struct vpcpeer_vpc *vpc, const struct vpcpeer_cidr *c,
-			 struct netlink_ext_ack *extack);
+			 bool dry, struct netlink_ext_ack *extack);
 int vpcpeer_vpc_cidr_del(struct vpcpeer_vpc *vpc, const struct vpcpeer_cidr *c,
-			 struct netlink_ext_ack *extack);
+			 bool dry, struct netlink_ext_ack *extack);
 int vpcpeer_vpc_walk_cidrs(const struct vpcpeer_vpc *vpc,
 			   int (*cb)(void *arg, const struct vpcpeer_cidr *c),
 			   void *arg);
@@ -126,19 +147,41 @@ extern u32 vpcpeer_generation;
 void vpcpeer_pcx_exit(void);
 struct vpcpeer_pcx *vpcpeer_pcx_find(u32 id);
 struct vpcpeer_pcx *vpcpeer_pcx_next(unsigned long *index);
+/*
+ * @dry: *@out is a connection that exists nowhere (id 0), as the request
+ * would have made it; the caller frees it with vpcpeer_pcx_free_dry().
+ */
 int vpcpeer_pcx_request(struct vpcpeer_vpc *req, struct vpcpeer_vpc *acc,
-			struct vpcpeer_pcx **out,
+			bool dry, struct vpcpeer_pcx **out,
 			struct netlink_ext_ack *extack);
-int vpcpeer_pcx_accept(struct vpcpeer_pcx *pcx, int by,
+void vpcpeer_pcx_free_dry(struct vpcpeer_pcx *pcx);
+int vpcpeer_pcx_accept(struct vpcpeer_pcx *pcx, int by, bool dry,
 		       struct netlink_ext_ack *extack);
-int vpcpeer_pcx_reject(struct vpcpeer_pcx *pcx, int by,
+int vpcpeer_pcx_reject(struct vpcpeer_pcx *pcx, int by, bool dry,
 		       struct netlink_ext_ack *extack);
-int vpcpeer_pcx_delete(struct vpcpeer_pcx *pcx, int by,
+int vpcpeer_pcx_delete(struct vpcpeer_pcx *pcx, int by, bool dry,
 		       struct netlink_ext_ack *extack);
-void vpcpeer_pcx_destroy(struct vpcpeer_pcx *pcx, const char *why,
+/* R14: options of the sides in @sides (bits); @opts[side] as parsed. */
+struct vpcpeer_side_opts {
+	bool set_dns, allow_dns;
+	const char *tag;		/* NULL: unchanged */
+};
+int vpcpeer_pcx_set(struct vpcpeer_pcx *pcx, unsigned int sides,
+		    const struct vpcpeer_side_opts *opts, bool dry,
+		    struct netlink_ext_ack *extack);
+/* The kernel ends @pcx because side @ender's VPC or device went. */
+void vpcpeer_pcx_destroy(struct vpcpeer_pcx *pcx, int ender, const char *why,
 			 struct list_head *kill);
 void vpcpeer_pcx_dev_gone(struct net_device *dev, struct list_head *kill);
-void vpcpeer_pcx_reap(bool all);
+/* Expire due requests, close due tombstone views, arm the timer. */
+void vpcpeer_pcx_tick(void);
+void vpcpeer_pcx_start(void);
+/* The sides (bits) of @pcx whose owner can still see it. */
+unsigned int vpcpeer_pcx_open_sides(const struct vpcpeer_pcx *pcx);
+/* Side @side's owner may still see @pcx (R3). */
+bool vpcpeer_pcx_side_visible(const struct vpcpeer_pcx *pcx, int side);
+/* When side @side's view of ended @pcx closes, in seconds since the epoch. */
+time64_t vpcpeer_pcx_visible_until(const struct vpcpeer_pcx *pcx, int side);
 
 /* device.c */
 int vpcpeer_device_init(void);
@@ -154,5 +197,15 @@ void vpcpeer_dev_stats(struct net_device *dev, struct vpcpeer_stats *s);
 /* netlink.c */
 int vpcpeer_genl_init(void);
 void vpcpeer_genl_exit(void);
+/*
+ * Events (VPCPEER_MCGRP_EVENTS), under vpcpeer_lock. A VPC's event reaches
+ * the listeners whose namespace's owner administers it. A peering's
+ * reaches those administering a side in @hear (bits) and none in @deaf;
+ * @old_state is for VPCPEER_CMD_PCX_STATE.
+ */
+void vpcpeer_notify_vpc(u8 cmd, const struct vpcpeer_vpc *vpc,
+			const struct vpcpeer_cidr *c);
+void vpcpeer_notify_pcx(u8 cmd, const struct vpcpeer_pcx *pcx, int old_state,
+			unsigned int hear, unsigned int deaf);
 
 #endif /* _VPCPEER_H */

@@ -31,6 +31,12 @@
  */
 #define VPCPEER_NAME_MAX	64
 
+/* A peering side's free-form name tag, with its terminating NUL. */
+#define VPCPEER_TAG_MAX		256
+
+/* The multicast group of change events (see "Events" below). */
+#define VPCPEER_MCGRP_EVENTS	"events"
+
 /* Objects are named "vpc-%08x" and "pcx-%08x" after their u32 ids. */
 #define VPCPEER_VPC_ID_PREFIX	"vpc-"
 #define VPCPEER_PCX_ID_PREFIX	"pcx-"
@@ -73,6 +79,18 @@ enum vpcpeer_cmd {
 	VPCPEER_CMD_PCX_DEL,
 	/* doit: PCX { ID } -> PCX; dumpit: every peering the caller is party to */
 	VPCPEER_CMD_PCX_GET,
+	/*
+	 * PCX { ID, [REQUESTER { [ALLOW_DNS], [TAG] }], [ACCEPTER { ... }] }
+	 * -> PCX: per-side options (R14), only while the connection is
+	 * active, and only for a side whose VPC the caller administers.
+	 */
+	VPCPEER_CMD_PCX_SET,
+	/*
+	 * Events only (never a request): a peering changed state.
+	 * PCX { ..., OLD_STATE }; the new state and its message are STATE and
+	 * MESSAGE as in every PCX nest.
+	 */
+	VPCPEER_CMD_PCX_STATE,
 
 	__VPCPEER_CMD_MAX
 };
@@ -84,6 +102,15 @@ enum vpcpeer_a {
 	VPCPEER_A_UNSPEC,
 	VPCPEER_A_VPC,		/* nest, enum vpcpeer_a_vpc */
 	VPCPEER_A_PCX,		/* nest, enum vpcpeer_a_pcx */
+	/*
+	 * flag, mutating requests only (AWS DryRun): run every check the
+	 * request would, change nothing, and answer as it would have: the
+	 * same error, or success (PCX_REQUEST replies with the connection as
+	 * it would be created, id 0; every other command just acknowledges).
+	 */
+	VPCPEER_A_DRY_RUN,
+	/* nest, enum vpcpeer_a_cidr; VPC_CIDR_ADD/DEL events only: the block */
+	VPCPEER_A_CIDR,
 
 	__VPCPEER_A_MAX
 };
@@ -131,6 +158,20 @@ enum vpcpeer_a_pcx {
 	VPCPEER_A_PCX_MESSAGE,		/* string: why the state is what it is */
 	VPCPEER_A_PCX_REQUESTER,	/* nest, enum vpcpeer_a_side */
 	VPCPEER_A_PCX_ACCEPTER,		/* nest, enum vpcpeer_a_side */
+	VPCPEER_A_PCX_PAD,
+	/*
+	 * u64, replies only, while pending acceptance or provisioning: when
+	 * the request expires (R2), in seconds since the epoch (CLOCK_REALTIME).
+	 */
+	VPCPEER_A_PCX_EXPIRES,
+	/*
+	 * u64, replies only, for an ended connection: when it stops being
+	 * visible to the caller (R3), in seconds since the epoch. The window
+	 * depends on how it ended and on the caller's side.
+	 */
+	VPCPEER_A_PCX_VISIBLE_UNTIL,
+	/* u8, enum vpcpeer_pcx_state, PCX_STATE events only: the state left */
+	VPCPEER_A_PCX_OLD_STATE,
 
 	__VPCPEER_A_PCX_MAX
 };
@@ -145,6 +186,10 @@ enum vpcpeer_a_side {
 	VPCPEER_A_SIDE_IFINDEX,		/* u32, in the VPC's namespace */
 	VPCPEER_A_SIDE_IFNAME,		/* string */
 	VPCPEER_A_SIDE_STATS,		/* nest, enum vpcpeer_a_stats */
+	/* u8, 0 or 1: resolve the peer VPC's DNS names to private addresses (R14) */
+	VPCPEER_A_SIDE_ALLOW_DNS,
+	/* string, up to VPCPEER_TAG_MAX - 1 bytes: the side owner's name tag */
+	VPCPEER_A_SIDE_TAG,
 
 	__VPCPEER_A_SIDE_MAX
 };
@@ -183,5 +228,27 @@ enum vpcpeer_a_stats {
 };
 
 #define VPCPEER_A_STATS_MAX (__VPCPEER_A_STATS_MAX - 1)
+
+/*
+ * Events. The multicast group VPCPEER_MCGRP_EVENTS announces every change,
+ * as rtnetlink does, with the command of the change and the object after
+ * it (fully filled, as in a reply):
+ *   VPC_NEW, VPC_DEL          a VPC was created, or deleted (with its id
+ *                             and name only)
+ *   VPC_CIDR_ADD, VPC_CIDR_DEL  a block was added or removed: the VPC as it
+ *                             now is, and the block in top-level
+ *                             VPCPEER_A_CIDR
+ *   PCX_REQUEST               a connection was created (pending-acceptance,
+ *                             or failed)
+ *   PCX_STATE                 it changed state (OLD_STATE is the old one)
+ *   PCX_SET                   a side's options changed
+ *   PCX_DEL                   it is gone from the listener's view: its
+ *                             tombstone window (R3) for that side ended
+ * Binding to the group takes CAP_NET_ADMIN over the listener's network
+ * namespace. A listener hears about the VPCs bound to its namespace and
+ * the peerings they are party to, while its side may see them (R3); a
+ * listener in the initial namespace, whose owner administers every
+ * namespace, hears about everything.
+ */
 
 #endif /* _UAPI_LINUX_VPCPEER_H */
