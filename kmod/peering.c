@@ -44,6 +44,7 @@ static LIST_HEAD(vpcpeer_pending);
 static struct list_head vpcpeer_tombs[2] = {
 	LIST_HEAD_INIT(vpcpeer_tombs[0]), LIST_HEAD_INIT(vpcpeer_tombs[1]),
 };
+
 bool vpcpeer_running;
 
 static void pcx_tick_work(struct work_struct *work);
@@ -188,9 +189,10 @@ bool vpcpeer_pcx_side_visible(const struct vpcpeer_pcx *pcx, int side)
 {
 	const struct vpcpeer_side *s = &pcx->side[side];
 
-	if (vpcpeer_pcx_live(pcx))
+	/* Deleting: still both sides', for the moment it takes to end. */
+	if (vpcpeer_pcx_live(pcx) || pcx->state == VPCPEER_PCX_DELETING)
 		return true;
-	return s->open && time_before(jiffies, side_deadline(s));
+	return s->open && s->window && time_before(jiffies, side_deadline(s));
 }
 
 unsigned int vpcpeer_pcx_open_sides(const struct vpcpeer_pcx *pcx)
@@ -356,12 +358,13 @@ static unsigned int vpc_count(const struct vpcpeer_vpc *vpc, bool pending)
 
 	list_for_each_entry(side, &vpc->sides, vpc_node) {
 		const struct vpcpeer_pcx *pcx = side->pcx;
+		bool waiting = pcx->state == VPCPEER_PCX_PENDING_ACCEPTANCE ||
+			       pcx->state == VPCPEER_PCX_PROVISIONING;
 
-		if (pending ? side == &pcx->side[VPCPEER_REQUESTER] &&
-			      (pcx->state == VPCPEER_PCX_PENDING_ACCEPTANCE ||
-			       pcx->state == VPCPEER_PCX_PROVISIONING)
-			    : pcx->state == VPCPEER_PCX_ACTIVE)
-			n++;
+		if (pending)
+			n += waiting && side == &pcx->side[VPCPEER_REQUESTER];
+		else
+			n += pcx->state == VPCPEER_PCX_ACTIVE;
 	}
 	return n;
 }

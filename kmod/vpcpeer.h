@@ -166,6 +166,7 @@ struct vpcpeer_side_opts {
 	bool set_dns, allow_dns;
 	const char *tag;		/* NULL: unchanged */
 };
+
 int vpcpeer_pcx_set(struct vpcpeer_pcx *pcx, unsigned int sides,
 		    const struct vpcpeer_side_opts *opts, bool dry,
 		    struct netlink_ext_ack *extack);
