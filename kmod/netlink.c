@@ -710,12 +710,19 @@ static int vpcpeer_vpc_get_dumpit(struct sk_buff *skb,
 
 /* --- peering commands ------------------------------------------------------ */
 
-/* @requester: the side the caller must administer (R4). */
+/*
+ * @requester: the side the caller must administer (R4). The accepter is
+ * only named, as in AWS: NULL when there is no such VPC (@named says how
+ * it was named, and that the caller may not know more).
+ */
 static struct vpcpeer_vpc *lookup_side(const struct sk_buff *skb,
 				       struct nlattr *nest, bool requester,
+				       struct vpcpeer_vpc_ref *named,
 				       struct netlink_ext_ack *extack)
 {
 	struct nlattr *tb[VPCPEER_A_SIDE_MAX + 1];
+	struct nlattr *id, *name;
+	struct vpcpeer_vpc *vpc;
 	int err;
 
 	if (!nest) {
@@ -735,13 +742,32 @@ static struct vpcpeer_vpc *lookup_side(const struct sk_buff *skb,
 				    "a side's options are set with PCX_SET once the connection is active");
 		return ERR_PTR(-EINVAL);
 	}
-	return lookup_vpc(skb, tb[VPCPEER_A_SIDE_VPC_ID],
-			  tb[VPCPEER_A_SIDE_VPC_NAME], nest, requester, extack);
+	id = tb[VPCPEER_A_SIDE_VPC_ID];
+	name = tb[VPCPEER_A_SIDE_VPC_NAME];
+	if (requester || (!id && !name))
+		return lookup_vpc(skb, id, name, nest, requester, extack);
+	named->id = id ? nla_get_u32(id) : 0;
+	named->name = name && !id ? nla_data(name) : NULL;
+	/* Ids are never 0, and nothing can have a name that is not valid. */
+	if ((id && !named->id) ||
+	    (named->name && !vpc_name_valid(named->name))) {
+		NL_SET_ERR_MSG_ATTR(extack, id ?: name, "no such VPC");
+		return ERR_PTR(-ENOENT);
+	}
+	vpc = vpcpeer_vpc_find(named->id, named->name);
+	/* Who administers every VPC has nothing hidden from it to protect. */
+	if (!vpc && may_admin(skb, &init_user_ns)) {
+		NL_SET_ERR_MSG_ATTR(extack, id ?: name, "no such VPC");
+		return ERR_PTR(-ENOENT);
+	}
+	named->opaque = !vpc || !may_admin_vpc(skb, vpc);
+	return vpc;
 }
 
 static int vpcpeer_pcx_request_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *tb[VPCPEER_A_PCX_MAX + 1];
+	struct vpcpeer_vpc_ref named = {};
 	struct vpcpeer_vpc *req, *acc;
 	struct vpcpeer_pcx *pcx;
 	int err;
@@ -751,18 +777,21 @@ static int vpcpeer_pcx_request_doit(struct sk_buff *skb, struct genl_info *info)
 		return err;
 	vpcpeer_write_lock();
 	/* R4: only the requester's owner requests. */
-	req = lookup_side(skb, tb[VPCPEER_A_PCX_REQUESTER], true, info->extack);
+	req = lookup_side(skb, tb[VPCPEER_A_PCX_REQUESTER], true, NULL,
+			  info->extack);
 	if (IS_ERR(req)) {
 		err = PTR_ERR(req);
 		goto out;
 	}
 	/* The accepter is named, as in AWS, not administered. */
-	acc = lookup_side(skb, tb[VPCPEER_A_PCX_ACCEPTER], false, info->extack);
+	acc = lookup_side(skb, tb[VPCPEER_A_PCX_ACCEPTER], false, &named,
+			  info->extack);
 	if (IS_ERR(acc)) {
 		err = PTR_ERR(acc);
 		goto out;
 	}
-	err = vpcpeer_pcx_request(req, acc, dry_run(info), &pcx, info->extack);
+	err = vpcpeer_pcx_request(req, acc, &named, dry_run(info), &pcx,
+				  info->extack);
 	if (!err) {
 		err = reply_obj(skb, info, VPCPEER_CMD_PCX_REQUEST, fill_pcx_obj,
 				pcx);

@@ -132,9 +132,15 @@ static void pcx_free_rcu(struct rcu_head *rcu)
 	kfree(pcx);
 }
 
-/* @insert: give it an id and make it findable; else it is a dry run's. */
+/*
+ * @insert: give it an id and make it findable; else it is a dry run's.
+ * @acc may be NULL (no VPC the requester may know of): the accepter side
+ * is then what the request named it, and the requester's owner.
+ */
 static struct vpcpeer_pcx *pcx_alloc(struct vpcpeer_vpc *req,
-				     struct vpcpeer_vpc *acc, bool insert)
+				     struct vpcpeer_vpc *acc,
+				     const struct vpcpeer_vpc_ref *named,
+				     bool insert)
 {
 	struct vpcpeer_vpc *vpc[2] = { req, acc };
 	struct vpcpeer_pcx *pcx;
@@ -146,12 +152,15 @@ static struct vpcpeer_pcx *pcx_alloc(struct vpcpeer_vpc *req,
 	pcx->state = VPCPEER_PCX_INITIATING_REQUEST;
 	INIT_LIST_HEAD(&pcx->pending_node);
 	for (i = 0; i < 2; i++) {
+		const struct vpcpeer_vpc *v = vpc[i] ?: req;
+
 		pcx->side[i].pcx = pcx;
 		pcx->side[i].vpc = vpc[i];
-		pcx->side[i].vpc_id = vpc[i]->id;
-		strscpy(pcx->side[i].vpc_name, vpc[i]->name,
+		pcx->side[i].vpc_id = vpc[i] ? v->id : named->id;
+		strscpy(pcx->side[i].vpc_name,
+			vpc[i] ? v->name : named->name ?: "",
 			sizeof(pcx->side[i].vpc_name));
-		pcx->side[i].owner = get_user_ns(vpcpeer_vpc_net(vpc[i])->user_ns);
+		pcx->side[i].owner = get_user_ns(vpcpeer_vpc_net(v)->user_ns);
 		INIT_LIST_HEAD(&pcx->side[i].vpc_node);
 		INIT_LIST_HEAD(&pcx->side[i].tomb_node);
 		pcx->side[i].open = true;
@@ -376,18 +385,31 @@ static void pcx_moved(const struct vpcpeer_pcx *pcx, int old)
 			   vpcpeer_pcx_open_sides(pcx), 0);
 }
 
+/*
+ * What the requester's owner hears when the accepter is not its own VPC:
+ * AWS's words, the same for a VPC that does not exist, one it may not see
+ * and one whose blocks overlap, so that a request tells nothing of other
+ * owners' VPCs (R4).
+ */
+static const char opaque_failure[] =
+	"Failed due to incorrect VPC-ID, Account ID, or overlapping CIDR range";
+
 int vpcpeer_pcx_request(struct vpcpeer_vpc *req, struct vpcpeer_vpc *acc,
-			bool dry, struct vpcpeer_pcx **out,
+			const struct vpcpeer_vpc_ref *named, bool dry,
+			struct vpcpeer_pcx **out,
 			struct netlink_ext_ack *extack)
 {
 	struct vpcpeer_pcx_verdict v;
 	struct vpcpeer_pcx *pcx;
 	struct net_device *dev;
 	char why[sizeof(pcx->message)];
+	bool failed;
 	int err;
 
 	ASSERT_RTNL();
 	lockdep_assert_held(&vpcpeer_lock);
+	if (!acc)
+		goto checked;
 	if (req == acc) {
 		NL_SET_ERR_MSG(extack, "a VPC cannot peer with itself");
 		return -EINVAL;
@@ -405,23 +427,25 @@ int vpcpeer_pcx_request(struct vpcpeer_vpc *req, struct vpcpeer_vpc *acc,
 			       "a live peering connection between these VPCs exists");
 		return -EEXIST;
 	}
+checked:
 	if (vpc_count(req, true) >= READ_ONCE(max_pending)) {
 		NL_SET_ERR_MSG(extack,
 			       "quota exceeded: the requester VPC has as many outstanding peering requests as allowed (module parameter max_pending_requests)");
 		return -ENOSPC;
 	}
-	pcx = pcx_alloc(req, acc, !dry);
+	pcx = pcx_alloc(req, acc, named, !dry);
 	if (IS_ERR(pcx))
 		return PTR_ERR(pcx);
 
 	/* R5: overlapping blocks fail the request, and it stays visible. */
-	if (vpcpeer_vpcs_overlap(req, acc, why, sizeof(why))) {
+	failed = !acc || vpcpeer_vpcs_overlap(req, acc, why, sizeof(why));
+	if (failed) {
 		err = pcx_decide(pcx, VPCPEER_PCX_FAIL, VPCPEER_KERNEL, &v,
 				 extack);
 		if (WARN_ON_ONCE(err))
 			goto err_free;
 		pcx->state = v.next;
-		pcx_set_message(pcx, &v, why);
+		pcx_set_message(pcx, &v, named->opaque ? opaque_failure : why);
 		if (dry)
 			goto out_dry;
 		pcx->side[VPCPEER_REQUESTER].vpc = NULL;

@@ -151,8 +151,20 @@ struct vpcpeer_pcx *vpcpeer_pcx_next(unsigned long *index);
  * @dry: *@out is a connection that exists nowhere (id 0), as the request
  * would have made it; the caller frees it with vpcpeer_pcx_free_dry().
  */
+/*
+ * How a request named its accepter. @opaque: the requester's owner does
+ * not administer the accepter VPC, or there is none (the request's @acc
+ * is then NULL): the request fails as AWS's does, without saying which.
+ */
+struct vpcpeer_vpc_ref {
+	u32 id;
+	const char *name;
+	bool opaque;
+};
+
 int vpcpeer_pcx_request(struct vpcpeer_vpc *req, struct vpcpeer_vpc *acc,
-			bool dry, struct vpcpeer_pcx **out,
+			const struct vpcpeer_vpc_ref *named, bool dry,
+			struct vpcpeer_pcx **out,
 			struct netlink_ext_ack *extack);
 void vpcpeer_pcx_free_dry(struct vpcpeer_pcx *pcx);
 int vpcpeer_pcx_accept(struct vpcpeer_pcx *pcx, int by, bool dry,

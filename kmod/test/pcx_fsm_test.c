@@ -10,7 +10,8 @@
  * so that changing what a user reads means changing this file too. Then
  * AWS's lifecycles walked step by step, and properties that must hold
  * whatever the table says: ended connections go nowhere, every refusal is
- * explained.
+ * explained. Last, the tombstone windows (R3), against a table of AWS's
+ * documented windows written out the same way.
  */
 #include "vtest.h"
 
@@ -34,6 +35,8 @@
 #define M_ONLY_KERNEL_EXP "only the kernel expires a request"
 #define M_NOT_EXPIRING	"only a request pending acceptance expires"
 #define M_ONLY_KERNEL_DESTROY "only the kernel destroys a peering connection"
+#define M_ONLY_SIDES_SET "only the requester or accepter VPC's owner sets a side's options"
+#define M_NOT_ACTIVE_SET "options can be set only while the peering connection is active"
 #define M_INVALID	"no such state, action or role"
 
 #define W_PENDING	"Pending Acceptance by"
@@ -57,6 +60,7 @@ struct cell {
 
 #define REQ	VPCPEER_REQUESTER
 #define ACC	VPCPEER_ACCEPTER
+#define KERN	VPCPEER_KERNEL
 
 #define IR	VPCPEER_PCX_INITIATING_REQUEST
 #define PA	VPCPEER_PCX_PENDING_ACCEPTANCE
@@ -266,6 +270,31 @@ static const struct cell fsm_want[VPCPEER_PCX_ACTION_MAX][__VPCPEER_PCX_STATE_MA
 		[DD] = { NO(EPERM, M_ONLY_KERNEL_DESTROY),
 			 NO(EPERM, M_ONLY_KERNEL_DESTROY), IDLE },
 	},
+	/*
+	 * R14: each side's owner sets its side's options (which side is
+	 * netlink.c's check), only while active; the state stays, nothing
+	 * ends, the status message is left alone. Never the kernel's.
+	 */
+	[VPCPEER_PCX_SET_OPTIONS] = {
+		[IR] = { NO(EINVAL, M_NOT_ACTIVE_SET), NO(EINVAL, M_NOT_ACTIVE_SET),
+			 NO(EPERM, M_ONLY_SIDES_SET) },
+		[PA] = { NO(EINVAL, M_NOT_ACTIVE_SET), NO(EINVAL, M_NOT_ACTIVE_SET),
+			 NO(EPERM, M_ONLY_SIDES_SET) },
+		[PR] = { NO(EINVAL, M_NOT_ACTIVE_SET), NO(EINVAL, M_NOT_ACTIVE_SET),
+			 NO(EPERM, M_ONLY_SIDES_SET) },
+		[AC] = { GO(ACTIVE, false, NULL, -1), GO(ACTIVE, false, NULL, -1),
+			 NO(EPERM, M_ONLY_SIDES_SET) },
+		[RJ] = { NO(EINVAL, M_NOT_ACTIVE_SET), NO(EINVAL, M_NOT_ACTIVE_SET),
+			 NO(EPERM, M_ONLY_SIDES_SET) },
+		[EX] = { NO(EINVAL, M_NOT_ACTIVE_SET), NO(EINVAL, M_NOT_ACTIVE_SET),
+			 NO(EPERM, M_ONLY_SIDES_SET) },
+		[FA] = { NO(EINVAL, M_NOT_ACTIVE_SET), NO(EINVAL, M_NOT_ACTIVE_SET),
+			 NO(EPERM, M_ONLY_SIDES_SET) },
+		[DG] = { NO(EINVAL, M_NOT_ACTIVE_SET), NO(EINVAL, M_NOT_ACTIVE_SET),
+			 NO(EPERM, M_ONLY_SIDES_SET) },
+		[DD] = { NO(EINVAL, M_NOT_ACTIVE_SET), NO(EINVAL, M_NOT_ACTIVE_SET),
+			 NO(EPERM, M_ONLY_SIDES_SET) },
+	},
 };
 
 static const char *const state_names[__VPCPEER_PCX_STATE_MAX] = {
@@ -275,7 +304,7 @@ static const char *const state_names[__VPCPEER_PCX_STATE_MAX] = {
 
 static const char *const action_names[VPCPEER_PCX_ACTION_MAX] = {
 	"request", "fail", "accept", "provisioned", "provision-failed",
-	"reject", "delete", "expire", "destroy",
+	"reject", "delete", "expire", "destroy", "set-options",
 };
 
 static const char *const role_names[VPCPEER_ROLE_MAX] = {
@@ -287,6 +316,9 @@ static void test_every_transition(struct kunit *test)
 {
 	unsigned int s, a, r, cells = 0, allowed = 0;
 
+	/* A new action needs its row above, its name and this count. */
+	VT_ASSERT(test, VPCPEER_PCX_ACTION_MAX == 10, "%u actions",
+		  (unsigned int)VPCPEER_PCX_ACTION_MAX);
 	for (a = 0; a < VPCPEER_PCX_ACTION_MAX; a++) {
 		for (s = 0; s < __VPCPEER_PCX_STATE_MAX; s++) {
 			for (r = 0; r < VPCPEER_ROLE_MAX; r++) {
@@ -313,7 +345,11 @@ static void test_every_transition(struct kunit *test)
 			}
 		}
 	}
-	VT_EXPECT_EQ(test, cells, 9 * 9 * 3);
+	VT_EXPECT_EQ(test, cells, 9 * 10 * 3);
+	/* request, fail, accept, provisioned, provision-failed, reject,
+	 * delete (3), expire, destroy (4 + 5 idle), set-options (2)
+	 */
+	VT_EXPECT_EQ(test, allowed, 1 + 1 + 1 + 1 + 1 + 1 + 3 + 1 + 9 + 2);
 	vt_info(test, "%u cells, %u allowed", cells, allowed);
 }
 
@@ -391,21 +427,31 @@ static void test_lifecycles(struct kunit *test)
 		{ VPCPEER_PCX_REQUEST, REQ, 0, PA },
 		{ VPCPEER_PCX_ACCEPT, REQ, -EPERM, PA },
 		{ VPCPEER_PCX_DELETE, ACC, -EPERM, PA },
+		{ VPCPEER_PCX_SET_OPTIONS, REQ, -EINVAL, PA },
+		{ VPCPEER_PCX_SET_OPTIONS, ACC, -EINVAL, PA },
 		{ VPCPEER_PCX_ACCEPT, ACC, 0, PR },
+		{ VPCPEER_PCX_SET_OPTIONS, ACC, -EINVAL, PR },
 		{ VPCPEER_PCX_PROVISIONED, VPCPEER_KERNEL, 0, AC },
 		{ VPCPEER_PCX_ACCEPT, ACC, -EINVAL, AC },
 		{ VPCPEER_PCX_REJECT, ACC, -EINVAL, AC },
 		{ VPCPEER_PCX_EXPIRE, VPCPEER_KERNEL, -EINVAL, AC },
+		{ VPCPEER_PCX_SET_OPTIONS, REQ, 0, AC },
+		{ VPCPEER_PCX_SET_OPTIONS, ACC, 0, AC },
+		{ VPCPEER_PCX_SET_OPTIONS, ACC, 0, AC },
+		{ VPCPEER_PCX_SET_OPTIONS, KERN, -EPERM, AC },
 		{ VPCPEER_PCX_DELETE, ACC, 0, DD },
 		{ VPCPEER_PCX_DELETE, REQ, -EINVAL, DD },
+		{ VPCPEER_PCX_SET_OPTIONS, REQ, -EINVAL, DD },
 		{ VPCPEER_PCX_DESTROY, VPCPEER_KERNEL, 0, DD },
 	};
 	static const struct life_step retried[] = {
 		{ VPCPEER_PCX_REQUEST, REQ, 0, PA },
 		{ VPCPEER_PCX_ACCEPT, ACC, 0, PR },
 		{ VPCPEER_PCX_PROVISION_FAILED, VPCPEER_KERNEL, 0, PA },
+		{ VPCPEER_PCX_SET_OPTIONS, REQ, -EINVAL, PA },
 		{ VPCPEER_PCX_ACCEPT, ACC, 0, PR },
 		{ VPCPEER_PCX_PROVISIONED, VPCPEER_KERNEL, 0, AC },
+		{ VPCPEER_PCX_SET_OPTIONS, REQ, 0, AC },
 		{ VPCPEER_PCX_DELETE, REQ, 0, DD },
 	};
 	static const struct life_step rejected[] = {
@@ -414,6 +460,7 @@ static void test_lifecycles(struct kunit *test)
 		{ VPCPEER_PCX_REJECT, ACC, 0, RJ },
 		{ VPCPEER_PCX_DELETE, REQ, -EINVAL, RJ },
 		{ VPCPEER_PCX_ACCEPT, ACC, -EINVAL, RJ },
+		{ VPCPEER_PCX_SET_OPTIONS, ACC, -EINVAL, RJ },
 	};
 	static const struct life_step withdrawn[] = {
 		{ VPCPEER_PCX_REQUEST, REQ, 0, PA },
@@ -425,12 +472,15 @@ static void test_lifecycles(struct kunit *test)
 		{ VPCPEER_PCX_EXPIRE, VPCPEER_KERNEL, 0, EX },
 		{ VPCPEER_PCX_ACCEPT, ACC, -EINVAL, EX },
 		{ VPCPEER_PCX_DELETE, REQ, -EINVAL, EX },
+		{ VPCPEER_PCX_SET_OPTIONS, REQ, -EINVAL, EX },
 	};
 	static const struct life_step failed[] = {
 		{ VPCPEER_PCX_FAIL, REQ, -EPERM, IR },
+		{ VPCPEER_PCX_SET_OPTIONS, REQ, -EINVAL, IR },
 		{ VPCPEER_PCX_FAIL, VPCPEER_KERNEL, 0, FA },
 		{ VPCPEER_PCX_DELETE, REQ, -EINVAL, FA },
 		{ VPCPEER_PCX_REQUEST, REQ, -EINVAL, FA },
+		{ VPCPEER_PCX_SET_OPTIONS, REQ, -EINVAL, FA },
 	};
 	static const struct life_step vpc_gone[] = {
 		{ VPCPEER_PCX_REQUEST, REQ, 0, PA },
@@ -439,6 +489,16 @@ static void test_lifecycles(struct kunit *test)
 		{ VPCPEER_PCX_DESTROY, VPCPEER_KERNEL, 0, DD },
 	};
 
+	static const struct life_step active_gone[] = {
+		{ VPCPEER_PCX_REQUEST, REQ, 0, PA },
+		{ VPCPEER_PCX_ACCEPT, ACC, 0, PR },
+		{ VPCPEER_PCX_PROVISIONED, VPCPEER_KERNEL, 0, AC },
+		{ VPCPEER_PCX_SET_OPTIONS, ACC, 0, AC },
+		{ VPCPEER_PCX_DESTROY, REQ, -EPERM, AC },
+		{ VPCPEER_PCX_DESTROY, VPCPEER_KERNEL, 0, DD },
+		{ VPCPEER_PCX_SET_OPTIONS, ACC, -EINVAL, DD },
+		{ VPCPEER_PCX_DESTROY, VPCPEER_KERNEL, 0, DD },
+	};
 	walk_steps(test, "accepted", accepted, ARRAY_SIZE(accepted));
 	walk_steps(test, "retried", retried, ARRAY_SIZE(retried));
 	walk_steps(test, "rejected", rejected, ARRAY_SIZE(rejected));
@@ -446,6 +506,7 @@ static void test_lifecycles(struct kunit *test)
 	walk_steps(test, "expired", expired, ARRAY_SIZE(expired));
 	walk_steps(test, "failed", failed, ARRAY_SIZE(failed));
 	walk_steps(test, "vpc-gone", vpc_gone, ARRAY_SIZE(vpc_gone));
+	walk_steps(test, "active-gone", active_gone, ARRAY_SIZE(active_gone));
 }
 
 /*
@@ -492,12 +553,101 @@ static void test_invariants(struct kunit *test)
 	}
 }
 
+/*
+ * R3, AWS's tombstone windows in hours, written out per end state and
+ * side: failed, 2 h to the requester and nothing to the accepter (it never
+ * heard of it); expired, 2 d to both; rejected (by the accepter), 2 d to
+ * the requester and 2 h to the accepter; deleted, 2 h to the side that
+ * deleted it (or whose VPC, device or namespace went) and 2 d to the
+ * other. When one owner holds both VPCs every window that is open at all
+ * is 2 h. Who ended it matters for "deleted" alone: for the other end
+ * states any ender, the kernel included, gives the same windows.
+ */
+struct window_want {
+	unsigned int state, ender;
+	/* [same_owner][side]: the requester's window, the accepter's */
+	unsigned int hours[2][2];
+};
+
+#define H2	2
+#define D2	48
+
+static const struct window_want window_table[] = {
+	{ FA, REQ,  { { H2, 0 },  { H2, 0 } } },
+	{ FA, ACC,  { { H2, 0 },  { H2, 0 } } },
+	{ FA, KERN, { { H2, 0 },  { H2, 0 } } },
+	{ EX, REQ,  { { D2, D2 }, { H2, H2 } } },
+	{ EX, ACC,  { { D2, D2 }, { H2, H2 } } },
+	{ EX, KERN, { { D2, D2 }, { H2, H2 } } },
+	{ RJ, REQ,  { { D2, H2 }, { H2, H2 } } },
+	{ RJ, ACC,  { { D2, H2 }, { H2, H2 } } },
+	{ RJ, KERN, { { D2, H2 }, { H2, H2 } } },
+	{ DD, REQ,  { { H2, D2 }, { H2, H2 } } },
+	{ DD, ACC,  { { D2, H2 }, { H2, H2 } } },
+};
+
+static void test_window_hours(struct kunit *test)
+{
+	static const unsigned int bad_sides[] = { KERN, VPCPEER_ROLE_MAX, 255, ~0U };
+	unsigned int i, s, e, side, same, n = 0;
+
+	for (i = 0; i < ARRAY_SIZE(window_table); i++) {
+		const struct window_want *w = &window_table[i];
+
+		for (same = 0; same < 2; same++) {
+			for (side = REQ; side <= ACC; side++) {
+				unsigned int h;
+
+				h = vpcpeer_pcx_window_hours(w->state, w->ender, side, same);
+				VT_EXPECT(test, h == w->hours[same][side],
+					  "%s by %s, %s's window%s: %u h, want %u h",
+					  state_names[w->state], role_names[w->ender],
+					  role_names[side], same ? " (one owner)" : "",
+					  h, w->hours[same][side]);
+				n++;
+			}
+		}
+	}
+	VT_EXPECT_EQ(test, n, ARRAY_SIZE(window_table) * 2 * 2);
+
+	/*
+	 * A live connection has no window yet, and "deleting" is passed
+	 * through on the way to "deleted", whose window it then gets.
+	 */
+	for (s = 0; s < __VPCPEER_PCX_STATE_MAX; s++) {
+		if (s == FA || s == EX || s == RJ || s == DD)
+			continue;
+		for (e = 0; e < VPCPEER_ROLE_MAX; e++)
+			for (side = REQ; side <= ACC; side++)
+				for (same = 0; same < 2; same++)
+					VT_EXPECT(test, !vpcpeer_pcx_window_hours(s, e, side, same),
+						  "%s, %s's window: not 0",
+						  state_names[s], role_names[side]);
+	}
+	for (same = 0; same < 2; same++) {
+		VT_EXPECT(test, !vpcpeer_pcx_window_hours(__VPCPEER_PCX_STATE_MAX, REQ,
+							  REQ, same), "past the last state");
+		VT_EXPECT(test, !vpcpeer_pcx_window_hours(255, ACC, ACC, same), "state 255");
+	}
+
+	/* Only the two sides have a window; anything else is 0, not a read past. */
+	for (i = 0; i < ARRAY_SIZE(bad_sides); i++) {
+		side = bad_sides[i];
+		for (s = 0; s < __VPCPEER_PCX_STATE_MAX; s++)
+			for (e = 0; e < VPCPEER_ROLE_MAX; e++)
+				for (same = 0; same < 2; same++)
+					VT_EXPECT(test, !vpcpeer_pcx_window_hours(s, e, side, same),
+						  "%s, side %u: not 0", state_names[s], side);
+	}
+}
+
 static struct kunit_case pcx_fsm_test_cases[] = {
 	VTEST_CASE(test_every_transition),
 	VTEST_CASE(test_live_states),
 	VTEST_CASE(test_out_of_range),
 	VTEST_CASE(test_lifecycles),
 	VTEST_CASE(test_invariants),
+	VTEST_CASE(test_window_hours),
 	{}
 };
 
