@@ -54,8 +54,12 @@ t_help() {
 	expect 0 'peering show \[PCX\] +show one peering' ctl help
 	expect 0 '^Usage: vpcpeer-ctl vpc del VPC$' ctl help vpc
 	expect 0 '^Usage: vpcpeer-ctl peering accept PCX$' ctl help pe acc
+	expect 0 '-D, --dry-run' ctl --help
+	expect 0 'peering set PCX SIDE \[allow-dns-resolution on\|off\] \[name TEXT\] \[SIDE \.\.\.\]' ctl --help
+	expect 0 'monitor +print changes' ctl --help
+	expect 0 '^Usage: vpcpeer-ctl monitor$' ctl help mon
 	[ "$(ctl help vpc | grep -c '^Usage:')" = 4 ] || fail "help vpc does not list 4 commands"
-	[ "$(ctl help peering | grep -c '^Usage:')" = 5 ] || fail "help peering does not list 5 commands"
+	[ "$(ctl help peering | grep -c '^Usage:')" = 6 ] || fail "help peering does not list 6 commands"
 	# Help fits a terminal.
 	! ctl --help | grep -qE '^.{80}' || fail "--help has lines of 80 columns or more"
 }
@@ -65,7 +69,7 @@ t_version_flag() {
 }
 t_usage_errors() {
 	refused 2 'missing command' ctl
-	refused 2 'unknown command "bogus"; expected one of: vpc, peering, help, version' ctl bogus
+	refused 2 'unknown command "bogus"; expected one of: vpc, peering, monitor, help, version' ctl bogus
 	refused 2 'ambiguous command "v": could be vpc, version' ctl v
 	refused 2 'unknown option "-x"' ctl -x
 	refused 2 'option "-n" needs an argument' ctl -n
@@ -111,7 +115,7 @@ t_vpc_usage_errors() {
 }
 t_peering_usage_errors() {
 	refused 2 'ambiguous peering command "re": could be request, reject' ctl peering re blue green
-	refused 2 'unknown peering command "list"; expected one of: request, accept, reject, delete, show' ctl peering list
+	refused 2 'unknown peering command "list"; expected one of: request, accept, reject, delete, set, show' ctl peering list
 	refused 2 'peering request: missing REQUESTER_VPC \(usage: vpcpeer-ctl peering request REQUESTER_VPC ACCEPTER_VPC\)$' ctl peering request
 	refused 2 'peering request: missing ACCEPTER_VPC' ctl peering request blue
 	refused 2 'peering request: unexpected argument "red"' ctl peering request blue green red
@@ -123,6 +127,35 @@ t_peering_usage_errors() {
 	refused 2 'peering delete: unexpected argument "now"' ctl peering delete pcx-11223344 now
 	refused 2 'peering show: "vpc-0a1b2c3d" is not a peering connection id' ctl peering show vpc-0a1b2c3d
 	refused 2 'peering show: unexpected argument "x"' ctl peering show pcx-11223344 x
+}
+# Issue 5: peering set, monitor and -D refuse bad command lines with 2.
+t_issue5_usage_errors() {
+	local u='\(usage: vpcpeer-ctl peering set PCX SIDE \[allow-dns-resolution on\|off\] \[name TEXT\] \[SIDE \.\.\.\]\)$'
+	refused 2 'ambiguous peering command "s": could be set, show' ctl peering s
+	refused 2 "peering set: missing PCX $u" ctl peering set
+	refused 2 'peering set: "blue" is not a peering connection id' ctl peering set blue requester name x
+	refused 2 "peering set: missing SIDE \(requester or accepter\) $u" ctl peering set pcx-11223344
+	refused 2 'peering set: unknown side "both"; expected one of: requester, accepter$' ctl peering set pcx-11223344 both name x
+	refused 2 "peering set: missing allow-dns-resolution or name after \"requester\" $u" ctl peering set pcx-11223344 requester
+	refused 2 "peering set: missing allow-dns-resolution or name after \"requester\" $u" ctl peering set pcx-11223344 req acc name x
+	refused 2 "peering set: missing on\|off after \"allow-dns-resolution\" $u" ctl peering set pcx-11223344 req allow
+	refused 2 "peering set: missing TEXT after \"name\" $u" ctl peering set pcx-11223344 acc name
+	refused 2 'peering set: requester: unknown allow-dns-resolution value "yes"; expected one of: on, off$' ctl peering set pcx-11223344 req allow yes
+	refused 2 'peering set: requester: ambiguous allow-dns-resolution value "o": could be on, off$' ctl peering set pcx-11223344 req al o
+	refused 2 'peering set: ambiguous keyword "a": could be allow-dns-resolution, accepter$' ctl peering set pcx-11223344 req a on
+	refused 2 'peering set: unknown keyword "mtu"; expected one of: allow-dns-resolution, name, requester, accepter$' ctl peering set pcx-11223344 req mtu 1
+	refused 2 'peering set: requester: allow-dns-resolution given twice' ctl peering set pcx-11223344 req al on al off
+	refused 2 'peering set: accepter: name given twice' ctl peering set pcx-11223344 acc name x name y
+	refused 2 'peering set: requester given twice' ctl peering set pcx-11223344 req al on requester name x
+	refused 2 'peering set: requester: name "a\\tb": character "\\t" at position 2 is not printable ASCII$' ctl peering set pcx-11223344 req name "$(printf 'a\tb')"
+	refused 2 'peering set: accepter: name "x{48}"\.\.\. is too long \(256 characters; at most 255\)$' ctl peering set pcx-11223344 acc name "$(printf 'x%.0s' $(seq 256))"
+	refused 2 'monitor: unexpected argument "vpc" \(usage: vpcpeer-ctl monitor\)$' ctl monitor vpc
+	refused 2 'option "-D" goes before the command, as in "vpcpeer-ctl -D vpc del"$' ctl vpc del blue -D
+	refused 2 'option "--dry-run" goes before the command' ctl peering accept pcx-11223344 --dry-run
+	refused 2 'vpc del: missing VPC' ctl -D vpc del
+	refused 2 'peering request: missing ACCEPTER_VPC' ctl --dry-run peering request blue
+	refused 2 'peering set: missing PCX' ctl -D -n vpcpeer-nosuch peering set
+	refused 2 'monitor: unexpected argument "x"' ctl -n vpcpeer-nosuch monitor x
 }
 # A bad command line is a usage error even when -n names no namespace.
 t_usage_before_netns() {
@@ -148,11 +181,20 @@ t_family_missing() {
 	refused 1 "$NOT_FOUND" ctl peering del pcx-11223344
 	refused 1 "$NOT_FOUND" ctl -s peering show
 	refused 1 "$NOT_FOUND" ctl -j -s peering show pcx-11223344
+	refused 1 "$NOT_FOUND" ctl peering set pcx-11223344 requester allow-dns-resolution on name "blue side" acc al off
+	refused 1 "$NOT_FOUND" ctl peering set pcx-11223344 acc name ""
+	refused 1 "$NOT_FOUND" ctl -D vpc add blue cidr 10.0.0.0/16
+	refused 1 "$NOT_FOUND" ctl --dry-run peering request blue green
+	refused 1 "$NOT_FOUND" ctl -jD peering delete pcx-11223344
+	refused 1 "$NOT_FOUND" ctl -D vpc show
+	refused 1 "$NOT_FOUND" ctl monitor
+	refused 1 "$NOT_FOUND" ctl -j mon
 }
 t_bad_netns() {
 	expect 1 'network namespace "vpcpeer-nosuch" not found' ctl -n vpcpeer-nosuch version
 	expect 1 '"/etc/hostname" is not a network namespace' ctl -n /etc/hostname version
 	refused 1 'network namespace "vpcpeer-nosuch" not found in /run/netns' ctl -n vpcpeer-nosuch vpc show
+	refused 1 'network namespace "vpcpeer-nosuch" not found in /run/netns' ctl -n vpcpeer-nosuch monitor
 	refused 1 'network namespace "vpcpeer-nosuch" not found in /run/netns \(see "ip netns list"\)$' ctl vpc add blue netns vpcpeer-nosuch cidr 10.0.0.0/16
 	refused 1 'network namespace "/nonexistent/ns" not found: no such file$' ctl vpc add blue netns /nonexistent/ns cidr 10.0.0.0/16
 	refused 1 '"/etc/hostname" is not a network namespace$' ctl vpc add blue netns /etc/hostname cidr 10.0.0.0/16
@@ -180,6 +222,10 @@ t_batch() {
 	[ "$(ctl --force -b "$f" 2>&1 | grep -c 'command failed')" = 1 ] || fail "--force stopped"
 	printf 'vpc show -j\n' > "$f"
 	expect 2 'option "-j" cannot be given in a batch; put it before -b' ctl -b "$f"
+	printf 'vpc del blue -D\n' > "$f"
+	expect 2 'option "-D" cannot be given in a batch; put it before -b' ctl -b "$f"
+	printf 'vpc del blue\npeering set pcx-11223344 req al on\n' > "$f"
+	[ "$(ctl -D --force -b "$f" 2>&1 | grep -c "$NOT_FOUND")" = 2 ] || fail "-D -b did not run both lines"
 	refused 1 'cannot open batch file "/nonexistent": No such file or directory' ctl -b /nonexistent
 	refused 2 'option "-b" needs an argument' ctl -b
 	refused 2 '--force only applies with -b' ctl --force version
@@ -191,7 +237,8 @@ t_valgrind() {
 	command -v valgrind > /dev/null || skip "valgrind not installed"
 	local args
 	for args in "--help" "vpc add blue cidr 10.0.0.1/16" \
-		"peering request blue pcx-11223344" "vpc show" "-j -s peering show"; do
+		"peering request blue pcx-11223344" "vpc show" "-j -s peering show" \
+		"-D peering set pcx-11223344 req al on name x" "monitor"; do
 		# shellcheck disable=SC2086
 		valgrind -q --error-exitcode=99 --leak-check=full \
 			--errors-for-leak-kinds=definite,indirect \
@@ -205,6 +252,7 @@ ktap_case version_flag_plain_and_json t_version_flag
 ktap_case usage_errors_exit_2_and_name_argument t_usage_errors
 ktap_case vpc_usage_errors_exit_2 t_vpc_usage_errors
 ktap_case peering_usage_errors_exit_2 t_peering_usage_errors
+ktap_case set_monitor_dry_run_usage_errors_exit_2 t_issue5_usage_errors
 ktap_case usage_errors_come_before_netns t_usage_before_netns
 ktap_case missing_family_exits_1_with_hint t_family_missing
 ktap_case bad_netns_exits_1 t_bad_netns

@@ -30,9 +30,10 @@ $(O)/test_msg: $(TOP)/tests/unit/test_msg.c $(MSG_SRCS) $(MSG_HDRS) | $(O)
 
 # The whole tool but its main(), which is renamed so that the test can run
 # command lines in-process; nl_socket_alloc() is wrapped so that every
-# socket the tool opens talks to the fake kernel.
-CTL_SRCS := $(addprefix $(VPCPEER_CTL_DIR)/,ctl.c vpc.c peering.c netlink.c \
-	netns.c) $(MSG_SRCS)
+# socket the tool opens talks to the fake kernel, and
+# nl_socket_add_membership() so that "monitor" joins the fake's group.
+CTL_SRCS := $(addprefix $(VPCPEER_CTL_DIR)/,ctl.c vpc.c peering.c monitor.c \
+	netlink.c netns.c) $(MSG_SRCS)
 CTL_HDRS := $(wildcard $(VPCPEER_CTL_DIR)/*.h) $(UAPI_H)
 
 $(O)/test_ctl: $(TOP)/tests/unit/test_ctl.c $(VPCPEER_CTL_DIR)/main.c \
@@ -41,4 +42,5 @@ $(O)/test_ctl: $(TOP)/tests/unit/test_ctl.c $(VPCPEER_CTL_DIR)/main.c \
 		-c -Dmain=vpcpeer_ctl_main -o $@-main.o $(VPCPEER_CTL_DIR)/main.c
 	$(CC) $(UNIT_CFLAGS) -I$(VPCPEER_CTL_DIR) $(LIBNL_CFLAGS) -o $@ \
 		$(TOP)/tests/unit/test_ctl.c $@-main.o $(CTL_SRCS) \
-		-Wl,--wrap=nl_socket_alloc $(UNIT_LDLIBS) $(LIBNL_LIBS)
+		-Wl,--wrap=nl_socket_alloc -Wl,--wrap=nl_socket_add_membership \
+		$(UNIT_LDLIBS) $(LIBNL_LIBS)

@@ -24,6 +24,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +36,7 @@
 #include <linux/netlink.h>
 #include <linux/nsfs.h>
 
+#include <netlink/genl/ctrl.h>
 #include <netlink/genl/genl.h>
 #include <netlink/handlers.h>
 #include <netlink/socket.h>
@@ -49,6 +51,7 @@
 int vpcpeer_ctl_main(int argc, char *argv[]);
 
 #define FAKE_FAMILY	0x1d
+#define FAKE_GROUP	0x17	/* the id of the family's "events" group */
 #define MAX_VPCS	8
 #define MAX_PCXS	8
 #define MAX_CIDRS	16
@@ -71,6 +74,8 @@ struct fake_pcx {
 	char message[128];
 	uint32_t requester, accepter;	/* VPC ids */
 	char req_name[VPCPEER_NAME_MAX], acc_name[VPCPEER_NAME_MAX];
+	bool allow_dns[2];		/* requester, accepter */
+	char tag[2][VPCPEER_TAG_MAX];
 };
 
 struct dgram {
@@ -95,11 +100,22 @@ static struct {
 	bool silent;		/* answer nothing: the socket "closes" */
 	bool bad_reply;		/* VPC replies lack their id */
 	uint8_t force_state;	/* peering replies say this state (if set) */
+	bool r14;		/* sides carry ALLOW_DNS and TAG (issue 5) */
+	bool no_group;		/* the family has no "events" group */
+	int join_error;		/* nl_socket_add_membership() fails so */
+
+	/* monitor: events queued after the group lookup; SIGTERM once read */
+	struct nl_msg *events[16];
+	int nevents;
+	bool stop_when_read;
+	uint32_t joined;	/* the group joined */
+	bool dry;		/* the request being handled is a dry run */
 
 	/* what the tool sent */
 	int requests;
 	uint8_t last_cmd;
 	uint16_t last_flags;
+	bool last_dry_run;	/* it carried VPCPEER_A_DRY_RUN */
 
 	struct dgram *queue, **tail;
 } fk;
@@ -124,7 +140,11 @@ static void fake_drain(void)
 
 static void fake_reset(void)
 {
+	int i;
+
 	fake_drain();
+	for (i = 0; i < fk.nevents; i++)
+		nlmsg_free(fk.events[i]);
 	memset(&fk, 0, sizeof(fk));
 	fk.tail = &fk.queue;
 }
@@ -225,7 +245,7 @@ static void send_error(const struct nlmsghdr *req, int error,
 
 /* --- the fake kernel: strict attribute checks ----------------------------- */
 
-enum kind { K_NONE, K_U8, K_U32, K_STRING, K_NEST, K_ADDR };
+enum kind { K_NONE, K_U8, K_U32, K_STRING, K_NEST, K_ADDR, K_FLAG };
 
 /*
  * As the kernel's strict genl validation: known types only, nests flagged
@@ -245,6 +265,7 @@ static const char *strict(struct nlattr **tb, int max, const enum kind *kinds,
 		if (!!(a->nla_type & NLA_F_NESTED) != (kinds[t] == K_NEST))
 			return "fake: NLA_F_NESTED wrong";
 		if ((kinds[t] == K_U8 && nla_len(a) != 1) ||
+		    (kinds[t] == K_FLAG && nla_len(a) != 0) ||
 		    (kinds[t] == K_U32 && nla_len(a) != 4) ||
 		    (kinds[t] == K_ADDR && nla_len(a) != 4 && nla_len(a) != 16))
 			return "fake: attribute of the wrong size";
@@ -263,6 +284,7 @@ static const char *strict(struct nlattr **tb, int max, const enum kind *kinds,
 
 static const enum kind top_kinds[] = {
 	[VPCPEER_A_VPC] = K_NEST, [VPCPEER_A_PCX] = K_NEST,
+	[VPCPEER_A_DRY_RUN] = K_FLAG,
 };
 static const enum kind vpc_kinds[] = {
 	[VPCPEER_A_VPC_ID] = K_U32, [VPCPEER_A_VPC_NAME] = K_STRING,
@@ -277,6 +299,7 @@ static const enum kind pcx_kinds[] = {
 };
 static const enum kind side_kinds[] = {
 	[VPCPEER_A_SIDE_VPC_ID] = K_U32, [VPCPEER_A_SIDE_VPC_NAME] = K_STRING,
+	[VPCPEER_A_SIDE_ALLOW_DNS] = K_U8, [VPCPEER_A_SIDE_TAG] = K_STRING,
 };
 
 /* --- the fake kernel: VPCs ------------------------------------------------ */
@@ -353,7 +376,12 @@ static bool overlap(const struct prefix *a, const struct prefix *b)
 static void vpc_reply(const struct nlmsghdr *req, const struct fake_vpc *v)
 {
 	struct batch b = { .n = 0 };
-	struct nl_msg *m = genl_answer(req, FAKE_FAMILY, VPCPEER_CMD_VPC_GET, 0);
+	struct nl_msg *m;
+
+	/* A dry run is acknowledged, with nothing to show. */
+	if (fk.dry)
+		return send_error(req, 0, NULL);
+	m = genl_answer(req, FAKE_FAMILY, VPCPEER_CMD_VPC_GET, 0);
 
 	put_vpc(m, v);
 	batch_add(&b, m);
@@ -538,6 +566,13 @@ static void put_side(struct nl_msg *m, int attr, const struct fake_pcx *x,
 				  3 : base * (a <= VPCPEER_A_STATS_RX_BYTES) *
 				  (a % 2 ? 84 : 1));
 	nla_nest_end(m, st);
+	if (fk.r14) {
+		int i = attr == VPCPEER_A_PCX_ACCEPTER;
+
+		nla_put_u8(m, VPCPEER_A_SIDE_ALLOW_DNS, x->allow_dns[i]);
+		if (x->tag[i][0])
+			nla_put_string(m, VPCPEER_A_SIDE_TAG, x->tag[i]);
+	}
 	nla_nest_end(m, side);
 }
 
@@ -558,9 +593,20 @@ static void put_pcx(struct nl_msg *m, const struct fake_pcx *x)
 
 static void pcx_reply(const struct nlmsghdr *req, const struct fake_pcx *x)
 {
+	struct genlmsghdr *g = nlmsg_data(req);
 	struct batch b = { .n = 0 };
-	struct nl_msg *m = genl_answer(req, FAKE_FAMILY, VPCPEER_CMD_PCX_GET, 0);
+	struct fake_pcx would;
+	struct nl_msg *m;
 
+	/* A dry run: a request shows what it would make, with id 0. */
+	if (fk.dry && g->cmd != VPCPEER_CMD_PCX_REQUEST)
+		return send_error(req, 0, NULL);
+	if (fk.dry) {
+		would = *x;
+		would.id = 0;
+		x = &would;
+	}
+	m = genl_answer(req, FAKE_FAMILY, VPCPEER_CMD_PCX_GET, 0);
 	put_pcx(m, x);
 	batch_add(&b, m);
 	batch_add(&b, ack(req, 0, NULL));
@@ -629,6 +675,46 @@ static void pcx_request(const struct nlmsghdr *req, struct nlattr **ptb)
 	pcx_reply(req, x);
 }
 
+/* PCX_SET: the options of the sides given; NULL or why not. */
+static const char *pcx_set(struct fake_pcx *x, struct nlattr **ptb)
+{
+	struct nlattr *tb[VPCPEER_A_SIDE_MAX + 1];
+	bool any = false;
+	const char *why;
+	int i;
+
+	if (x->state != VPCPEER_PCX_ACTIVE)
+		return "options can be set only while the peering connection is active";
+	for (i = 0; i < 2; i++) {
+		struct nlattr *side = ptb[VPCPEER_A_PCX_REQUESTER + i];
+
+		if (!side)
+			continue;
+		why = strict(tb, VPCPEER_A_SIDE_MAX, side_kinds, nla_data(side),
+			     nla_len(side));
+		if (why)
+			return why;
+		if (tb[VPCPEER_A_SIDE_VPC_ID] || tb[VPCPEER_A_SIDE_VPC_NAME])
+			return "fake: PCX_SET names no VPC";
+		if (tb[VPCPEER_A_SIDE_ALLOW_DNS]) {
+			if (nla_get_u8(tb[VPCPEER_A_SIDE_ALLOW_DNS]) > 1)
+				return "fake: ALLOW_DNS is 0 or 1";
+			any = true;
+			if (!fk.dry)
+				x->allow_dns[i] = nla_get_u8(tb[VPCPEER_A_SIDE_ALLOW_DNS]);
+		}
+		if (tb[VPCPEER_A_SIDE_TAG]) {
+			if (nla_len(tb[VPCPEER_A_SIDE_TAG]) > VPCPEER_TAG_MAX)
+				return "fake: TAG too long";
+			any = true;
+			if (!fk.dry)
+				snprintf(x->tag[i], sizeof(x->tag[i]), "%s",
+					 (char *)nla_data(tb[VPCPEER_A_SIDE_TAG]));
+		}
+	}
+	return any ? NULL : "fake: nothing to set";
+}
+
 static void pcx_cmd(const struct nlmsghdr *req, uint8_t cmd,
 		    struct nlattr *pcx)
 {
@@ -657,8 +743,9 @@ static void pcx_cmd(const struct nlmsghdr *req, uint8_t cmd,
 		return send_error(req, -EINVAL, why);
 	if (cmd == VPCPEER_CMD_PCX_REQUEST)
 		return pcx_request(req, ptb);
-	if (!ptb[VPCPEER_A_PCX_ID] || ptb[VPCPEER_A_PCX_REQUESTER] ||
-	    ptb[VPCPEER_A_PCX_ACCEPTER])
+	if (!ptb[VPCPEER_A_PCX_ID] ||
+	    (cmd != VPCPEER_CMD_PCX_SET && (ptb[VPCPEER_A_PCX_REQUESTER] ||
+					    ptb[VPCPEER_A_PCX_ACCEPTER])))
 		return send_error(req, -EINVAL, "fake: wants the id alone");
 	for (i = 0; i < MAX_PCXS && !x; i++)
 		if (fk.pcxs[i].used &&
@@ -682,6 +769,11 @@ static void pcx_cmd(const struct nlmsghdr *req, uint8_t cmd,
 		x->state = VPCPEER_PCX_DELETED;
 		snprintf(x->message, sizeof(x->message), "Deleted by %s",
 			 x->req_name);
+		break;
+	case VPCPEER_CMD_PCX_SET:
+		why = pcx_set(x, ptb);
+		if (why)
+			return send_error(req, -EINVAL, why);
 		break;
 	}
 	pcx_reply(req, x);
@@ -715,6 +807,70 @@ static void ctrl_dump(const struct nlmsghdr *req)
 	flush(&b, 0);
 }
 
+/*
+ * One request; a dry run is checked all the same, and then everything it
+ * changed is put back.
+ */
+static void fake_dispatch(const struct nlmsghdr *req, uint8_t cmd,
+			  struct nlattr **tb)
+{
+	struct fake_vpc vpcs[MAX_VPCS];
+	struct fake_pcx pcxs[MAX_PCXS];
+	unsigned int next_vpc = fk.next_vpc, next_pcx = fk.next_pcx;
+
+	fk.dry = fk.last_dry_run;
+	memcpy(vpcs, fk.vpcs, sizeof(vpcs));
+	memcpy(pcxs, fk.pcxs, sizeof(pcxs));
+	if (cmd >= VPCPEER_CMD_VPC_NEW && cmd <= VPCPEER_CMD_VPC_CIDR_DEL &&
+	    !tb[VPCPEER_A_PCX])
+		vpc_cmd(req, cmd, tb[VPCPEER_A_VPC]);
+	else if (cmd >= VPCPEER_CMD_PCX_REQUEST && cmd <= VPCPEER_CMD_PCX_SET &&
+		 !tb[VPCPEER_A_VPC])
+		pcx_cmd(req, cmd, tb[VPCPEER_A_PCX]);
+	else
+		send_error(req, -EOPNOTSUPP, "fake: unknown command");
+	if (fk.dry) {
+		memcpy(fk.vpcs, vpcs, sizeof(vpcs));
+		memcpy(fk.pcxs, pcxs, sizeof(pcxs));
+		fk.next_vpc = next_vpc;
+		fk.next_pcx = next_pcx;
+	}
+	fk.dry = false;
+}
+
+/* CTRL_CMD_GETFAMILY of vpcpeer: the family with its group; then events. */
+static void ctrl_get(const struct nlmsghdr *req)
+{
+	struct batch b = { .n = 0 };
+	struct nlattr *grps, *g;
+	struct nl_msg *m;
+	int i;
+
+	m = genl_answer(req, GENL_ID_CTRL, CTRL_CMD_NEWFAMILY, 0);
+	nla_put_string(m, CTRL_ATTR_FAMILY_NAME, VPCPEER_GENL_NAME);
+	nla_put_u16(m, CTRL_ATTR_FAMILY_ID, FAKE_FAMILY);
+	nla_put_u32(m, CTRL_ATTR_VERSION, VPCPEER_GENL_VERSION);
+	grps = nla_nest_start(m, CTRL_ATTR_MCAST_GROUPS);
+	g = nla_nest_start(m, 1);
+	nla_put_u32(m, CTRL_ATTR_MCAST_GRP_ID, FAKE_GROUP - 1);
+	nla_put_string(m, CTRL_ATTR_MCAST_GRP_NAME, "config");
+	nla_nest_end(m, g);
+	if (!fk.no_group) {
+		g = nla_nest_start(m, 2);
+		nla_put_u32(m, CTRL_ATTR_MCAST_GRP_ID, FAKE_GROUP);
+		nla_put_string(m, CTRL_ATTR_MCAST_GRP_NAME, VPCPEER_MCGRP_EVENTS);
+		nla_nest_end(m, g);
+	}
+	nla_nest_end(m, grps);
+	batch_add(&b, m);
+	batch_add(&b, ack(req, 0, NULL));
+	flush(&b, 1);
+	for (i = 0; i < fk.nevents; i++)
+		batch_add(&b, fk.events[i]);
+	fk.nevents = 0;
+	flush(&b, 1);
+}
+
 static int fake_send(struct nl_sock *sk, struct nl_msg *msg)
 {
 	struct nlmsghdr *req = nlmsg_hdr(msg);
@@ -724,7 +880,10 @@ static int fake_send(struct nl_sock *sk, struct nl_msg *msg)
 
 	(void)sk;
 	if (req->nlmsg_type == GENL_ID_CTRL) {
-		ctrl_dump(req);
+		if (req->nlmsg_flags & NLM_F_DUMP)
+			ctrl_dump(req);
+		else
+			ctrl_get(req);
 		return req->nlmsg_len;
 	}
 	assert_int_equal(req->nlmsg_type, FAKE_FAMILY);
@@ -738,16 +897,15 @@ static int fake_send(struct nl_sock *sk, struct nl_msg *msg)
 		return req->nlmsg_len;
 	why = strict(tb, VPCPEER_A_MAX, top_kinds, genlmsg_attrdata(g, 0),
 		     genlmsg_attrlen(g, 0));
-	if (why)
+	fk.last_dry_run = !why && tb[VPCPEER_A_DRY_RUN];
+	if (!why && fk.last_dry_run &&
+	    (g->cmd == VPCPEER_CMD_VPC_GET || g->cmd == VPCPEER_CMD_PCX_GET))
+		why = "fake: DRY_RUN on a GET";
+	if (why) {
 		send_error(req, -EINVAL, why);
-	else if (g->cmd >= VPCPEER_CMD_VPC_NEW &&
-		 g->cmd <= VPCPEER_CMD_VPC_CIDR_DEL && !tb[VPCPEER_A_PCX])
-		vpc_cmd(req, g->cmd, tb[VPCPEER_A_VPC]);
-	else if (g->cmd >= VPCPEER_CMD_PCX_REQUEST &&
-		 g->cmd <= VPCPEER_CMD_PCX_GET && !tb[VPCPEER_A_VPC])
-		pcx_cmd(req, g->cmd, tb[VPCPEER_A_PCX]);
-	else
-		send_error(req, -EOPNOTSUPP, "fake: unknown command");
+		return req->nlmsg_len;
+	}
+	fake_dispatch(req, g->cmd, tb);
 	return req->nlmsg_len;
 }
 
@@ -760,6 +918,11 @@ static int fake_recv(struct nl_sock *sk, struct sockaddr_nl *nla,
 	(void)sk;
 	if (creds)
 		*creds = NULL;
+	if (!d && fk.joined && fk.stop_when_read) {
+		/* All events read: the monitor is told to stop, as by kill. */
+		fk.stop_when_read = false;
+		raise(SIGTERM);
+	}
 	if (!d)
 		return 0;
 	fk.queue = d->next;
@@ -775,6 +938,17 @@ static int fake_recv(struct nl_sock *sk, struct sockaddr_nl *nla,
 
 struct nl_sock *__real_nl_socket_alloc(void);
 struct nl_sock *__wrap_nl_socket_alloc(void);
+int __wrap_nl_socket_add_membership(struct nl_sock *sk, int group);
+
+/* The fake's group is joined in the fake only. */
+int __wrap_nl_socket_add_membership(struct nl_sock *sk, int group)
+{
+	(void)sk;
+	if (fk.join_error)
+		return fk.join_error;
+	fk.joined = group;
+	return 0;
+}
 
 struct nl_sock *__wrap_nl_socket_alloc(void)
 {
@@ -785,6 +959,7 @@ struct nl_sock *__wrap_nl_socket_alloc(void)
 		return NULL;
 	/* One socket at a time: a new one starts with nothing to read. */
 	fake_drain();
+	fk.joined = 0;
 	cb = nl_socket_get_cb(sk);
 	nl_cb_overwrite_send(cb, fake_send);
 	nl_cb_overwrite_recv(cb, fake_recv);
@@ -1143,6 +1318,323 @@ static void test_odd_kernels(void **state)
 	    "is the vpcpeer module loaded?\n", "version");
 }
 
+/* --- issue 5: dry runs, per-side options, events ------------------------ */
+
+/* -D: every check, no change, and a line that says so. */
+static void test_dry_run(void **state)
+{
+	(void)state;
+	make_blue_green();
+	CTL(0, "dry run: vpc add would succeed\n", "", "-D", "vpc", "add", "red",
+	    "cidr", "10.0.0.0/8");
+	assert_int_equal(fk.last_cmd, VPCPEER_CMD_VPC_NEW);
+	assert_true(fk.last_dry_run);
+	CTL(0, blue_green, "", "-D", "vpc", "show");
+	assert_false(fk.last_dry_run);
+	/* Errors are those of the real request. */
+	CTL(1, "", "vpcpeer-ctl: vpc add: VPC name \"blue\" is taken "
+	    "(File exists)\n", "--dry-run", "vpc", "add", "blue", "cidr",
+	    "10.9.0.0/16");
+	assert_true(fk.last_dry_run);
+	CTL(0, "dry run: vpc set would succeed\n", "", "-D", "vpc", "set",
+	    "blue", "cidr", "add", "10.2.0.0/16");
+	assert_true(fk.last_dry_run);
+	CTL(0, "dry run: vpc set would succeed\n", "", "-D", "vpc", "set",
+	    "blue", "c", "d", "fd00:b::/48");
+	assert_int_equal(fk.last_cmd, VPCPEER_CMD_VPC_CIDR_DEL);
+	CTL(0, "dry run: vpc del would succeed\n", "", "-jD", "vpc", "del",
+	    "green");
+	assert_int_equal(fk.last_cmd, VPCPEER_CMD_VPC_DEL);
+	CTL(0, blue_green, "", "vpc", "show");
+
+	CTL(0, "dry run: would be pending-acceptance\n", "", "-D", "peering",
+	    "request", "blue", "green");
+	assert_int_equal(fk.last_cmd, VPCPEER_CMD_PCX_REQUEST);
+	assert_true(fk.last_dry_run);
+	CTL(0, "", "", "peering", "show");
+	CTL(0, "vpc-00c0ffee\n", "", "vpc", "add", "red", "cidr", "10.0.0.0/8");
+	CTL(1, "dry run: would be failed: Overlapping CIDR blocks 10.0.0.0/16 "
+	    "and 10.0.0.0/8\n", "", "-D", "peering", "request", "blue", "red");
+	CTL(0, "", "", "peering", "show");
+
+	CTL(0, "pcx-11223344\n", "", "peering", "request", "blue", "green");
+	CTL(0, "dry run: peering accept would succeed\n", "", "-D", "pe", "acc",
+	    "pcx-11223344");
+	assert_int_equal(fk.last_cmd, VPCPEER_CMD_PCX_ACCEPT);
+	assert_true(fk.last_dry_run);
+	CTL(1, "", "vpcpeer-ctl: peering set: options can be set only while the "
+	    "peering connection is active (Invalid argument)\n", "-D",
+	    "peering", "set", "pcx-11223344", "requester",
+	    "allow-dns-resolution", "on");
+	CTL(0, "dry run: peering reject would succeed\n", "", "-D", "peering",
+	    "reject", "pcx-11223344");
+	CTL(0, "dry run: peering delete would succeed\n", "", "-D", "peering",
+	    "delete", "pcx-11223344");
+	CTL(0, "pcx-11223344 pending-acceptance \"Pending Acceptance\"\n"
+	    "\trequester vpc-0a1b2c3d blue\n"
+	    "\taccepter  vpc-99887766 green\n", "", "-D", "peering", "show");
+	assert_false(fk.last_dry_run);
+	CTL(0, "", "", "peering", "accept", "pcx-11223344");
+	assert_false(fk.last_dry_run);
+	CTL(0, "dry run: peering set would succeed\n", "", "-D", "peering",
+	    "set", "pcx-11223344", "acc", "name", "green side");
+	assert_int_equal(fk.last_cmd, VPCPEER_CMD_PCX_SET);
+	fk.r14 = true;
+	CTL(0, "pcx-11223344 active \"Active\"\n"
+	    "\trequester vpc-0a1b2c3d blue dev pcx-11223344 allow-dns-resolution off\n"
+	    "\taccepter  vpc-99887766 green dev pcx-11223344 allow-dns-resolution off\n",
+	    "", "peering", "show");
+	/* Usage errors are still usage errors. */
+	CTL(2, "", "vpcpeer-ctl: vpc del: missing VPC (usage: vpcpeer-ctl vpc "
+	    "del VPC)\n", "-D", "vpc", "del");
+	CTL(2, "", "vpcpeer-ctl: option \"-D\" goes before the command, as in "
+	    "\"vpcpeer-ctl -D vpc del\"\n", "vpc", "del", "blue", "-D");
+}
+
+/* -D holds for every line of a batch. */
+static void test_dry_run_batch(void **state)
+{
+	char path[] = "/tmp/vpcpeer-ctl-test-XXXXXX", want[256];
+	FILE *f;
+	int fd;
+
+	(void)state;
+	make_blue_green();
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	f = fdopen(fd, "w");
+	assert_non_null(f);
+	fputs("vpc add red cidr 10.5.0.0/16\n"
+	      "vpc show green\n"
+	      "peering request blue green\n"
+	      "vpc del blue\n", f);
+	fclose(f);
+	fk.requests = 0;
+	CTL(0, "dry run: vpc add would succeed\n"
+	    "vpc-99887766 green netnsid 0\n\tcidr 10.1.0.0/16\n"
+	    "\tcidr fd00:9::/48\n"
+	    "dry run: would be pending-acceptance\n"
+	    "dry run: vpc del would succeed\n", "", "-D", "-b", path);
+	assert_int_equal(fk.requests, 4);
+	assert_true(fk.last_dry_run);
+	CTL(0, blue_green, "", "vpc", "show");
+	CTL(0, "", "", "peering", "show");
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("vpc del blue -D\n", f);
+	fclose(f);
+	snprintf(want, sizeof(want), "vpcpeer-ctl: option \"-D\" cannot be "
+		 "given in a batch; put it before -b\n"
+		 "vpcpeer-ctl: %s:1: command failed; stopping\n", path);
+	fk.requests = 0;
+	CTL(2, "", want, "-b", path);
+	assert_int_equal(fk.requests, 0);
+	unlink(path);
+}
+
+static void test_pcx_set(void **state)
+{
+	(void)state;
+	make_blue_green();
+	CTL(0, "pcx-11223344\n", "", "peering", "request", "blue", "green");
+	CTL(0, "", "", "peering", "accept", "pcx-11223344");
+	fk.r14 = true;
+	CTL(0, "", "", "peering", "set", "pcx-11223344", "requester",
+	    "allow-dns-resolution", "on", "name", "blue's side", "acc", "al",
+	    "of");
+	assert_int_equal(fk.last_cmd, VPCPEER_CMD_PCX_SET);
+	assert_false(fk.last_dry_run);
+	CTL(0, "pcx-11223344 active \"Active\"\n"
+	    "\trequester vpc-0a1b2c3d blue dev pcx-11223344 allow-dns-resolution on name blue's side\n"
+	    "\taccepter  vpc-99887766 green dev pcx-11223344 allow-dns-resolution off\n",
+	    "", "peering", "show");
+	CTL(0, "", "", "pe", "se", "PCX-11223344", "a", "n", "green", "r", "n",
+	    "");
+	CTL(0, "[{\"id\":\"pcx-11223344\",\"state\":\"active\",\"message\":\"Active\","
+	    "\"requester\":{\"vpc_id\":\"vpc-0a1b2c3d\",\"vpc_name\":\"blue\","
+	    "\"ifname\":\"pcx-11223344\",\"ifindex\":5,\"allow_dns_resolution\":true},"
+	    "\"accepter\":{\"vpc_id\":\"vpc-99887766\",\"vpc_name\":\"green\","
+	    "\"ifname\":\"pcx-11223344\",\"ifindex\":7,\"allow_dns_resolution\":false,"
+	    "\"name\":\"green\"}}]\n", "", "-j", "peering", "show");
+	fk.requests = 0;
+	CTL(2, "", "vpcpeer-ctl: peering set: ambiguous keyword \"a\": could be "
+	    "allow-dns-resolution, accepter\n", "peering", "set",
+	    "pcx-11223344", "requester", "a", "on");
+	CTL(2, "", "vpcpeer-ctl: peering set: requester: unknown "
+	    "allow-dns-resolution value \"true\"; expected one of: on, off\n",
+	    "peering", "set", "pcx-11223344", "requester", "allow", "true");
+	CTL(2, "", "vpcpeer-ctl: peering set: accepter: name \"a\\x01\": "
+	    "character \"\\x01\" at position 2 is not printable ASCII\n",
+	    "peering", "set", "pcx-11223344", "accepter", "name", "a\x01");
+	CTL(2, "", "vpcpeer-ctl: peering set: missing allow-dns-resolution or "
+	    "name after \"requester\" (usage: vpcpeer-ctl peering set PCX SIDE "
+	    "[allow-dns-resolution on|off] [name TEXT] [SIDE ...])\n",
+	    "peering", "set", "pcx-11223344", "requester", "accepter", "name",
+	    "x");
+	CTL(2, "", "vpcpeer-ctl: peering set: unknown side \"both\"; expected "
+	    "one of: requester, accepter\n", "peering", "set", "pcx-11223344",
+	    "both", "name", "x");
+	assert_int_equal(fk.requests, 0);
+}
+
+/* An event message as the module multicasts it, queued for the monitor. */
+static struct nl_msg *event(uint8_t cmd)
+{
+	struct nl_msg *m = nlmsg_alloc_size(16384);
+
+	assert_non_null(m);
+	assert_non_null(genlmsg_put(m, 0, 0, FAKE_FAMILY, 0, 0, cmd, 1));
+	assert_true(fk.nevents < (int)ARRAY_SIZE(fk.events));
+	fk.events[fk.nevents++] = m;
+	return m;
+}
+
+/* VPC_CIDR_ADD of 10.2.0.0/16 to blue; PCX_STATE old -> the pcx's state. */
+static void queue_events(void)
+{
+	struct fake_pcx *x = &fk.pcxs[0];
+	struct nlattr *pcx, *c;
+	struct nl_msg *m;
+
+	put_vpc(event(VPCPEER_CMD_VPC_NEW), &fk.vpcs[1]);
+	m = event(VPCPEER_CMD_VPC_CIDR_ADD);
+	put_vpc(m, &fk.vpcs[0]);
+	c = nla_nest_start(m, VPCPEER_A_CIDR);
+	nla_put(m, VPCPEER_A_CIDR_ADDR, 4, "\x0a\x02\0\0");
+	nla_put_u8(m, VPCPEER_A_CIDR_PREFIXLEN, 16);
+	nla_nest_end(m, c);
+	put_pcx(event(VPCPEER_CMD_PCX_REQUEST), x);
+	/* Not an event: skipped. */
+	put_pcx(event(VPCPEER_CMD_PCX_GET), x);
+	put_pcx(event(VPCPEER_CMD_MAX + 1), x);
+	/* Malformed: reported, skipped. */
+	put_pcx(event(VPCPEER_CMD_PCX_STATE), x);
+	m = event(VPCPEER_CMD_PCX_STATE);
+	pcx = nla_nest_start(m, VPCPEER_A_PCX);
+	nla_put_u32(m, VPCPEER_A_PCX_ID, x->id);
+	nla_put_u8(m, VPCPEER_A_PCX_STATE, VPCPEER_PCX_ACTIVE);
+	nla_put_string(m, VPCPEER_A_PCX_MESSAGE, "Active");
+	nla_put_u8(m, VPCPEER_A_PCX_OLD_STATE, VPCPEER_PCX_PROVISIONING);
+	nla_nest_end(m, pcx);
+	/* The rest of the nest is added by put_pcx() after the first. */
+	put_pcx(event(VPCPEER_CMD_PCX_SET), x);
+	m = event(VPCPEER_CMD_PCX_DEL);
+	pcx = nla_nest_start(m, VPCPEER_A_PCX);
+	nla_put_u32(m, VPCPEER_A_PCX_ID, x->id);
+	nla_put_u8(m, VPCPEER_A_PCX_STATE, VPCPEER_PCX_DELETED);
+	nla_nest_end(m, pcx);
+	put_vpc(event(VPCPEER_CMD_VPC_DEL), &fk.vpcs[1]);
+}
+
+static const char bad_state_event[] =
+	"vpcpeer-ctl: monitor: malformed event from the kernel: PCX_STATE "
+	"event without VPCPEER_A_PCX_OLD_STATE\n"
+	"vpcpeer-ctl: monitor: malformed event from the kernel: peering "
+	"without VPCPEER_A_PCX_REQUESTER\n";
+
+static void test_monitor(void **state)
+{
+	(void)state;
+	make_blue_green();
+	CTL(0, "pcx-11223344\n", "", "peering", "request", "blue", "green");
+	fk.r14 = true;
+	fk.pcxs[0].allow_dns[0] = true;
+	snprintf(fk.pcxs[0].tag[1], sizeof(fk.pcxs[0].tag[1]), "green side");
+	queue_events();
+	fk.stop_when_read = true;
+	CTL(0, "vpc new vpc-99887766 green 10.1.0.0/16 fd00:9::/48\n"
+	    "vpc cidr-add vpc-0a1b2c3d blue 10.2.0.0/16\n"
+	    "pcx new pcx-11223344 blue -> green pending-acceptance\n"
+	    "pcx set pcx-11223344 requester allow-dns-resolution on accepter "
+	    "allow-dns-resolution off name green side\n"
+	    "pcx del pcx-11223344\n"
+	    "vpc del vpc-99887766 green\n", bad_state_event, "monitor");
+	assert_int_equal(fk.joined, FAKE_GROUP);
+	assert_int_equal(fk.nevents, 0);
+	/* The signal is not left pending, nor its handler installed. */
+	{
+		struct sigaction sa;
+		sigset_t pending;
+
+		sigpending(&pending);
+		assert_false(sigismember(&pending, SIGTERM));
+		sigaction(SIGTERM, NULL, &sa);
+		assert_true(sa.sa_handler == SIG_DFL);
+	}
+
+	queue_events();
+	fk.stop_when_read = true;
+	CTL(0, "{\"event\":\"vpc-new\",\"vpc\":{\"id\":\"vpc-99887766\","
+	    "\"name\":\"green\",\"netnsid\":0,"
+	    "\"cidrs\":[\"10.1.0.0/16\",\"fd00:9::/48\"]}}\n"
+	    "{\"event\":\"vpc-cidr-add\",\"vpc\":{\"id\":\"vpc-0a1b2c3d\","
+	    "\"name\":\"blue\",\"netnsid\":-1,"
+	    "\"cidrs\":[\"10.0.0.0/16\",\"fd00:b::/48\"]},\"cidr\":\"10.2.0.0/16\"}\n"
+	    "{\"event\":\"pcx-new\",\"pcx\":{\"id\":\"pcx-11223344\","
+	    "\"state\":\"pending-acceptance\",\"message\":\"Pending Acceptance\","
+	    "\"requester\":{\"vpc_id\":\"vpc-0a1b2c3d\",\"vpc_name\":\"blue\","
+	    "\"allow_dns_resolution\":true},"
+	    "\"accepter\":{\"vpc_id\":\"vpc-99887766\",\"vpc_name\":\"green\","
+	    "\"allow_dns_resolution\":false,\"name\":\"green side\"}}}\n"
+	    "{\"event\":\"pcx-set\",\"pcx\":{\"id\":\"pcx-11223344\","
+	    "\"state\":\"pending-acceptance\",\"message\":\"Pending Acceptance\","
+	    "\"requester\":{\"vpc_id\":\"vpc-0a1b2c3d\",\"vpc_name\":\"blue\","
+	    "\"allow_dns_resolution\":true},"
+	    "\"accepter\":{\"vpc_id\":\"vpc-99887766\",\"vpc_name\":\"green\","
+	    "\"allow_dns_resolution\":false,\"name\":\"green side\"}}}\n"
+	    "{\"event\":\"pcx-del\",\"pcx\":{\"id\":\"pcx-11223344\","
+	    "\"state\":\"deleted\"}}\n"
+	    "{\"event\":\"vpc-del\",\"vpc\":{\"id\":\"vpc-99887766\","
+	    "\"name\":\"green\",\"netnsid\":0,"
+	    "\"cidrs\":[\"10.1.0.0/16\",\"fd00:9::/48\"]}}\n",
+	    bad_state_event, "-j", "monitor");
+}
+
+static void test_monitor_state_event(void **state)
+{
+	struct nlattr *pcx, *side;
+	struct nl_msg *m;
+
+	(void)state;
+	m = event(VPCPEER_CMD_PCX_STATE);
+	pcx = nla_nest_start(m, VPCPEER_A_PCX);
+	nla_put_u32(m, VPCPEER_A_PCX_ID, 0x11223344);
+	nla_put_u8(m, VPCPEER_A_PCX_STATE, VPCPEER_PCX_DELETED);
+	nla_put_string(m, VPCPEER_A_PCX_MESSAGE, "Deleted by green: its VPC was deleted");
+	nla_put_u8(m, VPCPEER_A_PCX_OLD_STATE, VPCPEER_PCX_DELETING);
+	nla_put_u64(m, VPCPEER_A_PCX_VISIBLE_UNTIL, 1764151200);
+	side = nla_nest_start(m, VPCPEER_A_PCX_REQUESTER);
+	nla_put_u32(m, VPCPEER_A_SIDE_VPC_ID, 0x0a1b2c3d);
+	nla_put_string(m, VPCPEER_A_SIDE_VPC_NAME, "blue");
+	nla_nest_end(m, side);
+	side = nla_nest_start(m, VPCPEER_A_PCX_ACCEPTER);
+	nla_put_u32(m, VPCPEER_A_SIDE_VPC_ID, 0x99887766);
+	nla_nest_end(m, side);
+	nla_nest_end(m, pcx);
+	fk.stop_when_read = true;
+	CTL(0, "pcx state pcx-11223344 deleting -> deleted: Deleted by green: "
+	    "its VPC was deleted\n", "", "-n", "/proc/self/ns/net", "monitor");
+	assert_int_equal(fk.joined, FAKE_GROUP);
+}
+
+static void test_monitor_errors(void **state)
+{
+	(void)state;
+	CTL(2, "", "vpcpeer-ctl: monitor: unexpected argument \"vpc\" (usage: "
+	    "vpcpeer-ctl monitor)\n", "monitor", "vpc");
+	fk.no_group = true;
+	CTL(1, "", "vpcpeer-ctl: monitor: the vpcpeer family has no multicast "
+	    "group \"events\": is the module too old?\n", "monitor");
+	fk.no_group = false;
+	fk.join_error = -NLE_PERM;
+	CTL(1, "", "vpcpeer-ctl: monitor: cannot join the multicast group "
+	    "\"events\": Operation not permitted\n", "mon");
+	fk.join_error = 0;
+	fk.no_family = true;
+	CTL(1, "", "vpcpeer-ctl: generic netlink family \"vpcpeer\" not found: "
+	    "is the vpcpeer module loaded?\n", "monitor");
+}
+
 static void test_version(void **state)
 {
 	struct run r;
@@ -1172,6 +1664,15 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_odd_kernels, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_version, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dry_run, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dry_run_batch, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_pcx_set, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_monitor, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_monitor_state_event, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_monitor_errors, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests_name("ctl", tests, NULL, NULL);

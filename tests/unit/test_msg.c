@@ -27,6 +27,7 @@
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
 
+#include <netlink/genl/ctrl.h>
 #include <netlink/genl/genl.h>
 
 #include "msg.h"
@@ -188,7 +189,19 @@ enum pcx_flaw {
 	PCX_IFNAME_TOO_LONG,
 	PCX_STAT_U32,
 	PCX_MESSAGE_NO_NUL,
+	PCX_EXPIRES,		/* pending, with the time it expires */
+	PCX_ENDED,		/* deleted, with the end of its tombstone */
+	PCX_OPTIONS,		/* R14: allow-dns-resolution and name tags */
+	PCX_EXPIRES_U32,
+	PCX_ALLOW_DNS_U32,
+	PCX_TAG_TOO_LONG,
+	PCX_OLD_STATE,		/* a PCX_STATE event: provisioning -> active */
+	PCX_ID_STATE,		/* a PCX_DEL event: the id and last state */
+	PCX_ID_ONLY,
 };
+
+#define EXPIRES		1764756000ULL	/* 2025-12-03T10:00:00Z */
+#define VISIBLE_UNTIL	1764151200ULL	/* 2025-11-26T10:00:00Z */
 
 static void put_stats(struct nl_msg *m, enum pcx_flaw f, uint64_t base)
 {
@@ -222,13 +235,26 @@ static void put_side(struct nl_msg *m, int attr, enum pcx_flaw f,
 		nla_put_string(m, VPCPEER_A_SIDE_VPC_NAME, name);
 	if (f == PCX_IFNAME_TOO_LONG) {
 		nla_put_string(m, VPCPEER_A_SIDE_IFNAME, "pcx-11223344-long");
-	} else if (f != PCX_NO_DEV) {
+	} else if (f != PCX_NO_DEV && f != PCX_EXPIRES) {
 		nla_put_u32(m, VPCPEER_A_SIDE_IFINDEX, ifindex);
 		nla_put_string(m, VPCPEER_A_SIDE_IFNAME, "pcx-11223344");
 	}
 	if (f == PCX_NEWER)
 		nla_put_u32(m, VPCPEER_A_SIDE_MAX + 1, 1);
 	put_stats(m, f, base);
+	if (f == PCX_OPTIONS) {
+		nla_put_u8(m, VPCPEER_A_SIDE_ALLOW_DNS, attr == VPCPEER_A_PCX_REQUESTER);
+		if (attr == VPCPEER_A_PCX_REQUESTER)
+			nla_put_string(m, VPCPEER_A_SIDE_TAG, "blue's \"side\" of it");
+	} else if (f == PCX_ALLOW_DNS_U32) {
+		nla_put_u32(m, VPCPEER_A_SIDE_ALLOW_DNS, 1);
+	} else if (f == PCX_TAG_TOO_LONG) {
+		char tag[VPCPEER_TAG_MAX + 1];
+
+		memset(tag, 't', VPCPEER_TAG_MAX);
+		tag[VPCPEER_TAG_MAX] = '\0';
+		nla_put_string(m, VPCPEER_A_SIDE_TAG, tag);
+	}
 	nla_nest_end(m, side);
 }
 
@@ -250,9 +276,24 @@ static void put_pcx(struct nl_msg *m, enum pcx_flaw f)
 		message = "Overlapping CIDR \"10.0.0.0/16\"\nhere";
 	} else if (f == PCX_STATE_42) {
 		state = 42;
+	} else if (f == PCX_EXPIRES || f == PCX_EXPIRES_U32) {
+		state = VPCPEER_PCX_PENDING_ACCEPTANCE;
+		message = "Pending Acceptance";
+	} else if (f == PCX_ENDED) {
+		state = VPCPEER_PCX_DELETED;
+		message = "Deleted by blue";
 	}
 	pcx = nla_nest_start(m, VPCPEER_A_PCX);
 	assert_non_null(pcx);
+	if (f == PCX_ID_STATE || f == PCX_ID_ONLY) {
+		nla_put_u32(m, VPCPEER_A_PCX_ID, PCX_ID);
+		if (f == PCX_ID_STATE)
+			nla_put_u8(m, VPCPEER_A_PCX_STATE, VPCPEER_PCX_DELETED);
+		nla_nest_end(m, pcx);
+		return;
+	}
+	if (f == PCX_OLD_STATE)
+		nla_put_u8(m, VPCPEER_A_PCX_OLD_STATE, VPCPEER_PCX_PROVISIONING);
 	if (f != PCX_NO_ID)
 		nla_put_u32(m, VPCPEER_A_PCX_ID, PCX_ID);
 	if (f == PCX_STATE_U32)
@@ -265,6 +306,12 @@ static void put_pcx(struct nl_msg *m, enum pcx_flaw f)
 		nla_put_string(m, VPCPEER_A_PCX_MESSAGE, message);
 	if (f == PCX_NEWER)
 		nla_put_u64(m, VPCPEER_A_PCX_MAX + 1, 1);
+	if (f == PCX_EXPIRES)
+		nla_put_u64(m, VPCPEER_A_PCX_EXPIRES, EXPIRES);
+	else if (f == PCX_EXPIRES_U32)
+		nla_put_u32(m, VPCPEER_A_PCX_EXPIRES, 1);
+	else if (f == PCX_ENDED)
+		nla_put_u64(m, VPCPEER_A_PCX_VISIBLE_UNTIL, VISIBLE_UNTIL);
 	if (f != PCX_NO_REQUESTER)
 		put_side(m, VPCPEER_A_PCX_REQUESTER, f, BLUE_ID, "blue", 5, 10);
 	if (f != PCX_NO_ACCEPTER)
@@ -561,6 +608,48 @@ static void test_pcx_json(void **state)
 		 "\"ifname\":\"pcx-11223344\",\"ifindex\":7}}]\n");
 }
 
+/* R2, R3, R14: expiry, visibility, per-side options; at the ends of lines. */
+static void test_pcx_times_options(void **state)
+{
+	(void)state;
+	show_pcx(PCX_EXPIRES, false, false,
+		 "pcx-11223344 pending-acceptance \"Pending Acceptance\" expires 2025-12-03T10:00:00Z\n"
+		 "\trequester vpc-0a1b2c3d blue\n"
+		 "\taccepter  vpc-99887766 green\n");
+	show_pcx(PCX_ENDED, false, false,
+		 "pcx-11223344 deleted \"Deleted by blue\" visible-until 2025-11-26T10:00:00Z\n"
+		 "\trequester vpc-0a1b2c3d blue dev pcx-11223344\n"
+		 "\taccepter  vpc-99887766 green dev pcx-11223344\n");
+	show_pcx(PCX_OPTIONS, false, true,
+		 "pcx-11223344 active \"Active\"\n"
+		 "\trequester vpc-0a1b2c3d blue dev pcx-11223344 allow-dns-resolution on name blue's \"side\" of it\n"
+		 "\t\ttx 12 packets 13 bytes  rx 14 packets 15 bytes\n"
+		 "\t\tdropped not_active 16 src_not_in_vpc 17 dst_not_in_peer 18 too_big 19 malformed 20 rx 21\n"
+		 "\taccepter  vpc-99887766 green dev pcx-11223344 allow-dns-resolution off\n"
+		 "\t\ttx 1002 packets 1003 bytes  rx 1004 packets 1005 bytes\n"
+		 "\t\tdropped not_active 1006 src_not_in_vpc 1007 dst_not_in_peer 1008 too_big 1009 malformed 1010 rx 1011\n");
+	show_pcx(PCX_EXPIRES, true, false,
+		 "[{\"id\":\"pcx-11223344\",\"state\":\"pending-acceptance\","
+		 "\"message\":\"Pending Acceptance\",\"expires\":1764756000,"
+		 "\"requester\":{\"vpc_id\":\"vpc-0a1b2c3d\",\"vpc_name\":\"blue\"},"
+		 "\"accepter\":{\"vpc_id\":\"vpc-99887766\",\"vpc_name\":\"green\"}}]\n");
+	show_pcx(PCX_ENDED, true, false,
+		 "[{\"id\":\"pcx-11223344\",\"state\":\"deleted\","
+		 "\"message\":\"Deleted by blue\",\"visible_until\":1764151200,"
+		 "\"requester\":{\"vpc_id\":\"vpc-0a1b2c3d\",\"vpc_name\":\"blue\","
+		 "\"ifname\":\"pcx-11223344\",\"ifindex\":5},"
+		 "\"accepter\":{\"vpc_id\":\"vpc-99887766\",\"vpc_name\":\"green\","
+		 "\"ifname\":\"pcx-11223344\",\"ifindex\":7}}]\n");
+	show_pcx(PCX_OPTIONS, true, false,
+		 "[{\"id\":\"pcx-11223344\",\"state\":\"active\",\"message\":\"Active\","
+		 "\"requester\":{\"vpc_id\":\"vpc-0a1b2c3d\",\"vpc_name\":\"blue\","
+		 "\"ifname\":\"pcx-11223344\",\"ifindex\":5,"
+		 "\"allow_dns_resolution\":true,\"name\":\"blue's \\\"side\\\" of it\"},"
+		 "\"accepter\":{\"vpc_id\":\"vpc-99887766\",\"vpc_name\":\"green\","
+		 "\"ifname\":\"pcx-11223344\",\"ifindex\":7,"
+		 "\"allow_dns_resolution\":false}}]\n");
+}
+
 struct bad_pcx {
 	const char *name;
 	enum pcx_flaw flaw;
@@ -585,6 +674,12 @@ static const struct bad_pcx bad_pcxs[] = {
 	  "VPCPEER_A_STATS_TX_PACKETS of 4 bytes (expected 8)" },
 	{ "message without NUL", PCX_MESSAGE_NO_NUL,
 	  "VPCPEER_A_PCX_MESSAGE is not a NUL-terminated string" },
+	{ "expires u32", PCX_EXPIRES_U32,
+	  "VPCPEER_A_PCX_EXPIRES of 4 bytes (expected 8)" },
+	{ "allow-dns u32", PCX_ALLOW_DNS_U32,
+	  "VPCPEER_A_SIDE_ALLOW_DNS of 4 bytes (expected 1)" },
+	{ "tag too long", PCX_TAG_TOO_LONG,
+	  "VPCPEER_A_SIDE_TAG is 256 bytes long (at most 255)" },
 };
 
 static void test_bad_pcx(void **state)
@@ -632,6 +727,231 @@ static void test_state_names(void **state)
 			    "state-9");
 	assert_string_equal(pcx_state_name(4294967295u, buf),
 			    "state-4294967295");
+}
+
+/* --- events (monitor) --------------------------------------------------- */
+
+/* The top-level VPCPEER_A_CIDR of VPC_CIDR_ADD/DEL events. */
+static void put_event_cidr(struct nl_msg *m, const char *text)
+{
+	char err[PARSE_ERRLEN];
+	struct nlattr *nest;
+	struct prefix p;
+
+	assert_int_equal(parse_prefix(text, &p, err, sizeof(err)), 0);
+	nest = nla_nest_start(m, VPCPEER_A_CIDR);
+	assert_non_null(nest);
+	nla_put(m, VPCPEER_A_CIDR_ADDR, p.family == AF_INET ? 4 : 16, p.addr);
+	nla_put_u8(m, VPCPEER_A_CIDR_PREFIXLEN, p.len);
+	nla_nest_end(m, nest);
+}
+
+enum event_body {
+	EV_VPC,			/* put_vpc(VPC_GOOD) */
+	EV_VPC_BARE,		/* id and name only */
+	EV_VPC_CIDR,		/* put_vpc(VPC_GOOD) and a block */
+	EV_PCX,			/* put_pcx(flaw) */
+	EV_NONE,
+};
+
+struct event_case {
+	const char *name;
+	uint8_t cmd;
+	enum event_body body;
+	enum pcx_flaw flaw;
+	int ret;
+	const char *text;	/* or the error */
+	const char *json;
+};
+
+static const struct event_case event_cases[] = {
+	{ "vpc new", VPCPEER_CMD_VPC_NEW, EV_VPC, 0, 0,
+	  "vpc new vpc-0a1b2c3d blue 10.0.0.0/16 fd00:b::/48\n",
+	  "{\"event\":\"vpc-new\",\"vpc\":{\"id\":\"vpc-0a1b2c3d\",\"name\":\"blue\","
+	  "\"netnsid\":3,\"cidrs\":[\"10.0.0.0/16\",\"fd00:b::/48\"]}}\n" },
+	{ "vpc del", VPCPEER_CMD_VPC_DEL, EV_VPC_BARE, 0, 0,
+	  "vpc del vpc-0a1b2c3d blue\n",
+	  "{\"event\":\"vpc-del\",\"vpc\":{\"id\":\"vpc-0a1b2c3d\",\"name\":\"blue\","
+	  "\"cidrs\":[]}}\n" },
+	{ "vpc cidr-add", VPCPEER_CMD_VPC_CIDR_ADD, EV_VPC_CIDR, 0, 0,
+	  "vpc cidr-add vpc-0a1b2c3d blue 10.2.0.0/16\n",
+	  "{\"event\":\"vpc-cidr-add\",\"vpc\":{\"id\":\"vpc-0a1b2c3d\",\"name\":\"blue\","
+	  "\"netnsid\":3,\"cidrs\":[\"10.0.0.0/16\",\"fd00:b::/48\"]},"
+	  "\"cidr\":\"10.2.0.0/16\"}\n" },
+	{ "vpc cidr-del", VPCPEER_CMD_VPC_CIDR_DEL, EV_VPC_CIDR, 0, 0,
+	  "vpc cidr-del vpc-0a1b2c3d blue 10.2.0.0/16\n",
+	  "{\"event\":\"vpc-cidr-del\",\"vpc\":{\"id\":\"vpc-0a1b2c3d\",\"name\":\"blue\","
+	  "\"netnsid\":3,\"cidrs\":[\"10.0.0.0/16\",\"fd00:b::/48\"]},"
+	  "\"cidr\":\"10.2.0.0/16\"}\n" },
+	{ "pcx new", VPCPEER_CMD_PCX_REQUEST, EV_PCX, PCX_EXPIRES, 0,
+	  "pcx new pcx-11223344 blue -> green pending-acceptance\n",
+	  "{\"event\":\"pcx-new\",\"pcx\":{\"id\":\"pcx-11223344\","
+	  "\"state\":\"pending-acceptance\",\"message\":\"Pending Acceptance\","
+	  "\"expires\":1764756000,"
+	  "\"requester\":{\"vpc_id\":\"vpc-0a1b2c3d\",\"vpc_name\":\"blue\"},"
+	  "\"accepter\":{\"vpc_id\":\"vpc-99887766\",\"vpc_name\":\"green\"}}}\n" },
+	{ "pcx new, no names", VPCPEER_CMD_PCX_REQUEST, EV_PCX,
+	  PCX_NO_NAMES, 0,
+	  "pcx new pcx-11223344 vpc-0a1b2c3d -> vpc-99887766 active\n", NULL },
+	{ "pcx new, failed", VPCPEER_CMD_PCX_REQUEST, EV_PCX, PCX_FAILED_QUOTE,
+	  0, "pcx new pcx-11223344 blue -> green failed\n", NULL },
+	{ "pcx state", VPCPEER_CMD_PCX_STATE, EV_PCX, PCX_OLD_STATE, 0,
+	  "pcx state pcx-11223344 provisioning -> active: Active\n",
+	  "{\"event\":\"pcx-state\",\"pcx\":{\"id\":\"pcx-11223344\","
+	  "\"state\":\"active\",\"message\":\"Active\","
+	  "\"requester\":{\"vpc_id\":\"vpc-0a1b2c3d\",\"vpc_name\":\"blue\","
+	  "\"ifname\":\"pcx-11223344\",\"ifindex\":5},"
+	  "\"accepter\":{\"vpc_id\":\"vpc-99887766\",\"vpc_name\":\"green\","
+	  "\"ifname\":\"pcx-11223344\",\"ifindex\":7}},"
+	  "\"old_state\":\"provisioning\"}\n" },
+	{ "pcx set", VPCPEER_CMD_PCX_SET, EV_PCX, PCX_OPTIONS, 0,
+	  "pcx set pcx-11223344 requester allow-dns-resolution on name blue's \"side\" of it"
+	  " accepter allow-dns-resolution off\n",
+	  "{\"event\":\"pcx-set\",\"pcx\":{\"id\":\"pcx-11223344\","
+	  "\"state\":\"active\",\"message\":\"Active\","
+	  "\"requester\":{\"vpc_id\":\"vpc-0a1b2c3d\",\"vpc_name\":\"blue\","
+	  "\"ifname\":\"pcx-11223344\",\"ifindex\":5,\"allow_dns_resolution\":true,"
+	  "\"name\":\"blue's \\\"side\\\" of it\"},"
+	  "\"accepter\":{\"vpc_id\":\"vpc-99887766\",\"vpc_name\":\"green\","
+	  "\"ifname\":\"pcx-11223344\",\"ifindex\":7,\"allow_dns_resolution\":false}}}\n" },
+	{ "pcx del", VPCPEER_CMD_PCX_DEL, EV_PCX, PCX_ID_STATE, 0,
+	  "pcx del pcx-11223344\n",
+	  "{\"event\":\"pcx-del\",\"pcx\":{\"id\":\"pcx-11223344\","
+	  "\"state\":\"deleted\"}}\n" },
+	{ "pcx del, id only", VPCPEER_CMD_PCX_DEL, EV_PCX, PCX_ID_ONLY, 0,
+	  "pcx del pcx-11223344\n",
+	  "{\"event\":\"pcx-del\",\"pcx\":{\"id\":\"pcx-11223344\"}}\n" },
+	{ "pcx del, whole", VPCPEER_CMD_PCX_DEL, EV_PCX, PCX_ENDED, 0,
+	  "pcx del pcx-11223344\n", NULL },
+	{ "unknown: a GET", VPCPEER_CMD_VPC_GET, EV_VPC, 0, -EOPNOTSUPP, NULL,
+	  NULL },
+	{ "unknown: from the future", VPCPEER_CMD_MAX + 1, EV_VPC, 0,
+	  -EOPNOTSUPP, NULL, NULL },
+	{ "unknown: 0", VPCPEER_CMD_UNSPEC, EV_NONE, 0, -EOPNOTSUPP, NULL,
+	  NULL },
+	{ "bad: state without old state", VPCPEER_CMD_PCX_STATE, EV_PCX,
+	  PCX_GOOD, -EINVAL, "PCX_STATE event without VPCPEER_A_PCX_OLD_STATE",
+	  NULL },
+	{ "bad: cidr-add without the block", VPCPEER_CMD_VPC_CIDR_ADD, EV_VPC, 0,
+	  -EINVAL, "VPC_CIDR_ADD event without VPCPEER_A_CIDR", NULL },
+	{ "bad: pcx del without id", VPCPEER_CMD_PCX_DEL, EV_PCX, PCX_NO_ID,
+	  -EINVAL, "peering without VPCPEER_A_PCX_ID", NULL },
+	{ "bad: pcx set without accepter", VPCPEER_CMD_PCX_SET, EV_PCX,
+	  PCX_NO_ACCEPTER, -EINVAL, "peering without VPCPEER_A_PCX_ACCEPTER",
+	  NULL },
+	{ "bad: vpc new without nest", VPCPEER_CMD_VPC_NEW, EV_NONE, 0, -EINVAL,
+	  "no VPCPEER_A_VPC", NULL },
+};
+
+static void event_print_check(const struct vp_event *e, bool json,
+			      const char *want)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	assert_int_equal(print_event(f, json, false, e), 0);
+	fclose(f);
+	assert_string_equal(buf, want);
+	free(buf);
+}
+
+static void test_event(void **state)
+{
+	const struct event_case *c = *state;
+	struct nl_msg *m = reply_new(c->cmd);
+	struct nlattr *tb[VPCPEER_A_MAX + 1], *nest;
+	char err[PARSE_ERRLEN] = "";
+	struct vp_event e;
+	int ret;
+
+	switch (c->body) {
+	case EV_VPC:
+		put_vpc(m, VPC_GOOD);
+		break;
+	case EV_VPC_BARE:
+		nest = nla_nest_start(m, VPCPEER_A_VPC);
+		nla_put_u32(m, VPCPEER_A_VPC_ID, BLUE_ID);
+		nla_put_string(m, VPCPEER_A_VPC_NAME, "blue");
+		nla_nest_end(m, nest);
+		break;
+	case EV_VPC_CIDR:
+		put_event_cidr(m, "10.2.0.0/16");
+		put_vpc(m, VPC_GOOD);
+		break;
+	case EV_PCX:
+		put_pcx(m, c->flaw);
+		break;
+	case EV_NONE:
+		break;
+	}
+	assert_int_equal(msg_parse(nlmsg_hdr(m), tb, err, sizeof(err)), 0);
+	ret = event_decode(c->cmd, tb, &e, err, sizeof(err));
+	assert_int_equal(ret, c->ret);
+	if (ret == -EINVAL)
+		assert_string_equal(err, c->text);
+	if (!ret) {
+		event_print_check(&e, false, c->text);
+		if (c->json)
+			event_print_check(&e, true, c->json);
+		vp_event_free(&e);
+	}
+	nlmsg_free(m);
+}
+
+/* -D goes on exactly the requests that change something. */
+static void test_cmd_mutates(void **state)
+{
+	unsigned int cmd;
+	bool want;
+
+	(void)state;
+	for (cmd = 0; cmd <= 255; cmd++) {
+		want = cmd >= VPCPEER_CMD_VPC_NEW && cmd <= VPCPEER_CMD_PCX_SET &&
+		       cmd != VPCPEER_CMD_VPC_GET && cmd != VPCPEER_CMD_PCX_GET;
+		if (msg_cmd_mutates(cmd) != want)
+			fail_msg("command %u: mutates is %d", cmd, !want);
+	}
+}
+
+/* The controller's answer about a family, with its multicast groups. */
+static void test_mcast_group(void **state)
+{
+	static const struct { uint32_t id; const char *name; } grps[] = {
+		{ 7, "config" }, { 0x1f, VPCPEER_MCGRP_EVENTS },
+	};
+	struct nl_msg *m = nlmsg_alloc_size(4096), *other;
+	struct nlattr *all, *g;
+	uint32_t id = 0;
+	size_t i;
+
+	(void)state;
+	assert_non_null(genlmsg_put(m, 0, 1, GENL_ID_CTRL, 0, 0,
+				    CTRL_CMD_NEWFAMILY, 2));
+	nla_put_string(m, CTRL_ATTR_FAMILY_NAME, VPCPEER_GENL_NAME);
+	nla_put_u16(m, CTRL_ATTR_FAMILY_ID, FAMILY);
+	/* Without groups: none found. */
+	assert_int_equal(msg_mcast_group(nlmsg_hdr(m), "events", &id), -ENOENT);
+	all = nla_nest_start(m, CTRL_ATTR_MCAST_GROUPS);
+	for (i = 0; i < ARRAY_SIZE(grps); i++) {
+		g = nla_nest_start(m, i + 1);
+		nla_put_u32(m, CTRL_ATTR_MCAST_GRP_ID, grps[i].id);
+		nla_put_string(m, CTRL_ATTR_MCAST_GRP_NAME, grps[i].name);
+		nla_nest_end(m, g);
+	}
+	nla_nest_end(m, all);
+	assert_int_equal(msg_mcast_group(nlmsg_hdr(m), "events", &id), 0);
+	assert_int_equal(id, 0x1f);
+	assert_int_equal(msg_mcast_group(nlmsg_hdr(m), "config", &id), 0);
+	assert_int_equal(id, 7);
+	assert_int_equal(msg_mcast_group(nlmsg_hdr(m), "event", &id), -ENOENT);
+	/* Not the controller's. */
+	other = reply_new(VPCPEER_CMD_VPC_GET);
+	assert_int_equal(msg_mcast_group(nlmsg_hdr(other), "events", &id),
+			 -EINVAL);
+	nlmsg_free(other);
+	nlmsg_free(m);
 }
 
 /* --- buffered output ------------------------------------------------------ */
@@ -931,10 +1251,19 @@ int main(void)
 	add("pcx: text", test_pcx_text, NULL);
 	add("pcx: text with -s", test_pcx_stats_text, NULL);
 	add("pcx: json", test_pcx_json, NULL);
+	add("pcx: expires, visible-until, per-side options", test_pcx_times_options,
+	    NULL);
 	for (i = 0; i < ARRAY_SIZE(bad_pcxs); i++) {
 		snprintf(name, sizeof(name), "bad pcx: %s", bad_pcxs[i].name);
 		add(name, test_bad_pcx, &bad_pcxs[i]);
 	}
+	for (i = 0; i < ARRAY_SIZE(event_cases); i++) {
+		snprintf(name, sizeof(name), "event: %s", event_cases[i].name);
+		add(name, test_event, &event_cases[i]);
+	}
+	add("request: which commands take the dry-run flag", test_cmd_mutates,
+	    NULL);
+	add("controller: multicast group ids", test_mcast_group, NULL);
 	add("reply: too short for the genl header", test_short_message, NULL);
 	add("pcx: state names", test_state_names, NULL);
 	add("print: buffered, restarted, discarded", test_buffered, NULL);

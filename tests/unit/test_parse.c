@@ -29,9 +29,12 @@
 static char long_ones[4097];			/* "111...1" */
 static char long_vpc_id[4 + 100 + 1];		/* "vpc-000...0" */
 static char name63[64], name64[65];
+static char tag255[256], tag256[257];
 
 static void make_long_inputs(void)
 {
+	memset(tag255, '~', 255);
+	memset(tag256, ' ', 256);
 	memset(long_ones, '1', sizeof(long_ones) - 1);
 	memcpy(long_vpc_id, "vpc-", 4);
 	memset(long_vpc_id + 4, '0', 100);
@@ -661,6 +664,86 @@ static void test_uint(void **state)
 	assert_string_equal(err, "");
 }
 
+/* --- on/off and name tags ---------------------------------------------- */
+
+struct on_off_case {
+	const char *in;
+	int ret;
+	bool val;
+	const char *msg;	/* exact */
+};
+
+static const struct on_off_case on_off_cases[] = {
+	{ "on", 0, true, NULL },
+	{ "off", 0, false, NULL },
+	{ "of", 0, false, NULL },
+	{ "o", -ENOTUNIQ, false,
+	  "ambiguous allow-dns-resolution value \"o\": could be on, off" },
+	{ "", -EINVAL, false,
+	  "missing allow-dns-resolution value; expected one of: on, off" },
+	{ "yes", -ENOENT, false,
+	  "unknown allow-dns-resolution value \"yes\"; expected one of: on, off" },
+	{ "ON", -ENOENT, false,
+	  "unknown allow-dns-resolution value \"ON\"; expected one of: on, off" },
+	{ "1", -ENOENT, false,
+	  "unknown allow-dns-resolution value \"1\"; expected one of: on, off" },
+	{ "onn", -ENOENT, false,
+	  "unknown allow-dns-resolution value \"onn\"; expected one of: on, off" },
+};
+
+static void test_on_off(void **state)
+{
+	const struct on_off_case *c = *state;
+	char err[PARSE_ERRLEN] = "";
+	bool v = !c->val;
+	int ret;
+
+	ret = parse_on_off(c->in, "allow-dns-resolution", &v, err,
+			   sizeof(err));
+	assert_int_equal(ret, c->ret);
+	if (ret) {
+		check_message(err, c->msg, true);
+		assert_int_equal(v, !c->val);
+		return;
+	}
+	assert_int_equal(v, c->val);
+	assert_string_equal(err, "");
+}
+
+struct tag_case {
+	const char *in;
+	int ret;
+	const char *msg;	/* a part of it */
+};
+
+static const struct tag_case tag_cases[] = {
+	{ "blue side", 0, NULL },
+	{ "", 0, NULL },	/* clears the tag */
+	{ tag255, 0, NULL },
+	{ " !\"#$%&'()*+,-./09:;<=>?@AZ[\\]^_`az{|}~", 0, NULL },
+	{ tag256, -ENAMETOOLONG, "is too long (256 characters; at most 255)" },
+	{ "a\tb", -EINVAL,
+	  "name \"a\\tb\": character \"\\t\" at position 2 is not printable ASCII" },
+	{ "caf\xc3\xa9", -EINVAL,
+	  "character \"\\xc3\" at position 4 is not printable ASCII" },
+	{ "del\x7f", -EINVAL, "character \"\\x7f\" at position 4" },
+	{ "\n", -EINVAL, "character \"\\n\" at position 1" },
+};
+
+static void test_tag(void **state)
+{
+	const struct tag_case *c = *state;
+	char err[PARSE_ERRLEN] = "";
+	int ret;
+
+	ret = check_tag(c->in, err, sizeof(err));
+	assert_int_equal(ret, c->ret);
+	if (ret)
+		check_message(err, c->msg, false);
+	else
+		assert_string_equal(err, "");
+}
+
 /* --- quote_arg ---------------------------------------------------------- */
 
 struct quote_case {
@@ -727,6 +810,8 @@ int main(void)
 	ADD_TABLE("name", name_cases, test_name);
 	ADD_TABLE("vpc_ref", ref_cases, test_ref);
 	ADD_TABLE("uint", uint_cases, test_uint);
+	ADD_TABLE("on_off", on_off_cases, test_on_off);
+	ADD_TABLE("tag", tag_cases, test_tag);
 	ADD_TABLE("quote", quote_cases, test_quote);
 	add_case("quote", 0, "worst case", test_quote_worst_case, NULL);
 

@@ -84,6 +84,14 @@ int cmd_missing_arg(const struct command *cmd, const char *what)
 	return cmd_usage_error(cmd, "missing %s", what);
 }
 
+int dry_run_done(const struct command *cmd)
+{
+	char title[CMD_TITLE_MAX];
+
+	printf("dry run: %s would succeed\n", cmd_title(cmd, title));
+	return RC_OK;
+}
+
 int cmd_keyword(const struct command *cmd, const char *arg,
 		const char *const *table, const char *what, unsigned int *idx)
 {

@@ -26,6 +26,7 @@ enum {
 struct ctl_options {
 	bool json;		/* -j */
 	bool stats;		/* -s */
+	bool dry_run;		/* -D: VPCPEER_A_DRY_RUN on what changes */
 	const char *netns;	/* -n */
 };
 
@@ -43,6 +44,15 @@ struct command {
 /* The group tables (vpc.c, peering.c). */
 extern const struct command vpc_commands[];
 extern const struct command peering_commands[];
+
+/* "monitor" (monitor.c). */
+int cmd_monitor(const struct command *cmd, int argc, char *argv[]);
+
+/*
+ * With -D, after the kernel accepted a dry run of cmd: prints
+ * "dry run: vpc add would succeed" and returns RC_OK.
+ */
+int dry_run_done(const struct command *cmd);
 
 /* "vpcpeer-ctl: " + the message + a newline, on stderr. */
 void __attribute__((format(printf, 1, 2))) complain(const char *fmt, ...);

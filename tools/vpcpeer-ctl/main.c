@@ -1,16 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * vpcpeer-ctl: the command line of vpcpeer. This file holds the global
- * options (iproute2's -j, -s, -n), the top-level command table (wg(8)'s
- * shape: a keyword, a handler, a synopsis) with help and version, and the
- * dispatch into the "vpc" and "peering" groups, whose commands live in
- * vpc.c and peering.c. Argument parsing is in parse.c, the netlink
- * plumbing in netlink.c, message encoding and decoding in msg.c, output
- * in print.c and json.c. Errors go to stderr as one "vpcpeer-ctl: ..."
- * line; the exit status is 0 on success, 1 when the operation failed and
- * 2 on a usage error. "-b FILE" runs one command a line from FILE, as
- * "ip -batch" does, in one process: big topologies are built in seconds
- * rather than one exec per object.
+ * options (iproute2's -j, -s, -n, and -D for a dry run, as AWS's
+ * DryRun), the top-level command table (wg(8)'s shape: a keyword, a
+ * handler, a synopsis) with help and version, and the dispatch into the
+ * "vpc" and "peering" groups, whose commands live in vpc.c and
+ * peering.c, and into "monitor" (monitor.c). Argument parsing is in
+ * parse.c, the netlink plumbing in netlink.c, message encoding and
+ * decoding in msg.c, output in print.c and json.c. Errors go to stderr as
+ * one "vpcpeer-ctl: ..." line; the exit status is 0 on success, 1 when
+ * the operation failed and 2 on a usage error. "-b FILE" runs one command
+ * a line from FILE, as "ip -batch" does, in one process: big topologies
+ * are built in seconds rather than one exec per object.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -41,6 +42,8 @@ static const struct command commands[] = {
 	  vpc_commands },
 	{ "peering", cmd_group, "COMMAND [ARGS]...",
 	  "manage peering connections", NULL, peering_commands },
+	{ "monitor", cmd_monitor, "",
+	  "print changes to VPCs and peerings as they happen", NULL, NULL },
 	{ "help", cmd_help, "[COMMAND]",
 	  "show this help, or the usage of COMMAND", NULL, NULL },
 	{ "version", cmd_version, "",
@@ -101,6 +104,7 @@ static void usage(FILE *f)
 	      "Options:\n"
 	      "  -j, --json           print JSON\n"
 	      "  -s, --stats          show counters too (peering show)\n"
+	      "  -D, --dry-run        check a change without making it\n"
 	      "  -n, --netns NETNS    act in network namespace NETNS, a name in\n"
 	      "                       " NETNS_RUN_DIR " or a path\n"
 	      "  -b, --batch FILE     run the commands in FILE (\"-\": stdin), one a\n"
@@ -120,7 +124,8 @@ static void usage(FILE *f)
 	}
 	fputs("\n"
 	      "VPC is a VPC id (vpc-XXXXXXXX) or name, PCX a peering connection id\n"
-	      "(pcx-XXXXXXXX), PREFIX a CIDR block (10.0.0.0/16, fd00:b::/48).\n"
+	      "(pcx-XXXXXXXX), PREFIX a CIDR block (10.0.0.0/16, fd00:b::/48), SIDE\n"
+	      "\"requester\" or \"accepter\".\n"
 	      "\"vpc\" and \"peering\" alone mean \"vpc show\" and \"peering show\".\n"
 	      "Commands and keywords may be shortened to a unique prefix\n"
 	      "(\"vers\", \"pe sh\").\n", f);
@@ -289,6 +294,7 @@ static int parse_options(int argc, char *argv[], struct run_mode *m)
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "stats", no_argument, NULL, 's' },
+		{ "dry-run", no_argument, NULL, 'D' },
 		{ "netns", required_argument, NULL, 'n' },
 		{ "batch", required_argument, NULL, 'b' },
 		{ "force", no_argument, NULL, 'f' },
@@ -304,7 +310,7 @@ static int parse_options(int argc, char *argv[], struct run_mode *m)
 		if (iproute2_option(argc, argv, m))
 			continue;
 		cur = optind < argc ? argv[optind] : NULL;
-		c = getopt_long(argc, argv, "+:jsn:b:Vh", longopts, NULL);
+		c = getopt_long(argc, argv, "+:jsDn:b:Vh", longopts, NULL);
 		switch (c) {
 		case -1:
 			return RC_OK;
@@ -313,6 +319,9 @@ static int parse_options(int argc, char *argv[], struct run_mode *m)
 			break;
 		case 's':
 			opt.stats = true;
+			break;
+		case 'D':
+			opt.dry_run = true;
 			break;
 		case 'n':
 			opt.netns = optarg;
@@ -339,15 +348,15 @@ static int parse_options(int argc, char *argv[], struct run_mode *m)
 static bool is_global_option(const char *arg)
 {
 	static const char *const longs[] = {
-		"--json", "--stats", "--netns", "--batch", "--force",
-		"--version", "--help", NULL,
+		"--json", "--stats", "--dry-run", "--netns", "--batch",
+		"--force", "--version", "--help", NULL,
 	};
 	size_t i, n;
 
 	if (arg[0] != '-' || !arg[1])
 		return false;
 	if (arg[1] != '-')
-		return arg[strspn(arg + 1, "jsnbVh") + 1] == '\0' ||
+		return arg[strspn(arg + 1, "jsDnbVh") + 1] == '\0' ||
 		       !strcmp(arg, "-force") || !strcmp(arg, "-batch");
 	n = strcspn(arg, "=");
 	for (i = 0; longs[i]; i++)

@@ -20,6 +20,7 @@
 #include <linux/netlink.h>
 #include <net/if.h>
 
+#include <netlink/genl/ctrl.h>
 #include <netlink/genl/genl.h>
 
 #include "msg.h"
@@ -79,6 +80,24 @@ size_t msg_request_size(size_t ncidrs)
 	return NLMSG_HDRLEN + GENL_HDRLEN + 4 * nla_total_size(0) +
 	       2 * nla_total_size(VPCPEER_NAME_MAX) + 2 * nla_total_size(4) +
 	       ncidrs * cidr + 256;
+}
+
+bool msg_cmd_mutates(uint8_t cmd)
+{
+	switch (cmd) {
+	case VPCPEER_CMD_VPC_NEW:
+	case VPCPEER_CMD_VPC_DEL:
+	case VPCPEER_CMD_VPC_CIDR_ADD:
+	case VPCPEER_CMD_VPC_CIDR_DEL:
+	case VPCPEER_CMD_PCX_REQUEST:
+	case VPCPEER_CMD_PCX_ACCEPT:
+	case VPCPEER_CMD_PCX_REJECT:
+	case VPCPEER_CMD_PCX_DEL:
+	case VPCPEER_CMD_PCX_SET:
+		return true;
+	default:
+		return false;
+	}
 }
 
 /* --- reply attributes --------------------------------------------------- */
@@ -154,14 +173,13 @@ int msg_parse(struct nlmsghdr *nlh, struct nlattr *tb[VPCPEER_A_MAX + 1],
 
 /* --- VPC ---------------------------------------------------------------- */
 
-static int cidr_decode(struct nlattr *a, struct prefix *p, char *err,
-		       size_t errlen)
+static int cidr_decode(struct nlattr *a, const char *what, struct prefix *p,
+		       char *err, size_t errlen)
 {
 	struct nlattr *tb[VPCPEER_A_CIDR_MAX + 1];
 	int ret, len;
 
-	ret = get_nest(a, "VPCPEER_A_VPC_CIDR", VPCPEER_A_CIDR_MAX, tb, err,
-		       errlen);
+	ret = get_nest(a, what, VPCPEER_A_CIDR_MAX, tb, err, errlen);
 	if (ret)
 		return ret;
 	if (!tb[VPCPEER_A_CIDR_ADDR] || !tb[VPCPEER_A_CIDR_PREFIXLEN])
@@ -204,7 +222,8 @@ static int vpc_cidrs_decode(struct nlattr *vpc, struct vpc_info *v,
 	nla_for_each_nested(a, vpc, rem) {
 		if (nla_type(a) != VPCPEER_A_VPC_CIDR)
 			continue;
-		ret = cidr_decode(a, &v->cidrs[v->ncidrs], err, errlen);
+		ret = cidr_decode(a, "VPCPEER_A_VPC_CIDR", &v->cidrs[v->ncidrs],
+				  err, errlen);
 		if (ret)
 			return ret;
 		v->ncidrs++;
@@ -323,11 +342,54 @@ static int side_decode(struct nlattr *a, const char *what,
 	}
 	if (!ret && tb[VPCPEER_A_SIDE_STATS])
 		ret = stats_decode(tb[VPCPEER_A_SIDE_STATS], s, err, errlen);
+	if (!ret && tb[VPCPEER_A_SIDE_ALLOW_DNS]) {
+		uint8_t v = 0;
+
+		ret = get_u8(tb[VPCPEER_A_SIDE_ALLOW_DNS],
+			     "VPCPEER_A_SIDE_ALLOW_DNS", &v, err, errlen);
+		s->has_allow_dns = !ret;
+		s->allow_dns = v;
+	}
+	if (!ret && tb[VPCPEER_A_SIDE_TAG])
+		ret = get_str(tb[VPCPEER_A_SIDE_TAG], "VPCPEER_A_SIDE_TAG",
+			      VPCPEER_TAG_MAX, &s->tag, err, errlen);
+	s->present = !ret;
 	return ret;
 }
 
-int pcx_decode(struct nlattr **top, struct pcx_info *p, char *err,
-	       size_t errlen)
+/* The u64 times of a PCX nest, and the old state of a PCX_STATE event. */
+static int pcx_extras_decode(struct nlattr **tb, struct pcx_info *p,
+			     char *err, size_t errlen)
+{
+	int ret = 0;
+
+	if (tb[VPCPEER_A_PCX_EXPIRES]) {
+		ret = get_u64(tb[VPCPEER_A_PCX_EXPIRES],
+			      "VPCPEER_A_PCX_EXPIRES", &p->expires, err,
+			      errlen);
+		p->has_expires = !ret;
+	}
+	if (!ret && tb[VPCPEER_A_PCX_VISIBLE_UNTIL]) {
+		ret = get_u64(tb[VPCPEER_A_PCX_VISIBLE_UNTIL],
+			      "VPCPEER_A_PCX_VISIBLE_UNTIL", &p->visible_until,
+			      err, errlen);
+		p->has_visible_until = !ret;
+	}
+	if (!ret && tb[VPCPEER_A_PCX_OLD_STATE]) {
+		ret = get_u8(tb[VPCPEER_A_PCX_OLD_STATE],
+			     "VPCPEER_A_PCX_OLD_STATE", &p->old_state, err,
+			     errlen);
+		p->has_old_state = !ret;
+	}
+	return ret;
+}
+
+/*
+ * The PCX nest of a reply, or with lenient (a PCX_DEL event) of a message
+ * that may name the connection by its id alone.
+ */
+static int pcx_nest_decode(struct nlattr **top, struct pcx_info *p,
+			   bool lenient, char *err, size_t errlen)
 {
 	struct nlattr *tb[VPCPEER_A_PCX_MAX + 1];
 	int ret;
@@ -341,29 +403,40 @@ int pcx_decode(struct nlattr **top, struct pcx_info *p, char *err,
 		return ret;
 	if (!tb[VPCPEER_A_PCX_ID])
 		return fail(err, errlen, "peering without VPCPEER_A_PCX_ID");
-	if (!tb[VPCPEER_A_PCX_STATE])
+	if (!lenient && !tb[VPCPEER_A_PCX_STATE])
 		return fail(err, errlen, "peering without VPCPEER_A_PCX_STATE");
-	if (!tb[VPCPEER_A_PCX_REQUESTER] || !tb[VPCPEER_A_PCX_ACCEPTER])
+	if (!lenient &&
+	    (!tb[VPCPEER_A_PCX_REQUESTER] || !tb[VPCPEER_A_PCX_ACCEPTER]))
 		return fail(err, errlen, "peering without VPCPEER_A_PCX_%s",
 			    tb[VPCPEER_A_PCX_REQUESTER] ? "ACCEPTER" :
 							  "REQUESTER");
 	ret = get_u32(tb[VPCPEER_A_PCX_ID], "VPCPEER_A_PCX_ID", &p->id, err,
 		      errlen);
-	if (!ret)
+	if (!ret && tb[VPCPEER_A_PCX_STATE]) {
 		ret = get_u8(tb[VPCPEER_A_PCX_STATE], "VPCPEER_A_PCX_STATE",
 			     &p->state, err, errlen);
+		p->has_state = !ret;
+	}
 	if (!ret && tb[VPCPEER_A_PCX_MESSAGE])
 		ret = get_str(tb[VPCPEER_A_PCX_MESSAGE], "VPCPEER_A_PCX_MESSAGE",
 			      0, &p->message, err, errlen);
 	if (!ret)
+		ret = pcx_extras_decode(tb, p, err, errlen);
+	if (!ret && tb[VPCPEER_A_PCX_REQUESTER])
 		ret = side_decode(tb[VPCPEER_A_PCX_REQUESTER],
 				  "VPCPEER_A_PCX_REQUESTER", &p->requester, err,
 				  errlen);
-	if (!ret)
+	if (!ret && tb[VPCPEER_A_PCX_ACCEPTER])
 		ret = side_decode(tb[VPCPEER_A_PCX_ACCEPTER],
 				  "VPCPEER_A_PCX_ACCEPTER", &p->accepter, err,
 				  errlen);
 	return ret;
+}
+
+int pcx_decode(struct nlattr **top, struct pcx_info *p, char *err,
+	       size_t errlen)
+{
+	return pcx_nest_decode(top, p, false, err, errlen);
 }
 
 const char *pcx_state_name(unsigned int state, char buf[PCX_STATE_STRLEN])
@@ -386,6 +459,78 @@ const char *pcx_state_name(unsigned int state, char buf[PCX_STATE_STRLEN])
 		return names[state];
 	snprintf(buf, PCX_STATE_STRLEN, "state-%u", state);
 	return buf;
+}
+
+/* --- events ------------------------------------------------------------- */
+
+int event_decode(uint8_t cmd, struct nlattr **tb, struct vp_event *e,
+		 char *err, size_t errlen)
+{
+	int ret;
+
+	memset(e, 0, sizeof(*e));
+	e->cmd = cmd;
+	switch (cmd) {
+	case VPCPEER_CMD_VPC_NEW:
+	case VPCPEER_CMD_VPC_DEL:
+		return vpc_decode(tb, &e->vpc, err, errlen);
+	case VPCPEER_CMD_VPC_CIDR_ADD:
+	case VPCPEER_CMD_VPC_CIDR_DEL:
+		if (!tb[VPCPEER_A_CIDR])
+			return fail(err, errlen, "%s event without VPCPEER_A_CIDR",
+				    cmd == VPCPEER_CMD_VPC_CIDR_ADD ?
+				    "VPC_CIDR_ADD" : "VPC_CIDR_DEL");
+		ret = cidr_decode(tb[VPCPEER_A_CIDR], "VPCPEER_A_CIDR",
+				  &e->cidr, err, errlen);
+		if (!ret)
+			ret = vpc_decode(tb, &e->vpc, err, errlen);
+		return ret;
+	case VPCPEER_CMD_PCX_REQUEST:
+	case VPCPEER_CMD_PCX_SET:
+		return pcx_decode(tb, &e->pcx, err, errlen);
+	case VPCPEER_CMD_PCX_STATE:
+		ret = pcx_decode(tb, &e->pcx, err, errlen);
+		if (!ret && !e->pcx.has_old_state)
+			return fail(err, errlen,
+				    "PCX_STATE event without VPCPEER_A_PCX_OLD_STATE");
+		return ret;
+	case VPCPEER_CMD_PCX_DEL:
+		return pcx_nest_decode(tb, &e->pcx, true, err, errlen);
+	default:
+		return -EOPNOTSUPP;
+	}
+}
+
+void vp_event_free(struct vp_event *e)
+{
+	vpc_info_free(&e->vpc);
+}
+
+/* --- the generic netlink controller ------------------------------------- */
+
+int msg_mcast_group(struct nlmsghdr *nlh, const char *group, uint32_t *id)
+{
+	struct nlattr *tb[CTRL_ATTR_MAX + 1], *g[CTRL_ATTR_MCAST_GRP_MAX + 1];
+	struct nlattr *a;
+	const char *name;
+	int rem;
+
+	if (nlh->nlmsg_type != GENL_ID_CTRL ||
+	    genlmsg_parse(nlh, 0, tb, CTRL_ATTR_MAX, NULL) < 0)
+		return -EINVAL;
+	if (!tb[CTRL_ATTR_MCAST_GROUPS])
+		return -ENOENT;
+	nla_for_each_nested(a, tb[CTRL_ATTR_MCAST_GROUPS], rem) {
+		if (nla_parse_nested(g, CTRL_ATTR_MCAST_GRP_MAX, a, NULL) < 0 ||
+		    !g[CTRL_ATTR_MCAST_GRP_NAME] ||
+		    !g[CTRL_ATTR_MCAST_GRP_ID] ||
+		    get_str(g[CTRL_ATTR_MCAST_GRP_NAME], "", 0, &name, NULL,
+			    0) ||
+		    strcmp(name, group))
+			continue;
+		return get_u32(g[CTRL_ATTR_MCAST_GRP_ID], "", id, NULL, 0);
+	}
+	return -ENOENT;
 }
 
 /* --- errors ------------------------------------------------------------- */

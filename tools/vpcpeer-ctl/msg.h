@@ -35,6 +35,12 @@ int msg_put_cidr(struct nl_msg *m, const struct prefix *p);
 /* Room enough for a request whose VPC nest holds ncidrs CIDRs. */
 size_t msg_request_size(size_t ncidrs);
 
+/*
+ * Whether cmd changes anything (VPC_NEW ... PCX_SET but the GETs): the
+ * commands that take VPCPEER_A_DRY_RUN.
+ */
+bool msg_cmd_mutates(uint8_t cmd);
+
 /* --- replies ------------------------------------------------------------ */
 
 /*
@@ -75,6 +81,7 @@ enum side_stat {
 };
 
 struct pcx_side {
+	bool present;		/* the side's nest was sent */
 	uint32_t vpc_id;
 	const char *vpc_name;	/* NULL when not sent */
 	const char *ifname;	/* NULL while the side has no device */
@@ -82,17 +89,59 @@ struct pcx_side {
 	uint32_t ifindex;
 	bool has_stats;
 	uint64_t stats[NR_SIDE_STATS];	/* a counter not sent is 0 */
+	bool has_allow_dns;
+	bool allow_dns;		/* VPCPEER_A_SIDE_ALLOW_DNS */
+	const char *tag;	/* NULL when not sent (no tag) */
 };
 
 struct pcx_info {
 	uint32_t id;
+	bool has_state;		/* always, but in a PCX_DEL event */
 	uint8_t state;		/* enum vpcpeer_pcx_state, or newer */
 	const char *message;	/* NULL when not sent */
+	bool has_expires, has_visible_until, has_old_state;
+	uint64_t expires;	/* epoch seconds */
+	uint64_t visible_until;	/* epoch seconds */
+	uint8_t old_state;	/* PCX_STATE events */
 	struct pcx_side requester, accepter;
 };
 
 int pcx_decode(struct nlattr **tb, struct pcx_info *p, char *err,
 	       size_t errlen);
+
+/* --- events ------------------------------------------------------------- */
+
+/*
+ * One message of the multicast group VPCPEER_MCGRP_EVENTS: its genl
+ * command says what happened, its attributes are those of a reply.
+ */
+struct vp_event {
+	uint8_t cmd;		/* VPCPEER_CMD_VPC_NEW ... _PCX_STATE */
+	struct vpc_info vpc;	/* VPC_NEW, VPC_DEL, VPC_CIDR_ADD/DEL */
+	struct prefix cidr;	/* VPC_CIDR_ADD/DEL: the block */
+	struct pcx_info pcx;	/* PCX_REQUEST, _STATE, _SET, _DEL */
+};
+
+/*
+ * An event of command cmd. Returns 0 (vp_event_free() it), -EOPNOTSUPP
+ * for a command that is no event this version knows (to be skipped), or
+ * -EINVAL with the reason in err. A PCX_DEL event needs only the id;
+ * every other event is checked as a reply is, and a PCX_STATE event must
+ * carry VPCPEER_A_PCX_OLD_STATE.
+ */
+int event_decode(uint8_t cmd, struct nlattr **tb, struct vp_event *e,
+		 char *err, size_t errlen);
+void vp_event_free(struct vp_event *e);
+
+/* --- the generic netlink controller ------------------------------------- */
+
+/*
+ * The id of the multicast group named group in a CTRL_CMD_NEWFAMILY
+ * message of the controller (its CTRL_ATTR_MCAST_GROUPS). Returns 0,
+ * -ENOENT when the family has no such group, or -EINVAL when nlh is not
+ * such a message.
+ */
+int msg_mcast_group(struct nlmsghdr *nlh, const char *group, uint32_t *id);
 
 /* "active", or "state-N" for a state this version does not know. */
 #define PCX_STATE_STRLEN	20

@@ -121,7 +121,9 @@ struct nl_msg *vp_request(const struct vp_conn *c, uint8_t cmd, int flags,
 		return NULL;
 	}
 	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, c->family, 0, flags,
-			 cmd, VPCPEER_GENL_VERSION)) {
+			 cmd, VPCPEER_GENL_VERSION) ||
+	    (opt.dry_run && msg_cmd_mutates(cmd) &&
+	     nla_put_flag(msg, VPCPEER_A_DRY_RUN) < 0)) {
 		complain("out of memory");
 		nlmsg_free(msg);
 		return NULL;
@@ -134,6 +136,8 @@ struct nl_msg *vp_request(const struct vp_conn *c, uint8_t cmd, int flags,
 struct xact {
 	const char *title;
 	vp_reply_fn fn;
+	/* instead of fn: every message, whatever its type; 0 or -1 as fn */
+	int (*raw)(struct nlmsghdr *nlh, void *arg);
 	void *arg;
 	int family;
 	bool done;		/* the ACK, an error or NLMSG_DONE came */
@@ -171,9 +175,12 @@ static int on_valid(struct nl_msg *msg, void *arg)
 	struct xact *x = arg;
 	char err[256];
 
-	if (nlh->nlmsg_type != x->family || !x->fn)
+	if (x->raw) {
+		if (x->raw(nlh, x->arg))
+			x->failed = true;
+	} else if (nlh->nlmsg_type != x->family || !x->fn) {
 		return NL_SKIP;
-	if (msg_parse(nlh, tb, err, sizeof(err))) {
+	} else if (msg_parse(nlh, tb, err, sizeof(err))) {
 		complain("%s: malformed reply from the kernel: %s", x->title,
 			 err);
 		x->failed = true;
@@ -318,4 +325,57 @@ int vp_dump(struct vp_conn *c, uint8_t cmd, const char *title,
 	complain("%s: changes interrupted the dump %d times in a row; try again",
 		 title, VP_DUMP_TRIES);
 	return RC_FAIL;
+}
+
+/* --- multicast groups --------------------------------------------------- */
+
+struct group_lookup {
+	const char *group;
+	bool found;
+	uint32_t id;
+};
+
+static int group_reply(struct nlmsghdr *nlh, void *arg)
+{
+	struct group_lookup *g = arg;
+
+	if (!msg_mcast_group(nlh, g->group, &g->id))
+		g->found = true;
+	return 0;
+}
+
+int vp_subscribe(struct vp_conn *c, const char *group, const char *title)
+{
+	struct group_lookup g = { .group = group };
+	struct xact x = {
+		.title = title, .raw = group_reply, .arg = &g,
+		.family = GENL_ID_CTRL,
+	};
+	struct nl_msg *msg;
+	int err, rc;
+
+	msg = nlmsg_alloc();
+	if (!msg || !genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, GENL_ID_CTRL,
+				 0, 0, CTRL_CMD_GETFAMILY, 1) ||
+	    nla_put_string(msg, CTRL_ATTR_FAMILY_NAME, VPCPEER_GENL_NAME) < 0) {
+		nlmsg_free(msg);
+		complain("out of memory");
+		return RC_FAIL;
+	}
+	rc = xact_run(c, msg, &x);
+	if (rc)
+		return rc;
+	if (!g.found) {
+		complain("%s: the " VPCPEER_GENL_NAME
+			 " family has no multicast group \"%s\": is the module too old?",
+			 title, group);
+		return RC_FAIL;
+	}
+	err = nl_socket_add_membership(c->sk, g.id);
+	if (err < 0) {
+		complain("%s: cannot join the multicast group \"%s\": %s", title,
+			 group, nl_geterror(err));
+		return RC_FAIL;
+	}
+	return RC_OK;
 }

@@ -4,7 +4,7 @@
  * ACKs on, the vpcpeer family resolved through the controller, requests
  * with the family's header, and one receive loop for every command that
  * hands each reply to a callback and ends at the kernel's ACK, error or
- * NLMSG_DONE. Kernel errors are reported here, once, as
+ * NLMSG_DONE; and the multicast group of events, joined by name. Kernel errors are reported here, once, as
  * "vpcpeer-ctl: <command>: <extack message> (<strerror>)".
  */
 #ifndef VPCPEER_CTL_NETLINK_H
@@ -39,6 +39,7 @@ void vp_close(struct vp_conn *c);
 /*
  * A request for cmd with room for size bytes of attributes, or NULL
  * (reported). flags are NLM_F_ flags beyond NLM_F_REQUEST and NLM_F_ACK.
+ * With -D, a command that changes something carries VPCPEER_A_DRY_RUN.
  */
 struct nl_msg *vp_request(const struct vp_conn *c, uint8_t cmd, int flags,
 			  size_t size);
@@ -67,5 +68,12 @@ int vp_transact(struct vp_conn *c, struct nl_msg *msg, const char *title,
  */
 int vp_dump(struct vp_conn *c, uint8_t cmd, const char *title,
 	    vp_reply_fn fn, int (*restart)(void *arg), void *arg);
+
+/*
+ * Joins the family's multicast group named group, whose id the controller
+ * is asked for. title names the command in messages. Returns an exit
+ * status.
+ */
+int vp_subscribe(struct vp_conn *c, const char *group, const char *title);
 
 #endif /* VPCPEER_CTL_NETLINK_H */

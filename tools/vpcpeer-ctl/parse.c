@@ -571,3 +571,37 @@ int parse_vpc_ref(const char *arg, struct vpc_ref *ref, char *err,
 	*ref = (struct vpc_ref){ .name = arg };
 	return 0;
 }
+
+int parse_on_off(const char *arg, const char *what, bool *val, char *err,
+		 size_t errlen)
+{
+	static const char *const on_off[] = { "on", "off", NULL };
+	char kind[PARSE_ERRLEN];
+	unsigned int i;
+	int ret;
+
+	snprintf(kind, sizeof(kind), "%s value", what);
+	ret = parse_keyword(arg, on_off, kind, &i, err, errlen);
+	if (!ret)
+		*val = i == 0;
+	return ret;
+}
+
+int check_tag(const char *tag, char *err, size_t errlen)
+{
+	char q[QUOTE_BUFLEN], c[QUOTE_BUFLEN];
+	size_t i, n = strlen(tag);
+
+	quote_arg(tag, q);
+	if (n >= VPCPEER_TAG_MAX)
+		return fail(-ENAMETOOLONG, err, errlen,
+			    "name %s is too long (%zu characters; at most %d)",
+			    q, n, VPCPEER_TAG_MAX - 1);
+	for (i = 0; i < n; i++) {
+		if (tag[i] < 0x20 || tag[i] > 0x7e)
+			return fail(-EINVAL, err, errlen,
+				    "name %s: character %s at position %zu is not printable ASCII",
+				    q, quote_char(tag[i], c), i + 1);
+	}
+	return 0;
+}

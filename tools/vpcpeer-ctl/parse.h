@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The argument parsers of vpcpeer-ctl: CIDR prefixes, keywords matched by
- * unique prefix, vpc-/pcx- object ids, VPC names, VPCs named either way
- * and bounded integers.
+ * unique prefix, vpc-/pcx- object ids, VPC names, VPCs named either way,
+ * bounded integers, on/off switches and the name tags of peering sides.
  * Plain C with no netlink, so that every error path is unit-tested on the
  * host. Each parser returns 0 or a negative errno and, on error, writes one
  * line (no newline) into the caller's err buffer that names the bad
@@ -13,6 +13,7 @@
 #ifndef VPCPEER_CTL_PARSE_H
 #define VPCPEER_CTL_PARSE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -95,6 +96,21 @@ int parse_uint_range(const char *arg, const char *what, uint64_t min,
 		     uint64_t max, uint64_t *val, char *err, size_t errlen);
 int parse_u32(const char *arg, const char *what, uint32_t *val,
 	      char *err, size_t errlen);
+
+/*
+ * "on" or "off" (or a unique prefix: "of") to true or false. what names
+ * the setting in messages ("allow-dns-resolution"). Returns 0, -EINVAL
+ * (empty), -ENOENT (neither) or -ENOTUNIQ ("o").
+ */
+int parse_on_off(const char *arg, const char *what, bool *val, char *err,
+		 size_t errlen);
+
+/*
+ * The name tag of a peering side (VPCPEER_A_SIDE_TAG): at most
+ * VPCPEER_TAG_MAX - 1 bytes of printable ASCII (space to tilde). Empty is
+ * good: it clears the tag. Returns 0, -EINVAL or -ENAMETOOLONG.
+ */
+int check_tag(const char *tag, char *err, size_t errlen);
 
 /*
  * arg in double quotes for a message, with C escapes for quotes,

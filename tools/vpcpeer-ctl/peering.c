@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The "peering" commands: request, accept, reject, delete and show. A
- * request names its two VPCs by id or name and prints the new connection's
- * id; when the kernel created it in state "failed" (overlapping CIDR
- * blocks, as AWS does), the id is still printed, for "peering show" and
- * "peering delete", and the reason goes to stderr with exit status 1.
- * The other verbs name a connection by its pcx- id and print nothing.
+ * The "peering" commands: request, accept, reject, delete, set and show.
+ * A request names its two VPCs by id or name and prints the new
+ * connection's id; when the kernel created it in state "failed"
+ * (overlapping CIDR blocks, as AWS does), the id is still printed, for
+ * "peering show" and "peering delete", and the reason goes to stderr with
+ * exit status 1. The other verbs name a connection by its pcx- id and
+ * print nothing; "set" changes the per-side options (R14). With -D each
+ * says what it would have done instead ("dry run: ...").
  */
 #include <stdlib.h>
 #include <string.h>
@@ -28,9 +30,10 @@ static int arg_pcx(const struct command *cmd, const char *arg, uint32_t *id)
 }
 
 /* A request with PCX { ... } filled by put(), sent; replies go to fn. */
-static int pcx_send(const struct command *cmd, uint8_t nlcmd,
-		    int (*put)(struct nl_msg *msg, const void *data),
-		    const void *data, vp_reply_fn fn, void *arg)
+static int pcx_send_size(const struct command *cmd, uint8_t nlcmd,
+			 int (*put)(struct nl_msg *msg, const void *data),
+			 const void *data, size_t size, vp_reply_fn fn,
+			 void *arg)
 {
 	char title[CMD_TITLE_MAX];
 	struct nlattr *pcx;
@@ -42,7 +45,7 @@ static int pcx_send(const struct command *cmd, uint8_t nlcmd,
 	rc = vp_connect(&c);
 	if (rc)
 		return rc;
-	msg = vp_request(&c, nlcmd, 0, msg_request_size(0));
+	msg = vp_request(&c, nlcmd, 0, size);
 	if (!msg) {
 		vp_close(&c);
 		return RC_FAIL;
@@ -57,6 +60,14 @@ static int pcx_send(const struct command *cmd, uint8_t nlcmd,
 	rc = vp_transact(&c, msg, title, fn, arg);
 	vp_close(&c);
 	return rc;
+}
+
+static int pcx_send(const struct command *cmd, uint8_t nlcmd,
+		    int (*put)(struct nl_msg *msg, const void *data),
+		    const void *data, vp_reply_fn fn, void *arg)
+{
+	return pcx_send_size(cmd, nlcmd, put, data, msg_request_size(0), fn,
+			     arg);
 }
 
 static int put_pcx_id(struct nl_msg *msg, const void *data)
@@ -117,6 +128,25 @@ static int request_reply(struct nlattr **tb, void *arg)
 	return 0;
 }
 
+/*
+ * The connection a dry run would have made: "dry run: would be
+ * pending-acceptance", or failed with the reason and exit status 1, as
+ * the request itself would.
+ */
+static int request_dry_run(const struct new_pcx *n)
+{
+	char state[PCX_STATE_STRLEN];
+
+	if (!n->have) {
+		printf("dry run: would succeed\n");
+		return RC_OK;
+	}
+	printf("dry run: would be %s%s%s\n", pcx_state_name(n->state, state),
+	       n->message && n->state == VPCPEER_PCX_FAILED ? ": " : "",
+	       n->message && n->state == VPCPEER_PCX_FAILED ? n->message : "");
+	return n->state == VPCPEER_PCX_FAILED ? RC_FAIL : RC_OK;
+}
+
 /* request REQUESTER_VPC ACCEPTER_VPC */
 static int peering_request(const struct command *cmd, int argc,
 			   char *argv[])
@@ -138,16 +168,18 @@ static int peering_request(const struct command *cmd, int argc,
 		return cmd_unexpected_arg(cmd, argv[3]);
 	rc = pcx_send(cmd, VPCPEER_CMD_PCX_REQUEST, put_sides, &s,
 		      request_reply, &n);
-	if (!rc && !n.have) {
+	if (!rc && opt.dry_run)
+		rc = request_dry_run(&n);
+	else if (!rc && !n.have) {
 		complain("%s: the kernel's reply named no peering connection",
 			 title);
 		rc = RC_FAIL;
 	}
-	if (!rc) {
+	else if (!rc) {
 		format_pcx_id(n.id, id);
 		printf("%s\n", id);
 	}
-	if (!rc && n.state == VPCPEER_PCX_FAILED) {
+	if (!rc && !opt.dry_run && n.state == VPCPEER_PCX_FAILED) {
 		/* The id first: the connection exists, to show or delete. */
 		fflush(stdout);
 		if (n.message)
@@ -176,7 +208,10 @@ static int peering_verb(const struct command *cmd, int argc, char *argv[],
 		return rc;
 	if (argc > 2)
 		return cmd_unexpected_arg(cmd, argv[2]);
-	return pcx_send(cmd, nlcmd, put_pcx_id, &id, NULL, NULL);
+	rc = pcx_send(cmd, nlcmd, put_pcx_id, &id, NULL, NULL);
+	if (!rc && opt.dry_run)
+		rc = dry_run_done(cmd);
+	return rc;
 }
 
 static int peering_accept(const struct command *cmd, int argc, char *argv[])
@@ -192,6 +227,160 @@ static int peering_reject(const struct command *cmd, int argc, char *argv[])
 static int peering_delete(const struct command *cmd, int argc, char *argv[])
 {
 	return peering_verb(cmd, argc, argv, VPCPEER_CMD_PCX_DEL);
+}
+
+/* --- peering set -------------------------------------------------------- */
+
+enum { SIDE_REQUESTER, SIDE_ACCEPTER, NR_SIDES };
+static const char *const side_names[] = { "requester", "accepter", NULL };
+
+/* After a side: its options, or the next side. */
+enum { SET_ALLOW_DNS, SET_NAME, SET_REQUESTER, SET_ACCEPTER };
+static const char *const set_keywords[] = {
+	"allow-dns-resolution", "name", "requester", "accepter", NULL,
+};
+
+struct side_options {
+	bool given;		/* the side was named */
+	bool has_allow_dns;
+	bool allow_dns;
+	const char *tag;	/* NULL: unchanged */
+};
+
+struct pcx_set_args {
+	uint32_t id;
+	struct side_options side[NR_SIDES];
+};
+
+/* One option of a side: "allow-dns-resolution on|off" or "name TEXT". */
+static int set_option(const struct command *cmd, unsigned int kw,
+		      const char *role, const char *val,
+		      struct side_options *o)
+{
+	char err[PARSE_ERRLEN];
+
+	if (!val)
+		return cmd_usage_error(cmd, "missing %s after \"%s\"",
+				       kw == SET_NAME ? "TEXT" : "on|off",
+				       set_keywords[kw]);
+	if (kw == SET_ALLOW_DNS) {
+		if (o->has_allow_dns)
+			return cmd_usage_error(cmd,
+					       "%s: allow-dns-resolution given twice",
+					       role);
+		if (parse_on_off(val, set_keywords[kw], &o->allow_dns, err,
+				 sizeof(err)))
+			return cmd_arg_error(cmd, "%s: %s", role, err);
+		o->has_allow_dns = true;
+		return RC_OK;
+	}
+	if (o->tag)
+		return cmd_usage_error(cmd, "%s: name given twice", role);
+	if (check_tag(val, err, sizeof(err)))
+		return cmd_arg_error(cmd, "%s: %s", role, err);
+	o->tag = val;
+	return RC_OK;
+}
+
+/*
+ * set PCX {requester|accepter} [allow-dns-resolution on|off] [name TEXT]
+ * [{requester|accepter} ...]: each side once, with at least one option.
+ */
+static int pcx_set_parse(const struct command *cmd, int argc, char *argv[],
+			 struct pcx_set_args *a)
+{
+	struct side_options *o = NULL;
+	unsigned int kw, sd;
+	int i = 2, rc;
+
+	if (argc < 2)
+		return cmd_missing_arg(cmd, "PCX");
+	rc = arg_pcx(cmd, argv[1], &a->id);
+	if (rc)
+		return rc;
+	if (argc < 3)
+		return cmd_missing_arg(cmd, "SIDE (requester or accepter)");
+	rc = cmd_keyword(cmd, argv[2], side_names, "side", &sd);
+	while (!rc) {
+		if (o && !o->has_allow_dns && !o->tag)
+			return cmd_usage_error(cmd,
+					       "missing allow-dns-resolution or name after \"%s\"",
+					       side_names[o - a->side]);
+		o = &a->side[sd];
+		if (o->given)
+			return cmd_usage_error(cmd, "%s given twice",
+					       side_names[sd]);
+		o->given = true;
+		for (i++; i < argc; i += 2) {
+			rc = cmd_keyword(cmd, argv[i], set_keywords, "keyword",
+					 &kw);
+			if (rc)
+				return rc;
+			if (kw == SET_REQUESTER || kw == SET_ACCEPTER)
+				break;
+			rc = set_option(cmd, kw, side_names[sd],
+					i + 1 < argc ? argv[i + 1] : NULL, o);
+			if (rc)
+				return rc;
+		}
+		if (i >= argc)
+			break;
+		sd = kw == SET_REQUESTER ? SIDE_REQUESTER : SIDE_ACCEPTER;
+	}
+	if (rc)
+		return rc;
+	if (!o->has_allow_dns && !o->tag)
+		return cmd_usage_error(cmd,
+				       "missing allow-dns-resolution or name after \"%s\"",
+				       side_names[o - a->side]);
+	return RC_OK;
+}
+
+static int put_side_options(struct nl_msg *msg, int attr,
+			    const struct side_options *o)
+{
+	struct nlattr *side;
+
+	if (!o->given)
+		return 0;
+	side = nla_nest_start(msg, attr);
+	if (!side ||
+	    (o->has_allow_dns &&
+	     nla_put_u8(msg, VPCPEER_A_SIDE_ALLOW_DNS, o->allow_dns) < 0) ||
+	    (o->tag && nla_put_string(msg, VPCPEER_A_SIDE_TAG, o->tag) < 0))
+		return -1;
+	return nla_nest_end(msg, side);
+}
+
+static int put_pcx_set(struct nl_msg *msg, const void *data)
+{
+	const struct pcx_set_args *a = data;
+
+	if (nla_put_u32(msg, VPCPEER_A_PCX_ID, a->id) < 0 ||
+	    put_side_options(msg, VPCPEER_A_PCX_REQUESTER,
+			     &a->side[SIDE_REQUESTER]) < 0)
+		return -1;
+	return put_side_options(msg, VPCPEER_A_PCX_ACCEPTER,
+				&a->side[SIDE_ACCEPTER]);
+}
+
+static int peering_set(const struct command *cmd, int argc, char *argv[])
+{
+	/* Two side nests, each with the longest tag and the flag. */
+	size_t size = msg_request_size(0) +
+		      2 * (nla_total_size(0) + nla_total_size(VPCPEER_TAG_MAX) +
+			   nla_total_size(1));
+	struct pcx_set_args a = { 0 };
+	int rc;
+
+	rc = pcx_set_parse(cmd, argc, argv, &a);
+	if (rc)
+		return rc;
+	rc = pcx_send_size(cmd, VPCPEER_CMD_PCX_SET, put_pcx_set, &a, size,
+			   NULL, NULL);
+	if (!rc && opt.dry_run)
+		rc = dry_run_done(cmd);
+	return rc;
 }
 
 /* --- peering show ------------------------------------------------------- */
@@ -279,6 +468,10 @@ const struct command peering_commands[] = {
 	  NULL },
 	{ "delete", peering_delete, "PCX",
 	  "delete a peering connection, or withdraw a request", "peering",
+	  NULL },
+	{ "set", peering_set,
+	  "PCX SIDE [allow-dns-resolution on|off] [name TEXT] [SIDE ...]",
+	  "set a side's options of an active peering connection", "peering",
 	  NULL },
 	{ "show", peering_show, "[PCX]",
 	  "show one peering connection or all yours (-s: counters)",

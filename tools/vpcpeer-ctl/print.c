@@ -11,6 +11,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "print.h"
 
@@ -166,6 +167,32 @@ static const char *const stat_keys[NR_SIDE_STATS] = {
 	[STAT_DROP_RX] = "drop_rx",
 };
 
+/* " allow-dns-resolution on[ name TEXT]": the tag last, it may hold blanks. */
+static void side_options_text(FILE *f, const struct pcx_side *s)
+{
+	if (s->has_allow_dns)
+		fprintf(f, " allow-dns-resolution %s",
+			s->allow_dns ? "on" : "off");
+	if (s->tag && *s->tag) {
+		fputs(" name ", f);
+		put_text(f, s->tag, NULL);
+	}
+}
+
+/* Epoch seconds as "2026-11-26T10:00:00Z", or the number when out of range. */
+static void put_time(FILE *f, uint64_t t)
+{
+	time_t tt = (time_t)t;
+	char buf[64];
+	struct tm tm;
+
+	if (t > INT64_MAX || !gmtime_r(&tt, &tm) ||
+	    !strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm))
+		fprintf(f, "%" PRIu64, t);
+	else
+		fputs(buf, f);
+}
+
 static void side_text(struct printer *p, const char *role,
 		      const struct pcx_side *s)
 {
@@ -182,6 +209,7 @@ static void side_text(struct printer *p, const char *role,
 		fputs(" dev ", p->out);
 		put_text(p->out, s->ifname, NULL);
 	}
+	side_options_text(p->out, s);
 	fputc('\n', p->out);
 	if (!p->stats || !s->has_stats)
 		return;
@@ -210,6 +238,14 @@ static void pcx_text(struct printer *p, const struct pcx_info *x)
 		put_text(p->out, x->message, "\"\\");
 		fputc('"', p->out);
 	}
+	if (x->has_expires) {
+		fputs(" expires ", p->out);
+		put_time(p->out, x->expires);
+	}
+	if (x->has_visible_until) {
+		fputs(" visible-until ", p->out);
+		put_time(p->out, x->visible_until);
+	}
 	fputc('\n', p->out);
 	side_text(p, "requester", &x->requester);
 	side_text(p, "accepter", &x->accepter);
@@ -231,6 +267,10 @@ static void side_json(struct printer *p, const char *role,
 		json_kv_string(&p->j, "ifname", s->ifname);
 	if (s->has_ifindex)
 		json_kv_u64(&p->j, "ifindex", s->ifindex);
+	if (s->has_allow_dns)
+		json_kv_bool(&p->j, "allow_dns_resolution", s->allow_dns);
+	if (s->tag && *s->tag)
+		json_kv_string(&p->j, "name", s->tag);
 	if (p->stats && s->has_stats) {
 		json_key(&p->j, "stats");
 		json_object_start(&p->j);
@@ -248,11 +288,18 @@ static void pcx_json(struct printer *p, const struct pcx_info *x)
 	format_pcx_id(x->id, id);
 	json_object_start(&p->j);
 	json_kv_string(&p->j, "id", id);
-	json_kv_string(&p->j, "state", pcx_state_name(x->state, state));
+	if (x->has_state)
+		json_kv_string(&p->j, "state", pcx_state_name(x->state, state));
 	if (x->message)
 		json_kv_string(&p->j, "message", x->message);
-	side_json(p, "requester", &x->requester);
-	side_json(p, "accepter", &x->accepter);
+	if (x->has_expires)
+		json_kv_u64(&p->j, "expires", x->expires);
+	if (x->has_visible_until)
+		json_kv_u64(&p->j, "visible_until", x->visible_until);
+	if (x->requester.present)
+		side_json(p, "requester", &x->requester);
+	if (x->accepter.present)
+		side_json(p, "accepter", &x->accepter);
 	json_object_end(&p->j);
 }
 
@@ -262,4 +309,142 @@ void print_pcx(struct printer *p, const struct pcx_info *x)
 		pcx_json(p, x);
 	else
 		pcx_text(p, x);
+}
+
+/* --- events ------------------------------------------------------------- */
+
+/* "blue", or the id when the kernel did not send the name. */
+static void side_name_text(FILE *f, const struct pcx_side *s)
+{
+	char id[OBJECT_ID_STRLEN];
+
+	if (s->vpc_name) {
+		put_text(f, s->vpc_name, NULL);
+		return;
+	}
+	format_vpc_id(s->vpc_id, id);
+	fputs(id, f);
+}
+
+static void vpc_event_text(FILE *f, const char *what,
+			   const struct vp_event *e, bool cidrs)
+{
+	char id[OBJECT_ID_STRLEN], cidr[PREFIX_STRLEN];
+	size_t i;
+
+	format_vpc_id(e->vpc.id, id);
+	fprintf(f, "vpc %s %s ", what, id);
+	put_text(f, e->vpc.name, NULL);
+	for (i = 0; cidrs && i < e->vpc.ncidrs; i++)
+		if (!format_prefix(&e->vpc.cidrs[i], cidr, sizeof(cidr)))
+			fprintf(f, " %s", cidr);
+	if ((e->cmd == VPCPEER_CMD_VPC_CIDR_ADD ||
+	     e->cmd == VPCPEER_CMD_VPC_CIDR_DEL) &&
+	    !format_prefix(&e->cidr, cidr, sizeof(cidr)))
+		fprintf(f, " %s", cidr);
+}
+
+static void pcx_event_text(FILE *f, const struct vp_event *e)
+{
+	char id[OBJECT_ID_STRLEN], s1[PCX_STATE_STRLEN], s2[PCX_STATE_STRLEN];
+	const struct pcx_info *x = &e->pcx;
+
+	format_pcx_id(x->id, id);
+	switch (e->cmd) {
+	case VPCPEER_CMD_PCX_REQUEST:
+		fprintf(f, "pcx new %s ", id);
+		side_name_text(f, &x->requester);
+		fputs(" -> ", f);
+		side_name_text(f, &x->accepter);
+		fprintf(f, " %s", pcx_state_name(x->state, s1));
+		break;
+	case VPCPEER_CMD_PCX_STATE:
+		fprintf(f, "pcx state %s %s -> %s", id,
+			pcx_state_name(x->old_state, s1),
+			pcx_state_name(x->state, s2));
+		if (x->message) {
+			fputs(": ", f);
+			put_text(f, x->message, NULL);
+		}
+		break;
+	case VPCPEER_CMD_PCX_SET:
+		fprintf(f, "pcx set %s requester", id);
+		side_options_text(f, &x->requester);
+		fputs(" accepter", f);
+		side_options_text(f, &x->accepter);
+		break;
+	default:
+		fprintf(f, "pcx del %s", id);
+	}
+}
+
+static const char *event_name(uint8_t cmd)
+{
+	switch (cmd) {
+	case VPCPEER_CMD_VPC_NEW:
+		return "vpc-new";
+	case VPCPEER_CMD_VPC_DEL:
+		return "vpc-del";
+	case VPCPEER_CMD_VPC_CIDR_ADD:
+		return "vpc-cidr-add";
+	case VPCPEER_CMD_VPC_CIDR_DEL:
+		return "vpc-cidr-del";
+	case VPCPEER_CMD_PCX_REQUEST:
+		return "pcx-new";
+	case VPCPEER_CMD_PCX_STATE:
+		return "pcx-state";
+	case VPCPEER_CMD_PCX_SET:
+		return "pcx-set";
+	default:
+		return "pcx-del";
+	}
+}
+
+static int event_json(FILE *f, bool stats, const struct vp_event *e)
+{
+	char state[PCX_STATE_STRLEN], cidr[PREFIX_STRLEN];
+	struct printer p = { .out = f, .json = true, .stats = stats };
+	bool is_vpc = e->cmd <= VPCPEER_CMD_VPC_CIDR_DEL;
+
+	json_init(&p.j, f);
+	json_object_start(&p.j);
+	json_kv_string(&p.j, "event", event_name(e->cmd));
+	json_key(&p.j, is_vpc ? "vpc" : "pcx");
+	if (is_vpc)
+		vpc_json(&p, &e->vpc);
+	else
+		pcx_json(&p, &e->pcx);
+	if ((e->cmd == VPCPEER_CMD_VPC_CIDR_ADD ||
+	     e->cmd == VPCPEER_CMD_VPC_CIDR_DEL) &&
+	    !format_prefix(&e->cidr, cidr, sizeof(cidr)))
+		json_kv_string(&p.j, "cidr", cidr);
+	if (e->cmd == VPCPEER_CMD_PCX_STATE)
+		json_kv_string(&p.j, "old_state",
+			       pcx_state_name(e->pcx.old_state, state));
+	json_object_end(&p.j);
+	return json_finish(&p.j);
+}
+
+int print_event(FILE *f, bool json, bool stats, const struct vp_event *e)
+{
+	if (json)
+		return event_json(f, stats, e);
+	switch (e->cmd) {
+	case VPCPEER_CMD_VPC_NEW:
+		vpc_event_text(f, "new", e, true);
+		break;
+	case VPCPEER_CMD_VPC_DEL:
+		vpc_event_text(f, "del", e, false);
+		break;
+	case VPCPEER_CMD_VPC_CIDR_ADD:
+		vpc_event_text(f, "cidr-add", e, false);
+		break;
+	case VPCPEER_CMD_VPC_CIDR_DEL:
+		vpc_event_text(f, "cidr-del", e, false);
+		break;
+	default:
+		pcx_event_text(f, e);
+	}
+	fputc('\n', f);
+	return fflush(f) || ferror(f) ? -EIO : 0;
 }

@@ -2,7 +2,8 @@
 /*
  * The output of "vpc show" and "peering show": a stable, tab-indented
  * text view, or with -j a JSON array of objects (always an array, even
- * for one object or none). Objects are printed as they arrive, in the
+ * for one object or none); and of "monitor": a line, or a JSON object,
+ * per event. Objects are printed as they arrive, in the
  * kernel's order. The printers take decoded structs (msg.h) and a FILE,
  * so that they are unit-tested without a kernel.
  */
@@ -28,6 +29,12 @@ struct printer {
 void print_begin(struct printer *p, FILE *out, bool json, bool stats);
 void print_vpc(struct printer *p, const struct vpc_info *v);
 void print_pcx(struct printer *p, const struct pcx_info *x);
+
+/*
+ * One event (vpcpeer-ctl monitor) as one line, text or a JSON object, and
+ * flushed; stats: the counters of the sides in JSON. Returns 0 or -EIO.
+ */
+int print_event(FILE *f, bool json, bool stats, const struct vp_event *e);
 
 /* Closes the JSON array. Returns 0, or -EIO/-EINVAL as json_finish(). */
 int print_end(struct printer *p);

@@ -5,7 +5,9 @@
  * (exit 2) never depends on the module being loaded, then opens the
  * socket, sends one request and reads the kernel's verdict. "vpc add"
  * prints the new VPC's id for scripts; "vpc show" prints what the kernel
- * sends, held back until the reply is complete.
+ * sends, held back until the reply is complete. With -D the kernel
+ * checks a change without making it, and "dry run: vpc add would
+ * succeed" is all that is printed.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -147,11 +149,12 @@ static int vpc_add(const struct command *cmd, int argc, char *argv[])
 		rc = vp_transact(&c, msg, title, vpc_add_reply, &n);
 	}
 	vp_close(&c);
-	if (!rc && !n.have) {
+	if (!rc && opt.dry_run) {
+		rc = dry_run_done(cmd);
+	} else if (!rc && !n.have) {
 		complain("%s: the kernel's reply named no VPC", title);
 		rc = RC_FAIL;
-	}
-	if (!rc) {
+	} else if (!rc) {
 		format_vpc_id(n.id, id);
 		printf("%s\n", id);
 	}
@@ -195,6 +198,8 @@ static int vpc_simple(const struct command *cmd, uint8_t nlcmd,
 	}
 	rc = vp_transact(&c, msg, title, NULL, NULL);
 	vp_close(&c);
+	if (!rc && opt.dry_run)
+		rc = dry_run_done(cmd);
 	return rc;
 }
 
