@@ -106,7 +106,8 @@ static int monitor_loop(struct vp_conn *c, struct monitor *m,
 				 m->title);
 			continue;
 		}
-		if (ret < 0) {
+		/* Nothing to read: libnl 3.7 says so with NLE_AGAIN, others 0. */
+		if (ret < 0 && ret != -NLE_AGAIN) {
 			complain("%s: cannot read events: %s", m->title,
 				 nl_geterror(ret));
 			m->failed = true;
