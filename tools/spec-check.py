@@ -13,11 +13,24 @@ ways: every define and every enum, entry by entry, in order, with values.
 Also checks what a header cannot show: where the header names a type in an
 attribute's comment ("u32", "nest, enum vpcpeer_a_vpc") it must be the
 spec's; every attribute, entry, set and operation has a doc; every reference
-(nested-attributes, enum, an operation's attributes) resolves.
+(nested-attributes, enum, an operation's attributes, notify, mcgrp) resolves.
+
+Multicast groups: each gives the header a #define of its name (as
+ynl-gen-c: c-define-name, or <FAMILY>_MCGRP_<NAME>). Every group is named
+by some operation's mcgrp and every mcgrp names a group. An operation with
+"notify" or "event" is a notification: it needs a mcgrp, and may not also
+have "do" or "dump", for ynl would then no longer send it as a request
+(events that share a request's command carry mcgrp alone).
 
 Standard library only, plus PyYAML: without it the check is skipped (exit
-0, with a message). Exit 1 and one line per mismatch otherwise.
+0, with a message). Exit 1 and one line per mismatch otherwise. When the
+jsonschema module and the kernel's schema of the spec's protocol
+(Documentation/netlink/genetlink-c.yaml) are both at hand (in the debug
+kernel's source tree under build/, or the file $VPCPEER_GENL_SCHEMA), the
+spec is also validated against that schema; the last line says whether it
+was.
 """
+import glob
 import os
 import re
 import sys
@@ -161,6 +174,10 @@ def spec_expectations(spec):
                 ents.append((prefix + "MAX", val - 1))
         enums.append((cname, ents, "definition " + d["name"]))
 
+    for g in spec.get("mcast-groups", {}).get("list", []):
+        name = c_upper(g.get("c-define-name", "%s-mcgrp-%s" % (fam, g["name"])))
+        defines[name] = '"%s"' % g["name"]
+
     for s in spec["attribute-sets"]:
         if s.get("subset-of"):
             continue
@@ -233,20 +250,48 @@ def check_spec_itself(spec, enum_c_names):
                 err("spec: %s.%s: no attribute-set %s" % (s["name"], a["name"], a["nested-attributes"]))
             if "enum" in a and a["enum"] not in enum_c_names:
                 err("spec: %s.%s: no enum %s" % (s["name"], a["name"], a["enum"]))
+    mcgrps = spec.get("mcast-groups", {}).get("list", [])
+    groups = [g["name"] for g in mcgrps]
+    for g in set(groups):
+        if groups.count(g) > 1:
+            err("spec: mcast group %s is listed %d times" % (g, groups.count(g)))
+    ops = {op["name"]: op for op in spec["operations"]["list"]}
+    used = set()
     for op in spec["operations"]["list"]:
         if not op.get("doc"):
             err("spec: operation %s has no doc" % op["name"])
+        if "mcgrp" in op:
+            used.add(op["mcgrp"])
+            if op["mcgrp"] not in groups:
+                err("spec: operation %s: no mcast group %s" % (op["name"], op["mcgrp"]))
+        if "notify" in op or "event" in op:
+            if "mcgrp" not in op:
+                err("spec: operation %s is a notification with no mcgrp" % op["name"])
+            if "do" in op or "dump" in op:
+                err("spec: operation %s has notify/event and do/dump: ynl would "
+                    "not send it as a request (give it mcgrp alone)" % op["name"])
+        if "notify" in op:
+            target = ops.get(op["notify"])
+            if not target:
+                err("spec: operation %s: notify names no operation %s" % (op["name"], op["notify"]))
+            elif "reply" not in target.get("do", {}):
+                err("spec: operation %s: notify %s, which has no do reply" % (op["name"], op["notify"]))
         aset = sets.get(op.get("attribute-set")) if op.get("attribute-set") else None
         if op.get("attribute-set") and not aset:
             err("spec: operation %s: no attribute-set %s" % (op["name"], op["attribute-set"]))
             continue
         names = {a["name"] for a in aset["attributes"]} if aset else set()
-        for kind in ("do", "dump"):
-            for part in ("request", "reply"):
-                for a in op.get(kind, {}).get(part, {}).get("attributes", []):
-                    if a not in names:
-                        err("spec: operation %s %s %s: no attribute %s in %s" %
-                            (op["name"], kind, part, a, op.get("attribute-set")))
+        parts = [(kind + " " + part, op.get(kind, {}).get(part, {}))
+                 for kind in ("do", "dump") for part in ("request", "reply")]
+        parts.append(("event", op.get("event", {})))
+        for where, part in parts:
+            for a in part.get("attributes", []):
+                if a not in names:
+                    err("spec: operation %s %s: no attribute %s in %s" %
+                        (op["name"], where, a, op.get("attribute-set")))
+    for g in groups:
+        if g not in used:
+            err("spec: mcast group %s: no operation names it (mcgrp)" % g)
 
 
 def compare(spec, hdr_defines, hdr_enums, exp_defines, exp_enums,
@@ -328,6 +373,33 @@ def compare(spec, hdr_defines, hdr_enums, exp_defines, exp_enums,
                 err("%s%s: header says repeated, spec has no multi-attr" % (prefix, c_upper(a["name"])))
 
 
+def check_schema(spec):
+    """Validate against the kernel's schema for the spec's protocol if possible; say how."""
+    try:
+        import jsonschema
+    except ImportError:
+        return "schema not checked: no python3-jsonschema"
+    proto = spec.get("protocol", "genetlink")
+    path = os.environ.get("VPCPEER_GENL_SCHEMA")
+    if path:
+        if not os.path.exists(path):
+            err("VPCPEER_GENL_SCHEMA=%s: no such file" % path)
+            return "schema not checked"
+    else:
+        found = sorted(glob.glob(os.path.join(
+            TOP, "build/debug-kernel/linux-source-*/Documentation/netlink/%s.yaml" % proto)))
+        if not found:
+            return "schema not checked: no %s.yaml (VPCPEER_GENL_SCHEMA=)" % proto
+        path = found[-1]
+    with open(path) as f:
+        schema = yaml.safe_load(f)
+    validator = jsonschema.Draft7Validator(schema)
+    for e in sorted(validator.iter_errors(spec), key=lambda e: list(map(str, e.absolute_path))):
+        err("schema: %s: %s" % ("/".join(str(p) for p in e.absolute_path) or "(top)",
+                                e.message))
+    return "valid against " + os.path.relpath(path)
+
+
 def main():
     spec_path = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
         TOP, "Documentation/netlink/specs/vpcpeer.yaml")
@@ -340,6 +412,7 @@ def main():
     exp_defines, exp_enums, enum_c_names, set_c_names = spec_expectations(spec)
     check_spec_itself(spec, enum_c_names)
     compare(spec, hdr_defines, hdr_enums, exp_defines, exp_enums, enum_c_names, set_c_names)
+    schema = check_schema(spec)
     rel = os.path.relpath
     if errors:
         for e in errors:
@@ -348,8 +421,8 @@ def main():
             rel(spec_path), rel(hdr_path), len(errors)))
         return 1
     n = sum(len(e) for _, e, _ in exp_enums)
-    print("spec-check: OK: %s matches %s (%d enums, %d entries, %d defines)" % (
-        rel(spec_path), rel(hdr_path), len(exp_enums), n, len(exp_defines)))
+    print("spec-check: OK: %s matches %s (%d enums, %d entries, %d defines; %s)" % (
+        rel(spec_path), rel(hdr_path), len(exp_enums), n, len(exp_defines), schema))
     return 0
 
 
