@@ -160,6 +160,7 @@ static enum vpcpeer_drop vpcpeer_check(struct sk_buff *skb,
 	const struct vpcpeer_lpm *lsrc, *ldst;
 	const u8 *saddr, *daddr;
 	struct vpcpeer_pcx *pcx;
+	int off;
 
 	pcx = rcu_dereference(priv->pcx);
 	/* Pairs with smp_store_release() in vpcpeer_dev_activate(). */
@@ -171,6 +172,17 @@ static enum vpcpeer_drop vpcpeer_check(struct sk_buff *skb,
 	local = pcx->side[priv->side].vpc;
 	remote = pcx->side[!priv->side].vpc;
 
+	/*
+	 * The stack hands an L3 device its packets at the IP header. A sender
+	 * that built a link-layer header anyway (pktgen does, for any device)
+	 * has said where the IP header starts: skip to it.
+	 */
+	off = skb_network_offset(skb);
+	if (unlikely(off > 0)) {
+		if (!pskb_may_pull(skb, off))
+			return VPCPEER_DROP_MALFORMED;
+		__skb_pull(skb, off);
+	}
 	skb_reset_network_header(skb);
 	switch (skb->protocol) {
 	case htons(ETH_P_IP): {

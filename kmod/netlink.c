@@ -506,7 +506,7 @@ static unsigned int count_type(const struct nlattr *nest, int type)
 static int collect_cidrs(struct nlattr *nest, struct vpcpeer_cidr **out,
 			 struct netlink_ext_ack *extack)
 {
-	unsigned int n, max = 2 * vpcpeer_max_cidrs;
+	unsigned int n, max = 2 * vpcpeer_max_cidrs();
 	struct vpcpeer_cidr *cidrs;
 	struct nlattr *a;
 	int rem, err;

@@ -27,9 +27,42 @@ static DEFINE_XARRAY(vpcpeer_vpcs);
 /* Bumped on every change, so that a dump can tell it was not consistent. */
 u32 vpcpeer_generation;
 
-unsigned int vpcpeer_max_cidrs = 5;
-module_param_named(max_cidrs, vpcpeer_max_cidrs, uint, 0644);
-MODULE_PARM_DESC(max_cidrs, "CIDR blocks per VPC and address family (AWS: 5)");
+static unsigned int max_cidrs = 5;
+static int max_cidrs_set(const char *val, const struct kernel_param *kp)
+{
+	return param_set_uint_minmax(val, kp, 1, 50);
+}
+
+static const struct kernel_param_ops max_cidrs_ops = {
+	.set = max_cidrs_set,
+	.get = param_get_uint,
+};
+module_param_cb(max_cidrs, &max_cidrs_ops, &max_cidrs, 0644);
+MODULE_PARM_DESC(max_cidrs,
+		 "CIDR blocks per VPC and address family (AWS: 5, at most 50)");
+
+/*
+ * For benchmarks of the fast path with very large prefix sets: a limit
+ * beyond AWS's, which replaces max_cidrs while it is not 0.
+ */
+static unsigned int bench_max_cidrs;
+static int bench_max_cidrs_set(const char *val, const struct kernel_param *kp)
+{
+	return param_set_uint_minmax(val, kp, 0, 1000000);
+}
+
+static const struct kernel_param_ops bench_max_cidrs_ops = {
+	.set = bench_max_cidrs_set,
+	.get = param_get_uint,
+};
+module_param_cb(bench_max_cidrs, &bench_max_cidrs_ops, &bench_max_cidrs, 0644);
+MODULE_PARM_DESC(bench_max_cidrs,
+		 "benchmarks only: CIDR blocks per VPC and family, beyond AWS's limit (0: max_cidrs applies)");
+
+unsigned int vpcpeer_max_cidrs(void)
+{
+	return READ_ONCE(bench_max_cidrs) ?: READ_ONCE(max_cidrs);
+}
 
 static struct vpcpeer_lpm *vpc_lpm(struct vpcpeer_vpc *vpc, u8 family)
 {
@@ -80,7 +113,7 @@ static int vpc_insert_cidr(struct vpcpeer_vpc *vpc,
 	struct vpcpeer_lpm *lpm = vpc_lpm(vpc, c->family);
 	int err;
 
-	if (vpcpeer_lpm_count(lpm) >= vpcpeer_max_cidrs) {
+	if (vpcpeer_lpm_count(lpm) >= vpcpeer_max_cidrs()) {
 		NL_SET_ERR_MSG(extack,
 			       "the VPC has as many CIDR blocks of this family as allowed (module parameter max_cidrs)");
 		return -ENOSPC;

@@ -27,7 +27,8 @@
 #define VPCPEER_VERSION "0.1.0"
 
 extern struct mutex vpcpeer_lock;
-extern unsigned int vpcpeer_max_cidrs;
+/* CIDR blocks a VPC may have per family (max_cidrs, bench_max_cidrs). */
+unsigned int vpcpeer_max_cidrs(void);
 /* Set once the module is up, cleared before it goes: timers may run. */
 extern bool vpcpeer_running;
 
