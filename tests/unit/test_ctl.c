@@ -9,8 +9,10 @@
  * requests as strictly as the kernel's policies would (nested flags,
  * exact sizes, no unknown attributes), and can misbehave on demand: split
  * or merged datagrams, interrupted dumps, echoed error requests, extack
- * warnings, a failing dump, a malformed reply, a closed socket. Each case
- * checks the exit status, stdout and stderr exactly.
+ * warnings, a failing dump, a malformed reply, a closed socket. It counts
+ * the sockets the tool opens and its family lookups, so that a batch can
+ * be shown to use one of each. Each case checks the exit status, stdout
+ * and stderr exactly.
  */
 #define _GNU_SOURCE
 #include <stdarg.h>
@@ -103,15 +105,21 @@ static struct {
 	bool r14;		/* sides carry ALLOW_DNS and TAG (issue 5) */
 	bool no_group;		/* the family has no "events" group */
 	int join_error;		/* nl_socket_add_membership() fails so */
+	int garble_request;	/* request number N (of requests) is
+				 * answered without its VPC id */
+	int silent_request;	/* request number N is not answered */
 
-	/* monitor: events queued after the group lookup; SIGTERM once read */
+	/* monitor: events queued once the group is joined; SIGTERM once read */
 	struct nl_msg *events[16];
 	int nevents;
 	bool stop_when_read;
 	uint32_t joined;	/* the group joined */
 	bool dry;		/* the request being handled is a dry run */
 
-	/* what the tool sent */
+	/* what the tool did */
+	int sockets;		/* sockets it opened */
+	int lookups;		/* CTRL_CMD_GETFAMILY requests by name */
+	int ctrl_dumps;		/* dumps of every family */
 	int requests;
 	uint8_t last_cmd;
 	uint16_t last_flags;
@@ -218,7 +226,8 @@ static struct nl_msg *ack(const struct nlmsghdr *req, int error,
 	struct nlmsgerr e = { .error = error, .msg = *req };
 	struct nl_msg *m;
 
-	if (!error)
+	/* The warning is the module's; the controller has none. */
+	if (!error && req->nlmsg_type != GENL_ID_CTRL)
 		ext_msg = fk.warning;
 	m = answer(req, NLMSG_ERROR, (capped ? NLM_F_CAPPED : 0) |
 				      (ext_msg ? NLM_F_ACK_TLVS : 0));
@@ -309,7 +318,8 @@ static void put_vpc(struct nl_msg *m, const struct fake_vpc *v)
 	struct nlattr *vpc = nla_nest_start(m, VPCPEER_A_VPC), *c;
 	size_t i;
 
-	if (!fk.bad_reply)
+	if (!fk.bad_reply &&
+	    !(fk.garble_request && fk.requests == fk.garble_request))
 		nla_put_u32(m, VPCPEER_A_VPC_ID, v->id);
 	nla_put_string(m, VPCPEER_A_VPC_NAME, v->name);
 	nla_put_s32(m, VPCPEER_A_VPC_NETNSID, v->netnsid);
@@ -786,6 +796,7 @@ static void ctrl_dump(const struct nlmsghdr *req)
 	struct batch b = { .n = 0 };
 	struct nl_msg *m;
 
+	fk.ctrl_dumps++;
 	m = genl_answer(req, GENL_ID_CTRL, CTRL_CMD_NEWFAMILY, NLM_F_MULTI);
 	nla_put_string(m, CTRL_ATTR_FAMILY_NAME, "nlctrl");
 	nla_put_u16(m, CTRL_ATTR_FAMILY_ID, GENL_ID_CTRL);
@@ -838,14 +849,26 @@ static void fake_dispatch(const struct nlmsghdr *req, uint8_t cmd,
 	fk.dry = false;
 }
 
-/* CTRL_CMD_GETFAMILY of vpcpeer: the family with its group; then events. */
+/*
+ * CTRL_CMD_GETFAMILY by name: the family with its groups, or ENOENT (with
+ * no extack message, as the kernel's) when there is no such family.
+ */
 static void ctrl_get(const struct nlmsghdr *req)
 {
+	struct nlattr *tb[CTRL_ATTR_MAX + 1], *grps, *g;
 	struct batch b = { .n = 0 };
-	struct nlattr *grps, *g;
 	struct nl_msg *m;
-	int i;
 
+	fk.lookups++;
+	assert_int_equal(genlmsg_parse((struct nlmsghdr *)req, 0, tb,
+				       CTRL_ATTR_MAX, NULL), 0);
+	assert_int_equal(((struct genlmsghdr *)nlmsg_data(req))->cmd,
+			 CTRL_CMD_GETFAMILY);
+	assert_true(req->nlmsg_flags & NLM_F_ACK);
+	assert_non_null(tb[CTRL_ATTR_FAMILY_NAME]);
+	if (fk.no_family ||
+	    strcmp(nla_data(tb[CTRL_ATTR_FAMILY_NAME]), VPCPEER_GENL_NAME))
+		return send_error(req, -ENOENT, NULL);
 	m = genl_answer(req, GENL_ID_CTRL, CTRL_CMD_NEWFAMILY, 0);
 	nla_put_string(m, CTRL_ATTR_FAMILY_NAME, VPCPEER_GENL_NAME);
 	nla_put_u16(m, CTRL_ATTR_FAMILY_ID, FAKE_FAMILY);
@@ -864,10 +887,6 @@ static void ctrl_get(const struct nlmsghdr *req)
 	nla_nest_end(m, grps);
 	batch_add(&b, m);
 	batch_add(&b, ack(req, 0, NULL));
-	flush(&b, 1);
-	for (i = 0; i < fk.nevents; i++)
-		batch_add(&b, fk.events[i]);
-	fk.nevents = 0;
 	flush(&b, 1);
 }
 
@@ -893,7 +912,7 @@ static int fake_send(struct nl_sock *sk, struct nl_msg *msg)
 	fk.requests++;
 	fk.last_cmd = g->cmd;
 	fk.last_flags = req->nlmsg_flags;
-	if (fk.silent)
+	if (fk.silent || fk.requests == fk.silent_request)
 		return req->nlmsg_len;
 	why = strict(tb, VPCPEER_A_MAX, top_kinds, genlmsg_attrdata(g, 0),
 		     genlmsg_attrlen(g, 0));
@@ -940,13 +959,20 @@ struct nl_sock *__real_nl_socket_alloc(void);
 struct nl_sock *__wrap_nl_socket_alloc(void);
 int __wrap_nl_socket_add_membership(struct nl_sock *sk, int group);
 
-/* The fake's group is joined in the fake only. */
+/* The fake's group is joined in the fake only; its events come then. */
 int __wrap_nl_socket_add_membership(struct nl_sock *sk, int group)
 {
+	struct batch b = { .n = 0 };
+	int i;
+
 	(void)sk;
 	if (fk.join_error)
 		return fk.join_error;
 	fk.joined = group;
+	for (i = 0; i < fk.nevents; i++)
+		batch_add(&b, fk.events[i]);
+	fk.nevents = 0;
+	flush(&b, 1);
 	return 0;
 }
 
@@ -960,6 +986,7 @@ struct nl_sock *__wrap_nl_socket_alloc(void)
 	/* One socket at a time: a new one starts with nothing to read. */
 	fake_drain();
 	fk.joined = 0;
+	fk.sockets++;
 	cb = nl_socket_get_cb(sk);
 	nl_cb_overwrite_send(cb, fake_send);
 	nl_cb_overwrite_recv(cb, fake_recv);
@@ -1432,6 +1459,232 @@ static void test_dry_run_batch(void **state)
 	unlink(path);
 }
 
+/* --- batches: one socket, one family lookup ----------------------------- */
+
+/* A batch file of these lines, in path (a mkstemp() template). */
+static void batch_file(char *path, const char *lines)
+{
+	FILE *f;
+	int fd;
+
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	f = fdopen(fd, "w");
+	assert_non_null(f);
+	fputs(lines, f);
+	fclose(f);
+}
+
+static void count_from_zero(void)
+{
+	fk.sockets = 0;
+	fk.lookups = 0;
+	fk.ctrl_dumps = 0;
+	fk.requests = 0;
+}
+
+/* A single command opens its socket and asks for the family by name. */
+static void test_lookup_by_name(void **state)
+{
+	(void)state;
+	CTL(0, "vpc-0a1b2c3d\n", "", "vpc", "add", "blue", "cidr",
+	    "10.0.0.0/16");
+	assert_int_equal(fk.sockets, 1);
+	assert_int_equal(fk.lookups, 1);
+	assert_int_equal(fk.ctrl_dumps, 0);
+	CTL(0, "", "", "vpc", "del", "blue");
+	assert_int_equal(fk.sockets, 2);
+	assert_int_equal(fk.lookups, 2);
+	assert_int_equal(fk.ctrl_dumps, 0);
+	fk.no_family = true;
+	CTL(1, "", "vpcpeer-ctl: generic netlink family \"vpcpeer\" not found: "
+	    "is the vpcpeer module loaded?\n", "vpc", "show");
+	assert_int_equal(fk.lookups, 3);
+	assert_int_equal(fk.requests, 2);
+}
+
+#define BATCH_CIDRS	12
+
+/*
+ * A batch of N lines: one socket and one lookup, each line still its own
+ * request with its own verdict; under -n too, the namespace being the
+ * batch's.
+ */
+static void test_batch_one_socket(void **state)
+{
+	char path[] = "/tmp/vpcpeer-ctl-test-XXXXXX";
+	char lines[4096], out[1024];
+	size_t n = 0, o = 0;
+	int i, nlines = 0;
+
+	(void)state;
+	make_blue_green();
+	for (i = 0; i < BATCH_CIDRS; i++, nlines++)
+		n += snprintf(lines + n, sizeof(lines) - n,
+			      "vpc set blue cidr add 10.%d.0.0/16\n", 100 + i);
+	for (i = 0; i < BATCH_CIDRS; i++, nlines++)
+		n += snprintf(lines + n, sizeof(lines) - n,
+			      "vpc set vpc-0a1b2c3d cidr del 10.%d.0.0/16\n",
+			      100 + i);
+	n += snprintf(lines + n, sizeof(lines) - n,
+		      "# a comment\n\n"
+		      "vpc show blue\n"
+		      "peering request blue green\n"
+		      "peering accept pcx-11223344\n"
+		      "vpc add red cidr 10.5.0.0/16\n"
+		      "vpc show\n"
+		      "version\n");
+	nlines += 5;		/* version asks the kernel nothing */
+	assert_true(n < sizeof(lines));
+	batch_file(path, lines);
+	o += snprintf(out + o, sizeof(out) - o,
+		      "vpc-0a1b2c3d blue netnsid self\n\tcidr 10.0.0.0/16\n"
+		      "\tcidr fd00:b::/48\n"
+		      "pcx-11223344\n"
+		      "vpc-00c0ffee\n"
+		      "%s"
+		      "vpc-00c0ffee red netnsid self\n\tcidr 10.5.0.0/16\n"
+		      "vpcpeer-ctl 0.1.0\n"
+		      "kernel: vpcpeer genl family version 1 (id 29)\n",
+		      blue_green);
+	assert_true(o < sizeof(out));
+
+	count_from_zero();
+	CTL(0, out, "", "-b", path);
+	assert_int_equal(fk.sockets, 1);
+	assert_int_equal(fk.lookups, 1);
+	assert_int_equal(fk.ctrl_dumps, 0);
+	assert_int_equal(fk.requests, nlines);
+	assert_int_equal(fk.vpcs[0].ncidrs, 2);
+
+	/* The same under -n: the batch runs in that namespace, on one socket. */
+	CTL(0, "", "", "vpc", "del", "red");
+	CTL(0, "", "", "peering", "delete", "pcx-11223344");
+	fk.pcxs[0].used = false;
+	fk.next_pcx = 0;
+	fk.next_vpc = 2;
+	count_from_zero();
+	CTL(0, out, "", "-n", "/proc/self/ns/net", "--batch", path);
+	assert_int_equal(fk.sockets, 1);
+	assert_int_equal(fk.lookups, 1);
+	assert_int_equal(fk.requests, nlines);
+	unlink(path);
+}
+
+/*
+ * Lines that fail, in every way a request can: a kernel error, a usage
+ * error, a reply the tool cannot use (read to its verdict all the same,
+ * in one datagram with its ACK or not), a dump refused. With --force the
+ * lines after each run on the same socket; without, the batch stops at
+ * the first. Only an answer that cannot be read costs the socket: the
+ * next line opens another, and looks the family up again.
+ */
+static void test_batch_failures(void **state)
+{
+	char path[] = "/tmp/vpcpeer-ctl-test-XXXXXX", err[2048];
+	static const char lines[] =
+		"vpc set blue cidr add 10.2.0.0/16\n"		/* 1: req 1 */
+		"vpc set blue cidr del 10.9.0.0/16\n"		/* 2: req 2, ENOENT */
+		"vpc set blue cidr add 10.3.0.0/16\n"		/* 3: req 3 */
+		"vpc show blue extra\n"				/* 4: usage */
+		"vpc show blue\n"				/* 5: req 4, garbled */
+		"vpc show green\n"				/* 6: req 5 */
+		"vpc del nosuch\n"				/* 7: req 6, ENOENT */
+		"vpc set blue cidr del 10.2.0.0/16\n";		/* 8: req 7 */
+	const char *want_err =
+		"vpcpeer-ctl: vpc set: no such CIDR block in the VPC "
+		"(No such file or directory)\n"
+		"vpcpeer-ctl: %s:2: command failed\n"
+		"vpcpeer-ctl: vpc show: unexpected argument \"extra\" (usage: "
+		"vpcpeer-ctl vpc show [VPC])\n"
+		"vpcpeer-ctl: %s:4: command failed\n"
+		"vpcpeer-ctl: vpc show: malformed reply from the kernel: VPC "
+		"without VPCPEER_A_VPC_ID\n"
+		"vpcpeer-ctl: %s:5: command failed\n"
+		"vpcpeer-ctl: vpc del: no such VPC (No such file or directory)\n"
+		"vpcpeer-ctl: %s:7: command failed\n";
+	static const char green[] =
+		"vpc-99887766 green netnsid 0\n\tcidr 10.1.0.0/16\n"
+		"\tcidr fd00:9::/48\n";
+	int merge;
+
+	(void)state;
+	make_blue_green();
+	batch_file(path, lines);
+	for (merge = 0; merge < 2; merge++) {
+		/* The reply and its ACK in one datagram, then in two. */
+		fk.merge = merge;
+		count_from_zero();
+		fk.garble_request = 4;
+		snprintf(err, sizeof(err), want_err, path, path, path, path);
+		CTL(1, green, err, "--force", "-b", path);
+		assert_int_equal(fk.sockets, 1);
+		assert_int_equal(fk.lookups, 1);
+		assert_int_equal(fk.requests, 7);
+		assert_int_equal(fk.vpcs[0].ncidrs, 3);
+		/* Line 8 took 10.2.0.0/16 away again; 10.3.0.0/16 goes too. */
+		fk.garble_request = 0;
+		CTL(0, "", "", "vpc", "set", "blue", "cidr", "del",
+		    "10.3.0.0/16");
+	}
+	fk.merge = false;
+
+	/* Without --force the first failure ends it, with its status. */
+	count_from_zero();
+	snprintf(err, sizeof(err),
+		 "vpcpeer-ctl: vpc set: no such CIDR block in the VPC "
+		 "(No such file or directory)\n"
+		 "vpcpeer-ctl: %s:2: command failed; stopping\n", path);
+	CTL(1, "", err, "-b", path);
+	assert_int_equal(fk.sockets, 1);
+	assert_int_equal(fk.requests, 2);
+	CTL(0, "", "", "vpc", "set", "blue", "cidr", "del", "10.2.0.0/16");
+
+	/* A refused dump is read to its end too. */
+	unlink(path);
+	strcpy(path, "/tmp/vpcpeer-ctl-test-XXXXXX");
+	batch_file(path, "vpc show\nvpc show green\n");
+	fk.dump_error = -EPERM;
+	count_from_zero();
+	snprintf(err, sizeof(err),
+		 "vpcpeer-ctl: vpc show: fake: dump refused (Operation not "
+		 "permitted)\n"
+		 "vpcpeer-ctl: %s:1: command failed\n", path);
+	CTL(1, green, err, "--force", "-b", path);
+	assert_int_equal(fk.sockets, 1);
+	assert_int_equal(fk.lookups, 1);
+	fk.dump_error = 0;
+
+	/* An answer that never comes: a new socket for the next line. */
+	count_from_zero();
+	fk.silent_request = 1;
+	snprintf(err, sizeof(err),
+		 "vpcpeer-ctl: vpc show: cannot read the kernel's answer: "
+		 "connection closed\n"
+		 "vpcpeer-ctl: %s:1: command failed\n", path);
+	CTL(1, green, err, "--force", "-b", path);
+	assert_int_equal(fk.sockets, 2);
+	assert_int_equal(fk.lookups, 2);
+	assert_int_equal(fk.requests, 2);
+	fk.silent_request = 0;
+
+	/* No family: each line looks again, and says so, as before. */
+	count_from_zero();
+	fk.no_family = true;
+	snprintf(err, sizeof(err),
+		 "vpcpeer-ctl: generic netlink family \"vpcpeer\" not found: "
+		 "is the vpcpeer module loaded?\n"
+		 "vpcpeer-ctl: %s:1: command failed\n"
+		 "vpcpeer-ctl: generic netlink family \"vpcpeer\" not found: "
+		 "is the vpcpeer module loaded?\n"
+		 "vpcpeer-ctl: %s:2: command failed\n", path, path);
+	CTL(1, "", err, "--force", "-b", path);
+	assert_int_equal(fk.sockets, 2);
+	assert_int_equal(fk.lookups, 2);
+	assert_int_equal(fk.requests, 0);
+	unlink(path);
+}
+
 static void test_pcx_set(void **state)
 {
 	(void)state;
@@ -1635,6 +1888,28 @@ static void test_monitor_errors(void **state)
 	    "is the vpcpeer module loaded?\n", "monitor");
 }
 
+/* "monitor" in a batch has a socket of its own; the others share one. */
+static void test_batch_monitor(void **state)
+{
+	char path[] = "/tmp/vpcpeer-ctl-test-XXXXXX";
+
+	(void)state;
+	make_blue_green();
+	batch_file(path, "vpc show green\nmonitor\nvpc show green\n");
+	put_vpc(event(VPCPEER_CMD_VPC_DEL), &fk.vpcs[1]);
+	fk.stop_when_read = true;
+	count_from_zero();
+	CTL(0, "vpc-99887766 green netnsid 0\n\tcidr 10.1.0.0/16\n"
+	    "\tcidr fd00:9::/48\n"
+	    "vpc del vpc-99887766 green\n"
+	    "vpc-99887766 green netnsid 0\n\tcidr 10.1.0.0/16\n"
+	    "\tcidr fd00:9::/48\n", "", "-b", path);
+	assert_int_equal(fk.sockets, 2);
+	assert_int_equal(fk.lookups, 2);
+	assert_int_equal(fk.requests, 2);
+	unlink(path);
+}
+
 static void test_version(void **state)
 {
 	struct run r;
@@ -1668,6 +1943,14 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_dry_run_batch, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_pcx_set, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lookup_by_name, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_batch_one_socket, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_batch_failures, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_batch_monitor, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_monitor, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_monitor_state_event, setup,
 						teardown),

@@ -539,7 +539,11 @@ static int run(int argc, char *argv[])
 				 quote_arg(argv[optind], q));
 			return RC_USAGE;
 		}
-		return run_batch(m.batch, m.force);
+		/* One socket and one family lookup for the whole batch. */
+		vp_share(true);
+		ret = run_batch(m.batch, m.force);
+		vp_share(false);
+		return ret;
 	}
 	if (m.force) {
 		complain("--force only applies with -b");

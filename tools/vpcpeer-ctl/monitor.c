@@ -167,11 +167,12 @@ int cmd_monitor(const struct command *cmd, int argc, char *argv[])
 
 	if (argc > 1)
 		return cmd_unexpected_arg(cmd, argv[1]);
-	rc = vp_connect(&c);
+	/* Its own socket: one that joins a group is no batch's to share. */
+	rc = vp_open(&c);
 	if (rc)
 		return rc;
 	m.family = c.family;
-	rc = vp_subscribe(&c, VPCPEER_MCGRP_EVENTS, title);
+	rc = vp_subscribe(&c, title);
 	if (!rc) {
 		/* Best effort: the default buffer works, only smaller. */
 		nl_socket_set_buffer_size(c.sk, MONITOR_RCVBUF, 0);

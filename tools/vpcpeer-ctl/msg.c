@@ -533,6 +533,29 @@ int msg_mcast_group(struct nlmsghdr *nlh, const char *group, uint32_t *id)
 	return -ENOENT;
 }
 
+int msg_family(struct nlmsghdr *nlh, uint16_t *id, uint32_t *version,
+	       char *err, size_t errlen)
+{
+	struct nlattr *tb[CTRL_ATTR_MAX + 1];
+
+	if (nlh->nlmsg_type != GENL_ID_CTRL ||
+	    genlmsg_parse(nlh, 0, tb, CTRL_ATTR_MAX, NULL) < 0 ||
+	    ((struct genlmsghdr *)nlmsg_data(nlh))->cmd != CTRL_CMD_NEWFAMILY)
+		return fail(err, errlen, "not a family of the controller");
+	if (!tb[CTRL_ATTR_FAMILY_ID])
+		return fail(err, errlen, "family without CTRL_ATTR_FAMILY_ID");
+	if (nla_len(tb[CTRL_ATTR_FAMILY_ID]) != sizeof(*id))
+		return fail(err, errlen,
+			    "CTRL_ATTR_FAMILY_ID of %d bytes (expected 2)",
+			    nla_len(tb[CTRL_ATTR_FAMILY_ID]));
+	memcpy(id, nla_data(tb[CTRL_ATTR_FAMILY_ID]), sizeof(*id));
+	*version = 0;
+	if (tb[CTRL_ATTR_VERSION])
+		return get_u32(tb[CTRL_ATTR_VERSION], "CTRL_ATTR_VERSION",
+			       version, err, errlen);
+	return 0;
+}
+
 /* --- errors ------------------------------------------------------------- */
 
 /* The extended ACK message in the TLVs at off bytes into nlh's payload. */

@@ -143,6 +143,14 @@ void vp_event_free(struct vp_event *e);
  */
 int msg_mcast_group(struct nlmsghdr *nlh, const char *group, uint32_t *id);
 
+/*
+ * The id and version of the family a CTRL_CMD_NEWFAMILY message of the
+ * controller describes (the answer to CTRL_CMD_GETFAMILY by name).
+ * Returns 0 or -EINVAL with the reason in err.
+ */
+int msg_family(struct nlmsghdr *nlh, uint16_t *id, uint32_t *version,
+	       char *err, size_t errlen);
+
 /* "active", or "state-N" for a state this version does not know. */
 #define PCX_STATE_STRLEN	20
 const char *pcx_state_name(unsigned int state, char buf[PCX_STATE_STRLEN]);

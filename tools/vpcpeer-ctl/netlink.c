@@ -6,7 +6,11 @@
  * ACK (extack warnings are shown), the error with its extack message, or
  * the NLMSG_DONE of a dump, whose payload is the dump's own error. libnl
  * 3.7 has no extack support of its own, so the socket option is set
- * directly and the TLVs are read by msg_status() (msg.c).
+ * directly and the TLVs are read by msg_status() (msg.c). Every request is
+ * read to its verdict, even after a reply the command could not use, so
+ * that a socket shared by the commands of a batch never holds what one
+ * command left for the next to trip over (libnl checks that replies come
+ * in the order of the requests).
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -17,7 +21,6 @@
 #include <linux/netlink.h>
 
 #include <netlink/genl/ctrl.h>
-#include <netlink/genl/family.h>
 #include <netlink/genl/genl.h>
 
 #include <uapi/linux/vpcpeer.h>
@@ -33,32 +36,9 @@
 
 /* --- the socket and the family ------------------------------------------ */
 
-/* The id and version of the family, from the controller's dump. */
-static int family_lookup(struct vp_conn *c, const char *name)
-{
-	struct nl_cache *cache;
-	struct genl_family *fam;
-	int err;
-
-	err = genl_ctrl_alloc_cache(c->sk, &cache);
-	if (err < 0) {
-		complain("cannot list generic netlink families: %s",
-			 nl_geterror(err));
-		return RC_FAIL;
-	}
-	fam = genl_ctrl_search_by_name(cache, name);
-	if (!fam) {
-		complain("generic netlink family \"%s\" not found: is the vpcpeer module loaded?",
-			 name);
-		nl_cache_free(cache);
-		return RC_FAIL;
-	}
-	c->family = genl_family_get_id(fam);
-	c->version = genl_family_get_version(fam);
-	genl_family_put(fam);
-	nl_cache_free(cache);
-	return RC_OK;
-}
+/* With -b: the connection every command of the batch shares (vp_share()). */
+static struct vp_conn shared;
+static bool sharing;
 
 /*
  * Extended ACKs carry the kernel's reason for a refusal; capped ACKs keep
@@ -73,7 +53,9 @@ static void set_ack_options(struct nl_sock *sk)
 	setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
 }
 
-int vp_connect(struct vp_conn *c)
+static int family_lookup(struct vp_conn *c, const char *name);
+
+int vp_open(struct vp_conn *c)
 {
 	int err, rc;
 
@@ -104,10 +86,41 @@ int vp_connect(struct vp_conn *c)
 	return rc;
 }
 
+int vp_connect(struct vp_conn *c)
+{
+	int rc;
+
+	if (shared.sk) {
+		*c = shared;
+		return RC_OK;
+	}
+	rc = vp_open(c);
+	if (!rc && sharing)
+		shared = *c;
+	return rc;
+}
+
 void vp_close(struct vp_conn *c)
 {
+	if (c->sk && c->sk == shared.sk) {
+		if (!c->broken) {
+			/* Kept for the next command of the batch. */
+			c->sk = NULL;
+			return;
+		}
+		shared = (struct vp_conn){ 0 };
+	}
 	nl_socket_free(c->sk);
 	c->sk = NULL;
+}
+
+void vp_share(bool on)
+{
+	sharing = on;
+	if (on || !shared.sk)
+		return;
+	nl_socket_free(shared.sk);
+	shared = (struct vp_conn){ 0 };
 }
 
 struct nl_msg *vp_request(const struct vp_conn *c, uint8_t cmd, int flags,
@@ -159,7 +172,8 @@ static void record_status(struct xact *x, const struct nlmsghdr *nlh)
 		return;
 	}
 	if (!error) {
-		if (ext_msg)
+		/* Once a reply failed, the command has said all it will. */
+		if (ext_msg && !x->failed)
 			complain("%s: warning: %s", x->title, ext_msg);
 		return;
 	}
@@ -175,6 +189,8 @@ static int on_valid(struct nl_msg *msg, void *arg)
 	struct xact *x = arg;
 	char err[256];
 
+	if (x->failed)
+		return NL_SKIP;
 	if (x->raw) {
 		if (x->raw(nlh, x->arg))
 			x->failed = true;
@@ -187,10 +203,12 @@ static int on_valid(struct nl_msg *msg, void *arg)
 	} else if (x->fn(tb, x->arg)) {
 		x->failed = true;
 	}
-	if (!x->failed)
-		return NL_OK;
-	x->done = true;
-	return NL_STOP;
+	/*
+	 * A failure does not end the reading: the rest of the replies and
+	 * the verdict are read all the same, so that the socket is left
+	 * with nothing of this request for the next one (a batch's).
+	 */
+	return x->failed ? NL_SKIP : NL_OK;
 }
 
 static int on_ack(struct nl_msg *msg, void *arg)
@@ -244,8 +262,13 @@ static struct nl_cb *xact_callbacks(struct nl_sock *sk, struct xact *x)
 	return cb;
 }
 
-/* Sends msg and receives until the verdict. Returns an exit status. */
-static int xact_run(struct vp_conn *c, struct nl_msg *msg, struct xact *x)
+/*
+ * Sends msg and receives until the verdict, which is recorded in x.
+ * Returns RC_OK, or RC_FAIL after reporting that the request could not be
+ * sent or its answer read (the socket is then of no further use).
+ */
+static int xact_exchange(struct vp_conn *c, struct nl_msg *msg,
+			 struct xact *x)
 {
 	struct nl_cb *cb;
 	int ret;
@@ -262,21 +285,32 @@ static int xact_run(struct vp_conn *c, struct nl_msg *msg, struct xact *x)
 		complain("%s: cannot send the request: %s", x->title,
 			 nl_geterror(ret));
 		nl_cb_put(cb);
+		c->broken = true;
 		return RC_FAIL;
 	}
 	while (!x->done) {
 		ret = nl_recvmsgs_report(c->sk, cb);
 		if (x->done)
 			break;
-		if (ret <= 0) {
+		if (ret > 0)
+			continue;
+		/* After a failed reply the command has said all it will. */
+		if (!x->failed)
 			complain("%s: cannot read the kernel's answer: %s",
 				 x->title,
 				 ret ? nl_geterror(ret) : "connection closed");
-			nl_cb_put(cb);
-			return RC_FAIL;
-		}
+		nl_cb_put(cb);
+		/* What is left of the answer would be the next request's. */
+		c->broken = true;
+		return RC_FAIL;
 	}
 	nl_cb_put(cb);
+	return RC_OK;
+}
+
+/* The exit status of a request read to its verdict; errors reported. */
+static int xact_verdict(const struct xact *x)
+{
 	if (x->failed)
 		return RC_FAIL;
 	if (!x->error)
@@ -287,6 +321,13 @@ static int xact_run(struct vp_conn *c, struct nl_msg *msg, struct xact *x)
 	else
 		complain("%s: %s", x->title, strerror(x->error));
 	return RC_FAIL;
+}
+
+static int xact_run(struct vp_conn *c, struct nl_msg *msg, struct xact *x)
+{
+	int rc = xact_exchange(c, msg, x);
+
+	return rc ? rc : xact_verdict(x);
 }
 
 int vp_transact(struct vp_conn *c, struct nl_msg *msg, const char *title,
@@ -327,54 +368,92 @@ int vp_dump(struct vp_conn *c, uint8_t cmd, const char *title,
 	return RC_FAIL;
 }
 
-/* --- multicast groups --------------------------------------------------- */
+/* --- the family and its multicast group ------------------------------- */
 
-struct group_lookup {
-	const char *group;
+struct family_reply {
+	const char *title;
+	struct vp_conn *c;
 	bool found;
-	uint32_t id;
 };
 
-static int group_reply(struct nlmsghdr *nlh, void *arg)
+static int family_reply(struct nlmsghdr *nlh, void *arg)
 {
-	struct group_lookup *g = arg;
+	struct family_reply *f = arg;
+	char err[PARSE_ERRLEN];
+	uint32_t version;
+	uint16_t id;
 
-	if (!msg_mcast_group(nlh, g->group, &g->id))
-		g->found = true;
+	if (nlh->nlmsg_type != GENL_ID_CTRL)
+		return 0;
+	if (msg_family(nlh, &id, &version, err, sizeof(err))) {
+		complain("%s: malformed reply from the kernel: %s", f->title,
+			 err);
+		return -1;
+	}
+	f->found = true;
+	f->c->family = id;
+	f->c->version = version;
+	f->c->has_events = !msg_mcast_group(nlh, VPCPEER_MCGRP_EVENTS,
+					    &f->c->events_group);
 	return 0;
 }
 
-int vp_subscribe(struct vp_conn *c, const char *group, const char *title)
+/*
+ * The id, version and events group of the family, from the controller's
+ * answer about it alone (CTRL_CMD_GETFAMILY by name, not a dump of every
+ * family). ENOENT is the answer when no such family is registered, or
+ * none that serves this network namespace.
+ */
+static int family_lookup(struct vp_conn *c, const char *name)
 {
-	struct group_lookup g = { .group = group };
+	char title[64];
+	struct family_reply f = { .title = title, .c = c };
 	struct xact x = {
-		.title = title, .raw = group_reply, .arg = &g,
+		.title = title, .raw = family_reply, .arg = &f,
 		.family = GENL_ID_CTRL,
 	};
 	struct nl_msg *msg;
-	int err, rc;
+	int rc;
 
+	snprintf(title, sizeof(title), "generic netlink family \"%s\"", name);
 	msg = nlmsg_alloc();
 	if (!msg || !genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, GENL_ID_CTRL,
 				 0, 0, CTRL_CMD_GETFAMILY, 1) ||
-	    nla_put_string(msg, CTRL_ATTR_FAMILY_NAME, VPCPEER_GENL_NAME) < 0) {
+	    nla_put_string(msg, CTRL_ATTR_FAMILY_NAME, name) < 0) {
 		nlmsg_free(msg);
 		complain("out of memory");
 		return RC_FAIL;
 	}
-	rc = xact_run(c, msg, &x);
+	rc = xact_exchange(c, msg, &x);
 	if (rc)
 		return rc;
-	if (!g.found) {
-		complain("%s: the " VPCPEER_GENL_NAME
-			 " family has no multicast group \"%s\": is the module too old?",
-			 title, group);
+	if (x.error == ENOENT && !x.failed) {
+		complain("generic netlink family \"%s\" not found: is the vpcpeer module loaded?",
+			 name);
 		return RC_FAIL;
 	}
-	err = nl_socket_add_membership(c->sk, g.id);
+	rc = xact_verdict(&x);
+	if (!rc && !f.found) {
+		complain("%s: the kernel's reply named no family", title);
+		rc = RC_FAIL;
+	}
+	return rc;
+}
+
+int vp_subscribe(struct vp_conn *c, const char *title)
+{
+	int err;
+
+	if (!c->has_events) {
+		complain("%s: the " VPCPEER_GENL_NAME
+			 " family has no multicast group \"%s\": is the module too old?",
+			 title, VPCPEER_MCGRP_EVENTS);
+		return RC_FAIL;
+	}
+	err = nl_socket_add_membership(c->sk, c->events_group);
 	if (err < 0) {
 		complain("%s: cannot join the multicast group \"%s\": %s", title,
-			 group, nl_geterror(err));
+			 VPCPEER_MCGRP_EVENTS, nl_geterror(err));
 		return RC_FAIL;
 	}
 	return RC_OK;

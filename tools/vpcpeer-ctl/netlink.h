@@ -1,15 +1,19 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The generic netlink plumbing of vpcpeer-ctl: a socket with extended
- * ACKs on, the vpcpeer family resolved through the controller, requests
- * with the family's header, and one receive loop for every command that
- * hands each reply to a callback and ends at the kernel's ACK, error or
- * NLMSG_DONE; and the multicast group of events, joined by name. Kernel errors are reported here, once, as
- * "vpcpeer-ctl: <command>: <extack message> (<strerror>)".
+ * ACKs on, the vpcpeer family resolved by name through the controller
+ * (one CTRL_CMD_GETFAMILY request, which also names the family's
+ * multicast groups), requests with the family's header, and one receive
+ * loop for every command that hands each reply to a callback and ends at
+ * the kernel's ACK, error or NLMSG_DONE; and the multicast group of
+ * events. Kernel errors are reported here, once, as
+ * "vpcpeer-ctl: <command>: <extack message> (<strerror>)". A batch (-b)
+ * shares one socket and one lookup between all its commands.
  */
 #ifndef VPCPEER_CTL_NETLINK_H
 #define VPCPEER_CTL_NETLINK_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -24,6 +28,9 @@ struct vp_conn {
 	struct nl_sock *sk;
 	int family;		/* the genl family id, the nlmsg_type */
 	unsigned int version;	/* the kernel family's version */
+	bool has_events;	/* the family has VPCPEER_MCGRP_EVENTS, */
+	uint32_t events_group;	/* whose id this is */
+	bool broken;		/* a request was not read to its end */
 };
 
 /*
@@ -35,6 +42,25 @@ struct vp_conn {
  */
 int vp_connect(struct vp_conn *c);
 void vp_close(struct vp_conn *c);
+
+/*
+ * As vp_connect(), but always a socket of its own, never the shared one
+ * of a batch: for "monitor", which joins a group and reads events.
+ */
+int vp_open(struct vp_conn *c);
+
+/*
+ * A batch: from vp_share(true) on, vp_connect() hands every command the
+ * same socket and family, opened and resolved by the first command that
+ * needs them, and vp_close() leaves that socket open for the next one.
+ * Each command still sends its own requests and reads each to its verdict,
+ * so one that fails leaves nothing behind; only a socket that could not be
+ * read to the end of a request (a send or receive failed) is closed, and
+ * the next command opens another. A failed vp_connect() shares nothing:
+ * the next command tries again, with the same messages. vp_share(false)
+ * closes the shared socket.
+ */
+void vp_share(bool on);
 
 /*
  * A request for cmd with room for size bytes of attributes, or NULL
@@ -70,10 +96,10 @@ int vp_dump(struct vp_conn *c, uint8_t cmd, const char *title,
 	    vp_reply_fn fn, int (*restart)(void *arg), void *arg);
 
 /*
- * Joins the family's multicast group named group, whose id the controller
- * is asked for. title names the command in messages. Returns an exit
- * status.
+ * Joins the family's multicast group of events (VPCPEER_MCGRP_EVENTS),
+ * whose id came with the family. title names the command in messages.
+ * Returns an exit status.
  */
-int vp_subscribe(struct vp_conn *c, const char *group, const char *title);
+int vp_subscribe(struct vp_conn *c, const char *title);
 
 #endif /* VPCPEER_CTL_NETLINK_H */
