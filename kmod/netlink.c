@@ -418,6 +418,40 @@ static int fill_vpc_obj(struct sk_buff *skb, const void *obj,
 	return fill_vpc(skb, obj, caller, false);
 }
 
+/*
+ * A block added or removed: the VPC by id and name, and the block. Not
+ * the whole VPC, which with bench_max_cidrs need not fit in a message.
+ */
+struct vpc_change {
+	const struct vpcpeer_vpc *vpc;
+	const struct vpcpeer_cidr *c;
+};
+
+static int fill_vpc_change(struct sk_buff *skb, const void *obj,
+			   struct net *caller, const struct sk_buff *req)
+{
+	const struct vpc_change *change = obj;
+	const struct vpcpeer_cidr *c = change->c;
+	struct nlattr *nest;
+
+	nest = nla_nest_start(skb, VPCPEER_A_VPC);
+	if (!nest ||
+	    nla_put_u32(skb, VPCPEER_A_VPC_ID, change->vpc->id) ||
+	    nla_put_string(skb, VPCPEER_A_VPC_NAME, change->vpc->name))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	if (!c)
+		return 0;
+	nest = nla_nest_start(skb, VPCPEER_A_CIDR);
+	if (!nest ||
+	    nla_put(skb, VPCPEER_A_CIDR_ADDR, c->family == AF_INET ? 4 : 16,
+		    c->addr) ||
+	    nla_put_u8(skb, VPCPEER_A_CIDR_PREFIXLEN, c->plen))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
 static int fill_pcx_obj(struct sk_buff *skb, const void *obj,
 			struct net *caller, const struct sk_buff *req)
 {
@@ -649,8 +683,12 @@ static int vpc_cidr_change(struct sk_buff *skb, struct genl_info *info,
 		err = vpcpeer_vpc_cidr_add(vpc, &c, dry_run(info), info->extack);
 	else
 		err = vpcpeer_vpc_cidr_del(vpc, &c, dry_run(info), info->extack);
-	if (!err && !dry_run(info))
-		err = reply_obj(skb, info, info->genlhdr->cmd, fill_vpc_obj, vpc);
+	if (!err && !dry_run(info)) {
+		struct vpc_change change = { .vpc = vpc, .c = &c };
+
+		err = reply_obj(skb, info, info->genlhdr->cmd, fill_vpc_change,
+				&change);
+	}
 	vpcpeer_write_unlock();
 	return err;
 }
@@ -1051,10 +1089,11 @@ void vpcpeer_notify_vpc(u8 cmd, const struct vpcpeer_vpc *vpc,
 			const struct vpcpeer_cidr *c)
 {
 	struct user_namespace *owner = vpcpeer_vpc_net(vpc)->user_ns;
+	struct vpc_change change = { .vpc = vpc, .c = c };
 	struct sk_buff *msg;
-	struct nlattr *nest;
 	struct net *net;
 	void *hdr;
+	int err;
 
 	lockdep_assert_held(&vpcpeer_lock);
 	if (!events_on)
@@ -1067,30 +1106,15 @@ void vpcpeer_notify_vpc(u8 cmd, const struct vpcpeer_vpc *vpc,
 		msg = notify_new(cmd, &hdr);
 		if (!msg)
 			continue;
-		if (cmd == VPCPEER_CMD_VPC_DEL) {
-			nest = nla_nest_start(msg, VPCPEER_A_VPC);
-			if (!nest ||
-			    nla_put_u32(msg, VPCPEER_A_VPC_ID, vpc->id) ||
-			    nla_put_string(msg, VPCPEER_A_VPC_NAME, vpc->name))
-				goto err_free;
-			nla_nest_end(msg, nest);
-		} else if (fill_vpc(msg, vpc, net, true)) {
-			goto err_free;
-		}
-		/* The block changed, alone, as fill_cidr puts one. */
-		if (c) {
-			nest = nla_nest_start(msg, VPCPEER_A_CIDR);
-			if (!nest ||
-			    nla_put(msg, VPCPEER_A_CIDR_ADDR,
-				    c->family == AF_INET ? 4 : 16, c->addr) ||
-			    nla_put_u8(msg, VPCPEER_A_CIDR_PREFIXLEN, c->plen))
-				goto err_free;
-			nla_nest_end(msg, nest);
+		if (cmd == VPCPEER_CMD_VPC_NEW)
+			err = fill_vpc(msg, vpc, net, true);
+		else
+			err = fill_vpc_change(msg, &change, net, NULL);
+		if (err) {
+			nlmsg_free(msg);
+			continue;
 		}
 		notify_one(net, msg, hdr);
-		continue;
-err_free:
-		nlmsg_free(msg);
 	}
 	rcu_read_unlock();
 }

@@ -1821,8 +1821,7 @@ static void test_monitor(void **state)
 	    "\"name\":\"green\",\"netnsid\":0,"
 	    "\"cidrs\":[\"10.1.0.0/16\",\"fd00:9::/48\"]}}\n"
 	    "{\"event\":\"vpc-cidr-add\",\"vpc\":{\"id\":\"vpc-0a1b2c3d\","
-	    "\"name\":\"blue\",\"netnsid\":-1,"
-	    "\"cidrs\":[\"10.0.0.0/16\",\"fd00:b::/48\"]},\"cidr\":\"10.2.0.0/16\"}\n"
+	    "\"name\":\"blue\",\"netnsid\":-1},\"cidr\":\"10.2.0.0/16\"}\n"
 	    "{\"event\":\"pcx-new\",\"pcx\":{\"id\":\"pcx-11223344\","
 	    "\"state\":\"pending-acceptance\",\"message\":\"Pending Acceptance\","
 	    "\"requester\":{\"vpc_id\":\"vpc-0a1b2c3d\",\"vpc_name\":\"blue\","
@@ -1838,8 +1837,7 @@ static void test_monitor(void **state)
 	    "{\"event\":\"pcx-del\",\"pcx\":{\"id\":\"pcx-11223344\","
 	    "\"state\":\"deleted\"}}\n"
 	    "{\"event\":\"vpc-del\",\"vpc\":{\"id\":\"vpc-99887766\","
-	    "\"name\":\"green\",\"netnsid\":0,"
-	    "\"cidrs\":[\"10.1.0.0/16\",\"fd00:9::/48\"]}}\n",
+	    "\"name\":\"green\",\"netnsid\":0}}\n",
 	    bad_state_event, "-j", "monitor");
 }
 

@@ -771,18 +771,15 @@ static const struct event_case event_cases[] = {
 	  "\"netnsid\":3,\"cidrs\":[\"10.0.0.0/16\",\"fd00:b::/48\"]}}\n" },
 	{ "vpc del", VPCPEER_CMD_VPC_DEL, EV_VPC_BARE, 0, 0,
 	  "vpc del vpc-0a1b2c3d blue\n",
-	  "{\"event\":\"vpc-del\",\"vpc\":{\"id\":\"vpc-0a1b2c3d\",\"name\":\"blue\","
-	  "\"cidrs\":[]}}\n" },
+	  "{\"event\":\"vpc-del\",\"vpc\":{\"id\":\"vpc-0a1b2c3d\",\"name\":\"blue\"}}\n" },
 	{ "vpc cidr-add", VPCPEER_CMD_VPC_CIDR_ADD, EV_VPC_CIDR, 0, 0,
 	  "vpc cidr-add vpc-0a1b2c3d blue 10.2.0.0/16\n",
 	  "{\"event\":\"vpc-cidr-add\",\"vpc\":{\"id\":\"vpc-0a1b2c3d\",\"name\":\"blue\","
-	  "\"netnsid\":3,\"cidrs\":[\"10.0.0.0/16\",\"fd00:b::/48\"]},"
-	  "\"cidr\":\"10.2.0.0/16\"}\n" },
+	  "\"netnsid\":3},\"cidr\":\"10.2.0.0/16\"}\n" },
 	{ "vpc cidr-del", VPCPEER_CMD_VPC_CIDR_DEL, EV_VPC_CIDR, 0, 0,
 	  "vpc cidr-del vpc-0a1b2c3d blue 10.2.0.0/16\n",
 	  "{\"event\":\"vpc-cidr-del\",\"vpc\":{\"id\":\"vpc-0a1b2c3d\",\"name\":\"blue\","
-	  "\"netnsid\":3,\"cidrs\":[\"10.0.0.0/16\",\"fd00:b::/48\"]},"
-	  "\"cidr\":\"10.2.0.0/16\"}\n" },
+	  "\"netnsid\":3},\"cidr\":\"10.2.0.0/16\"}\n" },
 	{ "pcx new", VPCPEER_CMD_PCX_REQUEST, EV_PCX, PCX_EXPIRES, 0,
 	  "pcx new pcx-11223344 blue -> green pending-acceptance\n",
 	  "{\"event\":\"pcx-new\",\"pcx\":{\"id\":\"pcx-11223344\","

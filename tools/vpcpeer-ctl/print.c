@@ -122,7 +122,9 @@ static void vpc_text(struct printer *p, const struct vpc_info *v)
 	}
 }
 
-static void vpc_json(struct printer *p, const struct vpc_info *v)
+/* @cidrs: the object carries its blocks (events of one block do not). */
+static void vpc_json_blocks(struct printer *p, const struct vpc_info *v,
+			    bool cidrs)
 {
 	char id[OBJECT_ID_STRLEN], cidr[PREFIX_STRLEN];
 	size_t i;
@@ -133,15 +135,22 @@ static void vpc_json(struct printer *p, const struct vpc_info *v)
 	json_kv_string(&p->j, "name", v->name);
 	if (v->has_netnsid)
 		json_kv_s64(&p->j, "netnsid", v->netnsid);
-	json_key(&p->j, "cidrs");
-	json_array_start(&p->j);
-	for (i = 0; i < v->ncidrs; i++) {
-		if (format_prefix(&v->cidrs[i], cidr, sizeof(cidr)))
-			continue;
-		json_string(&p->j, cidr);
+	if (cidrs) {
+		json_key(&p->j, "cidrs");
+		json_array_start(&p->j);
+		for (i = 0; i < v->ncidrs; i++) {
+			if (format_prefix(&v->cidrs[i], cidr, sizeof(cidr)))
+				continue;
+			json_string(&p->j, cidr);
+		}
+		json_array_end(&p->j);
 	}
-	json_array_end(&p->j);
 	json_object_end(&p->j);
+}
+
+static void vpc_json(struct printer *p, const struct vpc_info *v)
+{
+	vpc_json_blocks(p, v, true);
 }
 
 void print_vpc(struct printer *p, const struct vpc_info *v)
@@ -411,7 +420,7 @@ static int event_json(FILE *f, bool stats, const struct vp_event *e)
 	json_kv_string(&p.j, "event", event_name(e->cmd));
 	json_key(&p.j, is_vpc ? "vpc" : "pcx");
 	if (is_vpc)
-		vpc_json(&p, &e->vpc);
+		vpc_json_blocks(&p, &e->vpc, e->cmd == VPCPEER_CMD_VPC_NEW);
 	else
 		pcx_json(&p, &e->pcx);
 	if ((e->cmd == VPCPEER_CMD_VPC_CIDR_ADD ||

@@ -64,7 +64,10 @@ enum vpcpeer_cmd {
 	VPCPEER_CMD_VPC_DEL,
 	/* doit: VPC { ID | NAME } -> VPC; dumpit: every VPC the caller administers */
 	VPCPEER_CMD_VPC_GET,
-	/* VPC { ID | NAME, CIDR } (exactly one CIDR) -> VPC (as changed) */
+	/*
+	 * VPC { ID | NAME, CIDR } (exactly one CIDR) -> VPC { ID, NAME } and
+	 * top-level CIDR (the block), as the event says it
+	 */
 	VPCPEER_CMD_VPC_CIDR_ADD,
 	VPCPEER_CMD_VPC_CIDR_DEL,
 	/*
@@ -109,7 +112,7 @@ enum vpcpeer_a {
 	 * it would be created, id 0; every other command just acknowledges).
 	 */
 	VPCPEER_A_DRY_RUN,
-	/* nest, enum vpcpeer_a_cidr; VPC_CIDR_ADD/DEL events only: the block */
+	/* nest, enum vpcpeer_a_cidr; VPC_CIDR_ADD/DEL replies and events: the block */
 	VPCPEER_A_CIDR,
 
 	__VPCPEER_A_MAX
@@ -235,8 +238,8 @@ enum vpcpeer_a_stats {
  * it (fully filled, as in a reply):
  *   VPC_NEW, VPC_DEL          a VPC was created, or deleted (with its id
  *                             and name only)
- *   VPC_CIDR_ADD, VPC_CIDR_DEL  a block was added or removed: the VPC as it
- *                             now is, and the block in top-level
+ *   VPC_CIDR_ADD, VPC_CIDR_DEL  a block was added or removed: the VPC
+ *                             (id and name) and the block in top-level
  *                             VPCPEER_A_CIDR
  *   PCX_REQUEST               a connection was created (pending-acceptance,
  *                             or failed)
