@@ -1051,17 +1051,14 @@ out:
 
 /*
  * A listener bound to the events group has CAP_NET_ADMIN over its
- * namespace's owner (GENL_MCAST_CAP_NET_ADMIN), so it administers what
- * that owner or any user namespace below it owns; the initial namespace's
- * listeners administer everything.
+ * namespace's owner (GENL_MCAST_CAP_NET_ADMIN): it hears of the VPCs in
+ * its namespace and the peerings they are party to, as "ip -n NS monitor"
+ * hears of that namespace. The initial namespace's listeners, whose owner
+ * administers everything, hear everything.
  */
-static bool net_administers(const struct net *net,
-			    const struct user_namespace *owner)
+static bool net_hears(const struct net *net, u64 cookie)
 {
-	for (; owner; owner = owner->parent)
-		if (owner == net->user_ns)
-			return true;
-	return false;
+	return net_eq(net, &init_net) || net->net_cookie == cookie;
 }
 
 static void notify_one(struct net *net, struct sk_buff *msg, void *hdr)
@@ -1088,7 +1085,6 @@ static struct sk_buff *notify_new(u8 cmd, void **hdr)
 void vpcpeer_notify_vpc(u8 cmd, const struct vpcpeer_vpc *vpc,
 			const struct vpcpeer_cidr *c)
 {
-	struct user_namespace *owner = vpcpeer_vpc_net(vpc)->user_ns;
 	struct vpc_change change = { .vpc = vpc, .c = c };
 	struct sk_buff *msg;
 	struct net *net;
@@ -1101,7 +1097,7 @@ void vpcpeer_notify_vpc(u8 cmd, const struct vpcpeer_vpc *vpc,
 	rcu_read_lock();
 	for_each_net_rcu(net) {
 		if (!genl_has_listeners(&vpcpeer_genl_family, net, 0) ||
-		    !net_administers(net, owner))
+		    !net_hears(net, vpcpeer_vpc_net(vpc)->net_cookie))
 			continue;
 		msg = notify_new(cmd, &hdr);
 		if (!msg)
@@ -1137,7 +1133,7 @@ void vpcpeer_notify_pcx(u8 cmd, const struct vpcpeer_pcx *pcx, int old_state,
 			continue;
 		seen = 0;
 		for (i = 0; i < 2; i++) {
-			if (!net_administers(net, pcx->side[i].owner))
+			if (!net_hears(net, pcx->side[i].net_cookie))
 				continue;
 			if (deaf & BIT(i))
 				break;

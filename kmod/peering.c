@@ -161,6 +161,9 @@ static struct vpcpeer_pcx *pcx_alloc(struct vpcpeer_vpc *req,
 			vpc[i] ? v->name : named->name ?: "",
 			sizeof(pcx->side[i].vpc_name));
 		pcx->side[i].owner = get_user_ns(vpcpeer_vpc_net(v)->user_ns);
+		/* An accepter the requester may not know: heard of nowhere. */
+		pcx->side[i].net_cookie = vpc[i] ? vpcpeer_vpc_net(v)->net_cookie
+						 : 0;
 		INIT_LIST_HEAD(&pcx->side[i].vpc_node);
 		INIT_LIST_HEAD(&pcx->side[i].tomb_node);
 		pcx->side[i].open = true;

@@ -77,6 +77,8 @@ struct vpcpeer_side {
 	 * so that who may see or act on it can always be checked.
 	 */
 	struct user_namespace *owner;
+	/* Its VPC's namespace, by cookie (never reused): who hears events. */
+	u64 net_cookie;
 	struct net_device *dev;		/* NULL unless the device exists */
 	struct list_head vpc_node;	/* on vpc->sides while live */
 	struct vpcpeer_stats last;	/* the device's counters when it went */
@@ -213,9 +215,10 @@ int vpcpeer_genl_init(void);
 void vpcpeer_genl_exit(void);
 /*
  * Events (VPCPEER_MCGRP_EVENTS), under vpcpeer_lock. A VPC's event reaches
- * the listeners whose namespace's owner administers it. A peering's
- * reaches those administering a side in @hear (bits) and none in @deaf;
- * @old_state is for VPCPEER_CMD_PCX_STATE.
+ * the listeners in its namespace and in the initial one. A peering's
+ * reaches those in the namespace of a side in @hear (bits) and of none in
+ * @deaf, and the initial namespace's when it hears any side and is deaf to
+ * none; @old_state is for VPCPEER_CMD_PCX_STATE.
  */
 void vpcpeer_notify_vpc(u8 cmd, const struct vpcpeer_vpc *vpc,
 			const struct vpcpeer_cidr *c);

@@ -7,18 +7,24 @@
 # vpcpeer-ctl, "ip link" and the kernel's own log agree on.
 #
 #   root, init netns ─► nlfuzz ─► VPCs in init + 2 spare namespaces, peerings,
-#                                 devices (the spares are renewed: R15)
+#                                 devices (the spares are renewed: R15);
+#                                 dry runs that must change nothing; the
+#                                 events group, whose every event is checked
 #   root of a new user+net ns ─► nlfuzz --userns --peer peerN
 #                                 its own VPCs only; nothing of root's changes
-#   uid 65534, no capabilities ─► nlfuzz: no request may change anything
+#   uid 65534, no capabilities ─► nlfuzz: no request may change anything,
+#                                 nor may it join the events group
 #   then: every VPC and peering the log says exists is listed, with its
 #   devices; deleting every VPC leaves no live peering and no device;
 #   rmmod; every object the log says was created was destroyed.
 #
 # VPCPEER_FUZZ_MSGS sets the number of messages per run (the unprivileged
 # runs send a quarter each); VPCPEER_FUZZ_SEED fixes the seed, which every
-# run prints ("# seed N") for replaying it. Tombstones live two seconds
-# (tombstone_secs=2) so that reaping runs, and the fuzzed state stays small.
+# run prints ("# seed N") for replaying it. Time runs fast so that the
+# timer's work is fuzzed too and the fuzzed state stays small: requests
+# expire after 3 s (expiry_secs=3), tombstones go after 84 ms or 2 s (an
+# "hour" of tombstone_hour_ms=42); and the quotas are small enough to be
+# reached (max_pending_requests=3, max_active_peerings=3).
 source "$(dirname "$0")/lib.sh"
 
 require_root
@@ -45,7 +51,7 @@ run_fuzz() {
 	timeout -k 10 "$FUZZ_LIMIT" "$@" --timeout 60 \
 		${FUZZ_SEED:+--seed "$FUZZ_SEED"} > "$log" 2>&1 || rc=$?
 	diag "$(sed -n 's/^nlfuzz: seed /seed /p' "$log")"
-	diag "$(sed -n 's/^nlfuzz: \(sent\|answers\|succeeded\)/\1/p' "$log")"
+	diag "$(sed -n 's/^nlfuzz: \(sent\|answers\|succeeded\|dry runs\|events\)/\1/p' "$log")"
 	[ "$rc" = 0 ] || { tail -n 20 "$log"; echo "nlfuzz exited $rc" >&2; return 1; }
 }
 
@@ -122,6 +128,18 @@ fuzz_settled() {
 	[ "$(grep -c '^\[[0-9]*\]\.id=' <<< "$f")" = "$(grep -cx '\[[0-9]*\]\.netnsid=-1' <<< "$f")" ]
 }
 
+# Inside a case: expect_events LOG yes|no: the run could join the events
+# group, or could not; when it could, a long enough run heard events.
+expect_events() {
+	grep -q "^nlfuzz: events joined $2" "$1" ||
+		fail "events group: expected joined $2, got: $(grep '^nlfuzz: events joined' "$1")"
+	if [ "$2" = no ]; then
+		grep -q '^nlfuzz: events 0 ' "$1" || fail "heard events without joining: $(grep '^nlfuzz: events ' "$1")"
+	elif [ "$FUZZ_MSGS" -ge 2000 ]; then
+		! grep -q '^nlfuzz: events 0 ' "$1" || fail "no event heard in $FUZZ_MSGS messages"
+	fi
+}
+
 # --- cases -------------------------------------------------------------------
 
 # R4 as root: everything may succeed. Left behind for the last case: the
@@ -129,10 +147,11 @@ fuzz_settled() {
 t_fuzz_root() {
 	local log=/tmp/nlfuzz-root.log
 	module_unload
-	module_load tombstone_secs=2
+	module_load tombstone_hour_ms=42 expiry_secs=3 max_pending_requests=3 max_active_peerings=3
 	run_fuzz "$log" "$NLFUZZ" -n "$FUZZ_MSGS"
 	expect_reached "$log" VPC_NEW VPC_DEL VPC_GET VPC_CIDR_ADD VPC_CIDR_DEL \
-		PCX_REQUEST PCX_ACCEPT PCX_GET
+		PCX_REQUEST PCX_ACCEPT PCX_GET PCX_SET
+	expect_events "$log" yes
 	module_loaded || fail "vpcpeer is no longer loaded"
 	wait_for 60 fuzz_settled || fail "VPCs of the fuzzer's namespaces outlived them: $(ctl vpc show)"
 }
@@ -148,6 +167,7 @@ t_fuzz_userns() {
 	before=$(vpc_snapshot)
 	run_fuzz "$log" "$NLFUZZ" --userns --peer "peer$n" -n $((FUZZ_MSGS / 4))
 	expect_reached "$log" VPC_NEW VPC_GET PCX_REQUEST
+	expect_events "$log" yes
 	wait_for 60 eval '[ "$(vpc_snapshot)" = "$before" ]' ||
 		fail "root's VPCs changed: $before -> $(vpc_snapshot)"
 }
@@ -161,6 +181,7 @@ t_fuzz_nobody() {
 		--inh-caps=-all --bounding-set=-all "$NLFUZZ" -n $((FUZZ_MSGS / 4))
 	grep -qx 'nlfuzz: changes 0' "$log" ||
 		fail "requests without CAP_NET_ADMIN succeeded: $(grep '^nlfuzz: succeeded' "$log")"
+	expect_events "$log" no
 	[ "$(vpc_snapshot)" = "$before" ] || fail "VPCs changed: $before -> $(vpc_snapshot)"
 }
 

@@ -21,6 +21,16 @@
  * of a namespace of its own. The end is a summary: answers by errno, and
  * how many requests of each command succeeded.
  *
+ * Valid requests of the mutating commands are sometimes dry runs
+ * (VPCPEER_A_DRY_RUN); when one succeeds unmutated, the fuzzer checks
+ * that it changed nothing (the VPC it would have made does not exist, the
+ * one it would have deleted does, the connection kept its state). A
+ * second socket listens to the "events" group, where the caller may, and
+ * every event must be one of the event commands with its object's nest.
+ * Exit status 1 when a check fails: a name against the rule, a dry run
+ * that changed something, a malformed event, or the events-only command
+ * PCX_STATE answered as a request.
+ *
  *   nlfuzz [-n COUNT] [--seed N] [--userns] [--peer NAME] [--timeout S] [-v]
  */
 #define _GNU_SOURCE
@@ -60,6 +70,12 @@
 #define SPARE_NETNS	2
 #define MAX_ATTRS	256	/* attribute offsets kept for the mutator */
 #define ERRNO_MAX	4096
+/*
+ * Attribute types tried by random trees and mutations: past the largest
+ * of every attribute set (VPCPEER_A_STATS_MAX is the largest, 12), so
+ * that each set's unknown types are tried too.
+ */
+#define FUZZ_TYPES	14
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -111,6 +127,9 @@ struct vpc {
 
 static struct vpc vpcs[VPC_SLOTS];
 static uint32_t pcxs[PCX_SLOTS];
+static int pcx_states[PCX_SLOTS];	/* as last answered, or -1 */
+static uint32_t last_pcx_id;	/* of the last PCX nest learned */
+static int last_pcx_state = -1;
 static unsigned int npcx;
 static unsigned int name_seq;
 static char name_tag[16];
@@ -137,13 +156,22 @@ static const char *const cmd_name[] = {
 	[VPCPEER_CMD_PCX_REJECT] = "PCX_REJECT",
 	[VPCPEER_CMD_PCX_DEL] = "PCX_DEL",
 	[VPCPEER_CMD_PCX_GET] = "PCX_GET",
+	[VPCPEER_CMD_PCX_SET] = "PCX_SET",
+	[VPCPEER_CMD_PCX_STATE] = "PCX_STATE",
 };
 
-/* Commands that change state: none of them may succeed without rights. */
+_Static_assert(ARRAY_SIZE(cmd_name) == VPCPEER_CMD_MAX + 1,
+	       "a command without a name in cmd_name[]");
+
+/*
+ * Commands that change state: none of them may succeed without rights,
+ * dry run or not. PCX_STATE is an event, never a request: it must never
+ * succeed at all.
+ */
 static bool cmd_changes(unsigned int cmd)
 {
-	return cmd >= VPCPEER_CMD_VPC_NEW && cmd <= VPCPEER_CMD_PCX_DEL &&
-	       cmd != VPCPEER_CMD_VPC_GET;
+	return cmd >= VPCPEER_CMD_VPC_NEW && cmd <= VPCPEER_CMD_MAX &&
+	       cmd != VPCPEER_CMD_VPC_GET && cmd != VPCPEER_CMD_PCX_GET;
 }
 
 /* --- building messages -------------------------------------------------------- */
@@ -206,6 +234,11 @@ static void put_u8(struct msg *m, uint16_t type, uint8_t v)
 static void put_u32(struct msg *m, uint16_t type, uint32_t v)
 {
 	put(m, type, &v, 4);
+}
+
+static void put_u64(struct msg *m, uint16_t type, uint64_t v)
+{
+	put(m, type, &v, 8);
 }
 
 static void put_str(struct msg *m, uint16_t type, const char *s)
@@ -317,17 +350,21 @@ static unsigned int vpc_count(void)
 	return n;
 }
 
-static void learn_pcx(uint32_t id)
+static void learn_pcx(uint32_t id, int state)
 {
 	unsigned int i;
 
+	if (!id)	/* a dry run's would-be connection */
+		return;
 	for (i = 0; i < npcx; i++)
 		if (pcxs[i] == id)
-			return;
-	if (npcx < PCX_SLOTS)
-		pcxs[npcx++] = id;
-	else
-		pcxs[below(PCX_SLOTS)] = id;
+			break;
+	if (i == npcx && npcx < PCX_SLOTS)
+		npcx++;
+	else if (i == npcx)
+		i = below(PCX_SLOTS);
+	pcxs[i] = id;
+	pcx_states[i] = state;
 }
 
 #define for_each_attr(a, start, len)					\
@@ -426,7 +463,8 @@ static void learn_vpc(struct nlattr *nest)
 	*slot = v;
 }
 
-static void learn(struct nlmsghdr *nlh)
+/* From a reply or, with @events, an event (whose VPC_DEL must not be learned). */
+static void learn(struct nlmsghdr *nlh, bool event)
 {
 	size_t hdr = NLMSG_HDRLEN + GENL_HDRLEN;
 	struct nlattr *a, *b;
@@ -434,14 +472,21 @@ static void learn(struct nlmsghdr *nlh)
 	if (nlh->nlmsg_type != family_id || nlh->nlmsg_len < hdr)
 		return;
 	for_each_attr(a, (uint8_t *)nlh + hdr, nlh->nlmsg_len - hdr) {
-		if ((a->nla_type & NLA_TYPE_MASK) == VPCPEER_A_VPC)
+		if ((a->nla_type & NLA_TYPE_MASK) == VPCPEER_A_VPC && !event)
 			learn_vpc(a);
 		if ((a->nla_type & NLA_TYPE_MASK) != VPCPEER_A_PCX)
 			continue;
-		for_each_attr(b, attr_data(a), attr_len(a))
+		last_pcx_id = 0;
+		last_pcx_state = -1;
+		for_each_attr(b, attr_data(a), attr_len(a)) {
 			if ((b->nla_type & NLA_TYPE_MASK) == VPCPEER_A_PCX_ID &&
 			    attr_len(b) == 4)
-				learn_pcx(*(uint32_t *)attr_data(b));
+				memcpy(&last_pcx_id, attr_data(b), 4);
+			if ((b->nla_type & NLA_TYPE_MASK) == VPCPEER_A_PCX_STATE &&
+			    attr_len(b) == 1)
+				last_pcx_state = *(uint8_t *)attr_data(b);
+		}
+		learn_pcx(last_pcx_id, last_pcx_state);
 	}
 }
 
@@ -526,7 +571,7 @@ static int exchange(struct msg *m)
 					res = OUT_DONE;
 				dump_end = true;
 			} else {
-				learn(h);
+				learn(h, false);
 				if (res == OUT_NONE)
 					res = OUT_DATA;
 			}
@@ -558,10 +603,12 @@ static void count(struct msg *m, int res)
 			cur_msg, nlh->nlmsg_type, nlh->nlmsg_flags, cmd, m->len, res);
 }
 
+static uint32_t events_grp;
+
 static int resolve_family(void)
 {
 	struct msg m;
-	struct nlattr *a;
+	struct nlattr *a, *g, *x;
 	ssize_t n;
 	size_t hdr = NLMSG_HDRLEN + GENL_HDRLEN;
 	struct nlmsghdr *h;
@@ -580,10 +627,136 @@ static int resolve_family(void)
 	if (!NLMSG_OK(h, (size_t)n) || h->nlmsg_type == NLMSG_ERROR ||
 	    h->nlmsg_len < hdr)
 		return -ENOENT;
-	for_each_attr(a, (uint8_t *)h + hdr, h->nlmsg_len - hdr)
+	for_each_attr(a, (uint8_t *)h + hdr, h->nlmsg_len - hdr) {
 		if (a->nla_type == CTRL_ATTR_FAMILY_ID && attr_len(a) == 2)
 			family_id = *(uint16_t *)attr_data(a);
+		if ((a->nla_type & NLA_TYPE_MASK) != CTRL_ATTR_MCAST_GROUPS)
+			continue;
+		for_each_attr(g, attr_data(a), attr_len(a)) {
+			uint32_t id = 0;
+			bool ours = false;
+
+			for_each_attr(x, attr_data(g), attr_len(g)) {
+				if (x->nla_type == CTRL_ATTR_MCAST_GRP_ID &&
+				    attr_len(x) == 4)
+					memcpy(&id, attr_data(x), 4);
+				if (x->nla_type == CTRL_ATTR_MCAST_GRP_NAME &&
+				    !strncmp(attr_data(x), VPCPEER_MCGRP_EVENTS,
+					     attr_len(x)))
+					ours = true;
+			}
+			if (ours)
+				events_grp = id;
+		}
+	}
 	return family_id ? 0 : -ENOENT;
+}
+
+/* --- the events group ----------------------------------------------------------- */
+
+static int ev_fd = -1;
+static int ev_join_err = -1;	/* errno of joining; -1: no group to join */
+static unsigned long long n_events, n_bad_events, n_ev_overruns;
+static unsigned long long ev_by_cmd[256];
+
+static void events_open(void)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	int big = 4 << 20;
+
+	if (!events_grp)
+		return;
+	ev_fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
+	if (ev_fd < 0)
+		die("socket(NETLINK_GENERIC) for events");
+	/* A port id of its own: with 0, the kernel's own, it hears nothing. */
+	if (bind(ev_fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		die("bind() of the events socket");
+	setsockopt(ev_fd, SOL_SOCKET, SO_RCVBUF, &big, sizeof(big));
+	ev_join_err = 0;
+	if (setsockopt(ev_fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &events_grp,
+		       sizeof(events_grp)) < 0) {
+		ev_join_err = errno;
+		close(ev_fd);
+		ev_fd = -1;
+	}
+}
+
+static bool is_event_cmd(unsigned int cmd)
+{
+	switch (cmd) {
+	case VPCPEER_CMD_VPC_NEW:
+	case VPCPEER_CMD_VPC_DEL:
+	case VPCPEER_CMD_VPC_CIDR_ADD:
+	case VPCPEER_CMD_VPC_CIDR_DEL:
+	case VPCPEER_CMD_PCX_REQUEST:
+	case VPCPEER_CMD_PCX_STATE:
+	case VPCPEER_CMD_PCX_SET:
+	case VPCPEER_CMD_PCX_DEL:
+		return true;
+	}
+	return false;
+}
+
+/* One event: a known event command, and the nest of its object. */
+static bool event_ok(struct nlmsghdr *h)
+{
+	size_t hdr = NLMSG_HDRLEN + GENL_HDRLEN;
+	unsigned int cmd, want;
+	struct nlattr *a;
+	bool nest = false, cidr = false;
+
+	if (h->nlmsg_type != family_id || h->nlmsg_len < hdr)
+		return false;
+	cmd = *((uint8_t *)h + NLMSG_HDRLEN);
+	if (!is_event_cmd(cmd))
+		return false;
+	ev_by_cmd[cmd]++;
+	want = cmd <= VPCPEER_CMD_VPC_CIDR_DEL ? VPCPEER_A_VPC : VPCPEER_A_PCX;
+	for_each_attr(a, (uint8_t *)h + hdr, h->nlmsg_len - hdr) {
+		if ((a->nla_type & NLA_TYPE_MASK) == want)
+			nest = true;
+		if ((a->nla_type & NLA_TYPE_MASK) == VPCPEER_A_CIDR)
+			cidr = true;
+	}
+	if (cmd == VPCPEER_CMD_VPC_CIDR_ADD || cmd == VPCPEER_CMD_VPC_CIDR_DEL)
+		return nest && cidr;
+	return nest;
+}
+
+/* Read every event queued so far, checking each. */
+static void events_drain(void)
+{
+	struct nlmsghdr *h;
+	ssize_t n;
+	size_t left;
+
+	if (ev_fd < 0)
+		return;
+	for (;;) {
+		n = recv(ev_fd, rbuf, sizeof(rbuf), MSG_DONTWAIT);
+		if (n < 0 && errno == ENOBUFS) {
+			n_ev_overruns++;
+			continue;
+		}
+		if (n <= 0)
+			return;
+		left = n;
+		for (h = (struct nlmsghdr *)rbuf; NLMSG_OK(h, left);
+		     h = NLMSG_NEXT(h, left)) {
+			n_events++;
+			if (event_ok(h)) {
+				learn(h, true);	/* the states of connections */
+				continue;
+			}
+			if (!n_bad_events++)
+				fprintf(stderr, "nlfuzz: message %llu: a malformed event: type %u, cmd %u, %u bytes\n",
+					cur_msg, h->nlmsg_type,
+					h->nlmsg_len > NLMSG_HDRLEN ?
+					*((uint8_t *)h + NLMSG_HDRLEN) : 0,
+					h->nlmsg_len);
+		}
+	}
 }
 
 /* --- valid requests --------------------------------------------------------------- */
@@ -686,6 +859,95 @@ static uint32_t any_pcx(void)
 	return npcx && chance(95) ? pcxs[below(npcx)] : (uint32_t)rnd();
 }
 
+/*
+ * Mostly one last answered to be in @state (what the command needs to
+ * get past the state machine), else any.
+ */
+static uint32_t pcx_in(int state)
+{
+	unsigned int i, n = 0, k;
+
+	for (i = 0; i < npcx; i++)
+		n += pcx_states[i] == state;
+	if (!n || chance(25))
+		return any_pcx();
+	k = below(n);
+	for (i = 0; i < npcx; i++)
+		if (pcx_states[i] == state && !k--)
+			break;
+	return pcxs[i];
+}
+
+/*
+ * A side's name tag: printable ASCII of up to 255 bytes mostly; sometimes
+ * one byte too long, a control or non-ASCII byte, or empty (which clears).
+ */
+static void put_tag(struct msg *m)
+{
+	static const char bad[] = "\t\n\x01\x7f\x80\xc3\xe9\xff";
+	char tag[VPCPEER_TAG_MAX + 8];
+	size_t len, i;
+
+	switch (below(10)) {
+	case 0:
+		len = VPCPEER_TAG_MAX;		/* 256: one too many */
+		break;
+	case 1:
+		len = VPCPEER_TAG_MAX - 1;	/* 255: the most */
+		break;
+	case 2:
+		len = 0;
+		break;
+	default:
+		len = 1 + below(20);
+		break;
+	}
+	for (i = 0; i < len; i++)
+		tag[i] = ' ' + below('~' - ' ' + 1);
+	if (len && chance(15))
+		tag[below(len)] = bad[below(sizeof(bad) - 1)];
+	tag[len] = 0;
+	if (chance(3))	/* not NUL-terminated */
+		put(m, VPCPEER_A_SIDE_TAG, tag, len);
+	else
+		put(m, VPCPEER_A_SIDE_TAG, tag, len + 1);
+}
+
+/* PCX_SET's options of one side, mostly well-formed. */
+static void put_side_options(struct msg *m, uint16_t side)
+{
+	size_t s = nest_start(m, side);
+	unsigned int what = below(4);	/* 0: none, 1: dns, 2: tag, 3: both */
+
+	if (what & 1)
+		put_u8(m, VPCPEER_A_SIDE_ALLOW_DNS, chance(95) ? below(2) : rnd());
+	if (what & 2)
+		put_tag(m);
+	nest_end(m, s);
+}
+
+/* Attributes only replies and events carry, put in a request's PCX nest. */
+static void put_reply_only_pcx_attrs(struct msg *m)
+{
+	if (chance(50))
+		put_u64(m, VPCPEER_A_PCX_EXPIRES, rnd());
+	if (chance(50))
+		put_u64(m, VPCPEER_A_PCX_VISIBLE_UNTIL, rnd());
+	if (chance(50))
+		put_u8(m, VPCPEER_A_PCX_OLD_STATE, below(__VPCPEER_PCX_STATE_MAX + 2));
+	if (chance(30))
+		put_u8(m, VPCPEER_A_PCX_STATE, below(__VPCPEER_PCX_STATE_MAX + 2));
+}
+
+/* What the last template was, for checking a dry run's answer. */
+static struct {
+	bool dry;
+	unsigned int cmd;
+	char name[VPCPEER_NAME_MAX];	/* VPC_NEW: the name */
+	size_t nest_len;		/* the object's nest, first after the headers */
+	uint32_t pcx;			/* PCX commands: the id */
+} tpl;
+
 /* A well-formed request for @cmd, from what is known. */
 static void build_template(struct msg *m, unsigned int cmd)
 {
@@ -700,6 +962,8 @@ static void build_template(struct msg *m, unsigned int cmd)
 	    chance(40))
 		flags |= NLM_F_DUMP;
 	msg_init(m, family_id, flags, cmd);
+	memset(&tpl, 0, sizeof(tpl));
+	tpl.cmd = cmd;
 	switch (cmd) {
 	case VPCPEER_CMD_VPC_NEW:
 		n = nest_start(m, VPCPEER_A_VPC);
@@ -710,6 +974,7 @@ static void build_template(struct msg *m, unsigned int cmd)
 		if (chance(5))		/* one byte the rule forbids */
 			name[2] = "\x80\xe9\xc0\xff/ :+"[below(8)];
 		put_str(m, VPCPEER_A_VPC_NAME, name);
+		snprintf(tpl.name, sizeof(tpl.name), "%s", name);
 		if (chance(40))
 			put_u32(m, VPCPEER_A_VPC_NETNS_FD, netns_fd_choice());
 		k = chance(90) ? 1 + below(3) : below(13);
@@ -738,17 +1003,29 @@ static void build_template(struct msg *m, unsigned int cmd)
 			rand_cidr(&c);
 		put_cidr(m, &c);
 		nest_end(m, n);
+		if (chance(5)) {	/* the events' top-level block */
+			s = nest_start(m, VPCPEER_A_CIDR);
+			put(m, VPCPEER_A_CIDR_ADDR, c.addr, c.len);
+			put_u8(m, VPCPEER_A_CIDR_PREFIXLEN, c.plen);
+			nest_end(m, s);
+		}
 		break;
 	case VPCPEER_CMD_PCX_REQUEST:
 		w = any_vpc();
 		n = nest_start(m, VPCPEER_A_PCX);
 		s = nest_start(m, VPCPEER_A_PCX_REQUESTER);
 		put_vpc_ref(m, VPCPEER_A_SIDE_VPC_ID, VPCPEER_A_SIDE_VPC_NAME, v);
+		if (chance(5))	/* options belong to PCX_SET, not here */
+			put_u8(m, VPCPEER_A_SIDE_ALLOW_DNS, 1);
 		nest_end(m, s);
 		s = nest_start(m, VPCPEER_A_PCX_ACCEPTER);
 		put_vpc_ref(m, VPCPEER_A_SIDE_VPC_ID, VPCPEER_A_SIDE_VPC_NAME,
 			    opt_peer && chance(20) ? NULL : w);
+		if (chance(5))
+			put_tag(m);
 		nest_end(m, s);
+		if (chance(5))
+			put_reply_only_pcx_attrs(m);
 		nest_end(m, n);
 		break;
 	case VPCPEER_CMD_PCX_ACCEPT:
@@ -758,10 +1035,38 @@ static void build_template(struct msg *m, unsigned int cmd)
 		if ((flags & NLM_F_DUMP) == NLM_F_DUMP && chance(70))
 			break;
 		n = nest_start(m, VPCPEER_A_PCX);
-		put_u32(m, VPCPEER_A_PCX_ID, any_pcx());
+		tpl.pcx = cmd == VPCPEER_CMD_PCX_ACCEPT || cmd == VPCPEER_CMD_PCX_REJECT ?
+			  pcx_in(VPCPEER_PCX_PENDING_ACCEPTANCE) :
+			  cmd == VPCPEER_CMD_PCX_DEL ? pcx_in(VPCPEER_PCX_ACTIVE) :
+			  any_pcx();
+		put_u32(m, VPCPEER_A_PCX_ID, tpl.pcx);
+		if (chance(5))
+			put_reply_only_pcx_attrs(m);
+		nest_end(m, n);
+		break;
+	case VPCPEER_CMD_PCX_SET:
+		n = nest_start(m, VPCPEER_A_PCX);
+		tpl.pcx = pcx_in(VPCPEER_PCX_ACTIVE);
+		put_u32(m, VPCPEER_A_PCX_ID, tpl.pcx);
+		k = below(10);	/* one side, or both; a side's nest may be empty */
+		if (k < 4 || k >= 8)
+			put_side_options(m, VPCPEER_A_PCX_REQUESTER);
+		if ((k >= 4 && k < 8) || k == 8)
+			put_side_options(m, VPCPEER_A_PCX_ACCEPTER);
+		if (chance(5))
+			put_reply_only_pcx_attrs(m);
 		nest_end(m, n);
 		break;
 	}
+	tpl.nest_len = m->len - NLMSG_HDRLEN - GENL_HDRLEN;
+	/* A dry run, for every command that changes something. */
+	if (cmd_changes(cmd) && chance(15)) {
+		put(m, VPCPEER_A_DRY_RUN, NULL, 0);
+		tpl.dry = true;
+	}
+	/* And rarely the flag on a request it means nothing to. */
+	if (!cmd_changes(cmd) && chance(3))
+		put(m, VPCPEER_A_DRY_RUN, NULL, 0);
 	msg_finish(m);
 }
 
@@ -811,7 +1116,7 @@ static void put_rand_attrs(struct msg *m, unsigned int depth)
 	uint8_t data[9000];
 
 	for (i = 0; i < k && m->len < MSG_MAX - 64; i++) {
-		uint16_t type = chance(90) ? below(9) : below(0x4000);
+		uint16_t type = chance(90) ? below(FUZZ_TYPES) : below(0x4000);
 		size_t len;
 
 		if (depth && chance(45)) {
@@ -907,7 +1212,7 @@ static void mutate_one(struct msg *m)
 	case 4:		/* another attribute type */
 		if (a)
 			a->nla_type = (a->nla_type & ~NLA_TYPE_MASK) |
-				      (chance(90) ? below(9) : below(0x4000));
+				      (chance(90) ? below(FUZZ_TYPES) : below(0x4000));
 		break;
 	case 5:		/* cut short, the header telling the truth or not */
 		m->len = hdr + below(m->len - hdr + 1);
@@ -921,7 +1226,12 @@ static void mutate_one(struct msg *m)
 		if (chance(70))
 			msg_finish(m);
 		break;
-	case 7:		/* a u32 payload (an id, an fd) replaced */
+	case 7:		/* a u32 payload (an id, an fd) replaced, or a flag added */
+		if (chance(20)) {
+			put(m, VPCPEER_A_DRY_RUN, NULL, 0);
+			msg_finish(m);
+			break;
+		}
 		if (a && a->nla_len == NLA_HDRLEN + 4) {
 			static const uint32_t odd[] = { 0, 1, 0xffffffff,
 							0x80000000, 0x7fffffff };
@@ -955,7 +1265,7 @@ static void mutate_one(struct msg *m)
 			uint8_t big[4096];
 
 			rand_payload(big, sizeof(big));
-			put(m, below(9), big, 16 + below(sizeof(big) - 16));
+			put(m, below(FUZZ_TYPES), big, 16 + below(sizeof(big) - 16));
 			msg_finish(m);
 		}
 		break;
@@ -988,6 +1298,7 @@ static unsigned int template_cmd(void)
 		VPCPEER_CMD_PCX_REQUEST, VPCPEER_CMD_PCX_ACCEPT,
 		VPCPEER_CMD_PCX_ACCEPT, VPCPEER_CMD_PCX_REJECT,
 		VPCPEER_CMD_PCX_DEL, VPCPEER_CMD_PCX_GET, VPCPEER_CMD_PCX_GET,
+		VPCPEER_CMD_PCX_SET, VPCPEER_CMD_PCX_SET,
 	};
 
 	return w[below(ARRAY_SIZE(w))];
@@ -1014,6 +1325,114 @@ static void forget_vpc(const struct msg *m, int res)
 	v = vpc_by_id(id);
 	if (v)
 		v->used = false;
+}
+
+/* --- dry runs change nothing ------------------------------------------------------- */
+
+static unsigned long long n_dry_ok, n_dry_checked, n_dry_broken;
+
+/* The state of connection @id as PCX_GET tells it now, or -1. */
+static int pcx_state_now(uint32_t id)
+{
+	struct msg *g = malloc(sizeof(*g));
+	size_t n;
+	int res, st = -1;
+
+	if (!g)
+		die("malloc");
+	msg_init(g, family_id, NLM_F_REQUEST | NLM_F_ACK, VPCPEER_CMD_PCX_GET);
+	n = nest_start(g, VPCPEER_A_PCX);
+	put_u32(g, VPCPEER_A_PCX_ID, id);
+	nest_end(g, n);
+	msg_finish(g);
+	last_pcx_id = 0;
+	last_pcx_state = -1;
+	res = exchange(g);
+	if ((res == 0 || res == OUT_DATA) && last_pcx_id == id)
+		st = last_pcx_state;
+	free(g);
+	return st;
+}
+
+/* Does the VPC named by the nest of @m (a template's) exist? */
+static int vpc_exists_like(const struct msg *m, const char *name)
+{
+	struct msg *g = malloc(sizeof(*g));
+	size_t n;
+	int res;
+
+	if (!g)
+		die("malloc");
+	msg_init(g, family_id, NLM_F_REQUEST | NLM_F_ACK, VPCPEER_CMD_VPC_GET);
+	if (name) {
+		n = nest_start(g, VPCPEER_A_VPC);
+		put_str(g, VPCPEER_A_VPC_NAME, name);
+		nest_end(g, n);
+	} else {
+		memcpy(g->b + g->len, m->b + NLMSG_HDRLEN + GENL_HDRLEN,
+		       tpl.nest_len);
+		g->len += tpl.nest_len;
+	}
+	msg_finish(g);
+	res = exchange(g);
+	free(g);
+	if (res == 0 || res == OUT_DATA)
+		return 1;
+	return res == ENOENT ? 0 : -1;
+}
+
+static void dry_broken(const char *what)
+{
+	if (!n_dry_broken++)
+		fprintf(stderr, "nlfuzz: message %llu: a dry run of %s changed something\n",
+			cur_msg, what);
+}
+
+/* Before an unmutated dry template is sent: what it must leave as it is. */
+static int dry_before(void)
+{
+	switch (tpl.cmd) {
+	case VPCPEER_CMD_PCX_ACCEPT:
+	case VPCPEER_CMD_PCX_REJECT:
+	case VPCPEER_CMD_PCX_DEL:
+	case VPCPEER_CMD_PCX_SET:
+		return pcx_state_now(tpl.pcx);
+	}
+	return -1;
+}
+
+/* After it succeeded: check it changed nothing. */
+static void dry_after(const struct msg *m, int before)
+{
+	int after;
+
+	n_dry_ok++;
+	switch (tpl.cmd) {
+	case VPCPEER_CMD_VPC_NEW:
+		n_dry_checked++;
+		if (vpc_exists_like(m, tpl.name) != 0)
+			dry_broken("VPC_NEW (the VPC exists, or cannot be looked up)");
+		break;
+	case VPCPEER_CMD_VPC_DEL:
+		n_dry_checked++;
+		if (vpc_exists_like(m, NULL) != 1)
+			dry_broken("VPC_DEL (the VPC is gone)");
+		break;
+	case VPCPEER_CMD_PCX_ACCEPT:
+	case VPCPEER_CMD_PCX_REJECT:
+	case VPCPEER_CMD_PCX_DEL:
+	case VPCPEER_CMD_PCX_SET:
+		if (before < 0)
+			break;
+		n_dry_checked++;
+		after = pcx_state_now(tpl.pcx);
+		/* Only the timer may have moved it: a request expiring. */
+		if (after != before &&
+		    !(before == VPCPEER_PCX_PENDING_ACCEPTANCE &&
+		      after == VPCPEER_PCX_EXPIRED))
+			dry_broken(cmd_name[tpl.cmd]);
+		break;
+	}
 }
 
 /* A namespace to bind VPCs to: made, then we return to our own. */
@@ -1174,6 +1593,20 @@ static void report(double secs)
 	}
 	printf("\nnlfuzz: changes %llu\n", changes);
 	printf("nlfuzz: names against the rule %llu\n", n_bad_names);
+	printf("nlfuzz: dry runs succeeded %llu checked %llu changed something %llu\n",
+	       n_dry_ok, n_dry_checked, n_dry_broken);
+	if (ev_join_err < 0)
+		printf("nlfuzz: events joined no (no group \"%s\")\n", VPCPEER_MCGRP_EVENTS);
+	else if (ev_join_err)
+		printf("nlfuzz: events joined no (%s)\n", strerrorname_np(ev_join_err) ?: "?");
+	else
+		printf("nlfuzz: events joined yes\n");
+	printf("nlfuzz: events %llu malformed %llu overruns %llu:", n_events,
+	       n_bad_events, n_ev_overruns);
+	for (i = 1; i <= VPCPEER_CMD_MAX; i++)
+		if (is_event_cmd(i))
+			printf(" %s %llu", cmd_name[i], ev_by_cmd[i]);
+	printf("\n");
 }
 
 int main(int argc, char **argv)
@@ -1202,18 +1635,24 @@ int main(int argc, char **argv)
 			VPCPEER_GENL_NAME);
 		return 2;
 	}
+	events_open();
 
 	t0 = now();
 	for (cur_msg = 0; cur_msg < opt_count; cur_msg++) {
+		int before = -1;
 		struct vpc *v;
 
-		/* Twice the wait for one answer: the kernel is stuck. */
-		alarm(2 * opt_timeout + 5);
+		/*
+		 * Twice the wait for the answers of one message (up to
+		 * three exchanges with a dry run's checks): stuck.
+		 */
+		alarm(6 * opt_timeout + 5);
 		if (cur_msg && !(cur_msg % 10000))
 			sock_open();
 		if (cur_msg && !(cur_msg % 3000))
 			renew_spare_netns();
 		v = vpc_count() > MAX_VPCS ? any_vpc() : NULL;
+		memset(&tpl, 0, sizeof(tpl));
 		if (v) {
 			build_delete(m, v);
 			v->used = false;
@@ -1234,6 +1673,8 @@ int main(int argc, char **argv)
 			while (k--)
 				mutate_one(m);
 		}
+		if (kind == 2 && tpl.dry)
+			before = dry_before();
 		sent_by_kind[kind]++;
 		res = exchange(m);
 		if (res == OUT_TIMEOUT && n_timeout >= 3) {
@@ -1243,10 +1684,19 @@ int main(int argc, char **argv)
 			return 3;
 		}
 		count(m, res);
-		if (kind == 2)
+		if (kind == 2 && tpl.dry && (res == 0 || res == OUT_DATA))
+			dry_after(m, before);
+		else if (kind == 2)
 			forget_vpc(m, res);
+		events_drain();
 	}
 	alarm(0);
+	events_drain();
 	report(now() - t0);
-	return n_timeout ? 3 : n_bad_names ? 1 : 0;
+	if (ok_by_cmd[VPCPEER_CMD_PCX_STATE])
+		fprintf(stderr, "nlfuzz: PCX_STATE, an event, was answered as a request %llu times\n",
+			ok_by_cmd[VPCPEER_CMD_PCX_STATE]);
+	return n_timeout ? 3 :
+	       n_bad_names || n_dry_broken || n_bad_events ||
+	       ok_by_cmd[VPCPEER_CMD_PCX_STATE] ? 1 : 0;
 }

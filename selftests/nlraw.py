@@ -5,11 +5,17 @@ only), to prove that the KERNEL refuses what vpcpeer-ctl would never send:
 host bits, bad lengths, bad names, missing or unknown attributes.
 
   nlraw.py bad-vpc-new EXISTING_VPC_NAME
+  nlraw.py bad-pcx-set ACTIVE_PCX_ID
 
 First a well-formed VPC_NEW (and its VPC_DEL) must succeed, so that the
 encoding is known to be right; then each bad request must be refused, an
 -EINVAL with an extack message (or the missing attribute's type) that says
 why. Prints one line per request; exits 1 if any was not refused.
+
+bad-pcx-set does the same for PCX_SET (R14) on an active connection the
+caller administers both sides of: a well-formed request (and its dry run,
+which must change nothing) first, then bad tags and option sets, each
+refused with nothing changed, not even a well-formed side sent with it.
 """
 import errno
 import os
@@ -31,11 +37,13 @@ CTRL_ATTR_FAMILY_ID, CTRL_ATTR_FAMILY_NAME = 1, 2
 # <uapi/linux/vpcpeer.h>
 CMD_VPC_NEW, CMD_VPC_DEL = 1, 2
 CMD_PCX_REQUEST = 6
-A_VPC, A_PCX = 1, 2
+CMD_PCX_GET, CMD_PCX_SET = 10, 11
+A_VPC, A_PCX, A_DRY_RUN = 1, 2, 3
 A_VPC_ID, A_VPC_NAME, A_VPC_NETNS_FD, A_VPC_NETNSID, A_VPC_CIDR = 1, 2, 3, 4, 5
 A_CIDR_ADDR, A_CIDR_PREFIXLEN = 1, 2
-A_PCX_ID, A_PCX_REQUESTER, A_PCX_ACCEPTER = 1, 4, 5
-A_SIDE_VPC_ID, A_SIDE_VPC_NAME = 1, 2
+A_PCX_ID, A_PCX_STATE, A_PCX_REQUESTER, A_PCX_ACCEPTER = 1, 2, 4, 5
+A_SIDE_VPC_ID, A_SIDE_VPC_NAME, A_SIDE_ALLOW_DNS, A_SIDE_TAG = 1, 2, 6, 7
+PCX_ACTIVE = 3
 
 
 def attr(atype, payload):
@@ -205,9 +213,104 @@ def bad_vpc_new(existing):
     return 1 if bad else 0
 
 
+def bad_pcx_set(pcx_name):
+    g = Genl()
+    pid = int(pcx_name[len("pcx-"):], 16)
+
+    def options():
+        """Each side's (allow_dns, tag) as PCX_GET tells them."""
+        err, why, reply = g.request(g.family, CMD_PCX_GET, nest(A_PCX, u32(A_PCX_ID, pid)))
+        if err:
+            sys.exit("nlraw: PCX_GET of %s failed: %s %s" % (pcx_name, os.strerror(err), why))
+        pcx = parse_attrs(reply[A_PCX])
+        if pcx[A_PCX_STATE][0] != PCX_ACTIVE:
+            sys.exit("nlraw: %s is not active" % pcx_name)
+        out = []
+        for side in (A_PCX_REQUESTER, A_PCX_ACCEPTER):
+            a = parse_attrs(pcx[side])
+            if A_SIDE_ALLOW_DNS not in a:
+                sys.exit("nlraw: %s: a side without ALLOW_DNS" % pcx_name)
+            out.append((a[A_SIDE_ALLOW_DNS][0], a.get(A_SIDE_TAG, b"").rstrip(b"\0")))
+        return out
+
+    def pcx_set(*sides, dry=False):
+        payload = nest(A_PCX, u32(A_PCX_ID, pid), *sides)
+        if dry:
+            payload += attr(A_DRY_RUN, b"")
+        return g.request(g.family, CMD_PCX_SET, payload)
+
+    def tag(t):
+        return attr(A_SIDE_TAG, t + b"\0")
+
+    # The controls: well-formed requests are taken, a dry run changes nothing.
+    err, why, reply = pcx_set(nest(A_PCX_REQUESTER, u8(A_SIDE_ALLOW_DNS, 1), tag(b"raw control")))
+    if err:
+        sys.exit("nlraw: a well-formed PCX_SET was refused (%s: %s); the encoding "
+                 "or the ABI is wrong, so the refusals below would prove nothing"
+                 % (errno.errorcode.get(err, err), why))
+    if A_PCX not in reply:
+        print("not ok - PCX_SET replied without the PCX")
+        return 1
+    before = options()
+    if before[0] != (1, b"raw control"):
+        print("not ok - PCX_SET did not set the requester's options: %r" % (before,))
+        return 1
+    print("ok - well-formed PCX_SET taken and replied with the PCX")
+    bad = 0
+    err, why, reply = pcx_set(nest(A_PCX_ACCEPTER, tag(b"dry")), dry=True)
+    if err or reply or options() != before:
+        print("not ok - a dry-run PCX_SET: %s %s, reply %r, options %r (before %r)"
+              % (errno.errorcode.get(err, err), why, reply, options(), before))
+        bad += 1
+    else:
+        print("ok - a dry-run PCX_SET acknowledged, nothing changed")
+
+    good = nest(A_PCX_REQUESTER, tag(b"changed"))
+    cases = [
+        ("a tag of 256 bytes", nest(A_PCX_ACCEPTER, tag(b"t" * 256))),
+        ("a tag with a tab", nest(A_PCX_ACCEPTER, tag(b"a\tb"))),
+        ("a tag with a control byte", nest(A_PCX_ACCEPTER, tag(b"a\x01b"))),
+        ("a tag with DEL", nest(A_PCX_ACCEPTER, tag(b"a\x7fb"))),
+        ("a tag in UTF-8", nest(A_PCX_ACCEPTER, tag("caf\u00e9".encode()))),
+        ("a tag with a newline", nest(A_PCX_ACCEPTER, tag(b"a\nb"))),
+        ("no option at all", b""),
+        ("two empty sides", nest(A_PCX_REQUESTER) + nest(A_PCX_ACCEPTER)),
+        ("an ALLOW_DNS of 4 bytes", nest(A_PCX_ACCEPTER, u32(A_SIDE_ALLOW_DNS, 1))),
+    ]
+    for what, sides in cases:
+        # Alone, and after a well-formed side: neither may be applied.
+        for with_good in (False, True):
+            if with_good and not sides:
+                continue
+            desc = what + (" beside a good requester side" if with_good else "")
+            err, why, _ = pcx_set(*((good, sides) if with_good else (sides,)))
+            now = options()
+            if not err:
+                print("not ok - PCX_SET with %s was accepted" % desc)
+                bad += 1
+            elif err == errno.EINVAL and not why:
+                print("not ok - PCX_SET with %s: EINVAL without an extack message" % desc)
+                bad += 1
+            elif now != before:
+                print("not ok - PCX_SET with %s was refused, but changed %r to %r"
+                      % (desc, before, now))
+                bad += 1
+            else:
+                print("ok - PCX_SET with %s: %s (%s)" % (desc, errno.errorcode.get(err, err), why))
+    err, why, _ = pcx_set(nest(A_PCX_REQUESTER, u8(A_SIDE_ALLOW_DNS, 0), tag(b"t" * 255)))
+    if err or options()[0] != (0, b"t" * 255):
+        print("not ok - a 255-byte tag: %s %s" % (errno.errorcode.get(err, err), why))
+        bad += 1
+    else:
+        print("ok - a 255-byte tag taken")
+    return 1 if bad else 0
+
+
 def main():
     if len(sys.argv) == 3 and sys.argv[1] == "bad-vpc-new":
         return bad_vpc_new(sys.argv[2])
+    if len(sys.argv) == 3 and sys.argv[1] == "bad-pcx-set":
+        return bad_pcx_set(sys.argv[2])
     print(__doc__, file=sys.stderr)
     return 2
 

@@ -180,7 +180,7 @@ fi # mode all
 # the kmemleak/lockdep/taint verdicts of tools/debug-kernel/guest.sh. A
 # guest uses one host core (single-threaded TCG) and the debug kernel is
 # slow, so the selftests are split between two guests booted side by side.
-debug_parts=("module.sh peering.sh peering-rules.sh packets.sh kunit.sh" "fuzz.sh stress.sh")
+debug_parts=("module.sh peering.sh peering-rules.sh lifecycle.sh packets.sh kunit.sh" "fuzz.sh stress.sh")
 if [ "$debug" = 1 ]; then
 	section "debug kernel: build"
 	tap_begin 3

@@ -248,10 +248,10 @@ enum vpcpeer_a_stats {
  *   PCX_DEL                   it is gone from the listener's view: its
  *                             tombstone window (R3) for that side ended
  * Binding to the group takes CAP_NET_ADMIN over the listener's network
- * namespace. A listener hears about the VPCs its namespace's owner
- * administers (those whose namespace is owned by that user namespace or
- * one below it) and the peerings they are party to, while their side may
- * see them (R3); so a listener in the initial namespace hears everything.
+ * namespace. A listener hears about the VPCs bound to its namespace and
+ * the peerings they are party to, while their side may see them (R3); a
+ * listener in the initial namespace, whose owner administers everything,
+ * hears about everything.
  */
 
 #endif /* _UAPI_LINUX_VPCPEER_H */
