@@ -340,10 +340,12 @@ t_expiry() {
 	by "ea$n" vpc show > /dev/null
 	by "eb$n" vpc show > /dev/null
 	per=$((($(now_ms) - t0) / 4))
-	E=$(((per * 8 + 999) / 1000))
-	[ "$E" -ge 2 ] || E=2
-	L=$(((per * 15 / 1000 + 5) / 6 * 6))
-	[ "$L" -ge 12 ] || L=12
+	# Generous: a loaded host (four guests on two cores, as in make
+	# check) makes single commands several times slower than measured.
+	E=$(((per * 30 + 999) / 1000))
+	[ "$E" -ge 5 ] || E=5
+	L=$(((per * 40 / 1000 + 5) / 6 * 6))
+	[ "$L" -ge 24 ] || L=24
 	diag "expiry_secs=$E, 48 h = $L s (a command takes about $per ms)"
 	param_set expiry_secs "$E"
 	# 48 h = L s (12 s: tombstone_hour_ms=250)
@@ -360,6 +362,7 @@ t_expiry() {
 	req "ea$n" "a$n" "$b_id"
 	pcx=$REPLY
 	t1=$(date +%s)
+	link_exists "ea$n" "$pcx" || fail "no $pcx device in ea$n while pending"
 	fa=$(flat "ea$n" "$pcx") || fail "the requester cannot show its request"
 	[ "$(jget "$fa" state)" = pending-acceptance ] || fail "$pcx is not pending: $fa"
 	exp=$(jget "$fa" expires) || fail "a pending request with no expires: $fa"
@@ -371,8 +374,7 @@ t_expiry() {
 	grep -q "expires $(iso "$exp")" <<< "$out" || fail "no 'expires $(iso "$exp")' in: $out"
 
 	# No request from here on until the device is gone: the kernel's timer.
-	link_exists "ea$n" "$pcx" || fail "no $pcx device in ea$n while pending"
-	wait_for 20 eval "! link_exists ea$n $pcx" || fail "$pcx still in ea$n 20 s after it should have expired"
+	wait_for $((E + 20)) eval "! link_exists ea$n $pcx" || fail "$pcx still in ea$n 20 s after it should have expired"
 	t2=$(date +%s)
 	[ "$t2" -ge $((t0 + 1)) ] || fail "$pcx expired after less than a second"
 
@@ -581,12 +583,16 @@ t_tombstone_windows() {
 	# The failed one is nothing to its accepter, from the start.
 	expect_unknown "$Bq" "${P[2]}"
 	expect_unknown "$C" "${P[4]}"
-	# The text tells the same time (give or take the second that passes
-	# between the two requests: it is reckoned from the time of each).
+	# The text tells the same time as JSON does just before and after
+	# (give or take a second: the kernel reckons it anew each time).
+	local v0 v1
+	v0=$(jget "$(flat "$A" "${P[1]}")" visible_until)
 	out=$(by "$A" peering show "${P[1]}")
-	vu=$(jget "$(entry "$fa" "${P[1]}")" visible_until)
-	grep -qE "visible-until ($(iso $((vu - 1)))|$(iso "$vu")|$(iso $((vu + 1))))" <<< "$out" ||
-		fail "no 'visible-until $(iso "$vu")' in: $out"
+	v1=$(jget "$(flat "$A" "${P[1]}")" visible_until)
+	[ "$v1" -le $((v0 + 1)) ] || diag "visible_until of ${P[1]} moved from $v0 to $v1 in two requests"
+	vu=$(sed -n 's/.* visible-until \([0-9T:-]*Z\).*/\1/p' <<< "$out")
+	[ -n "$vu" ] || fail "no visible-until in: $out"
+	within "the text's visible-until of ${P[1]} ($vu)" "$(date -u -d "$vu" +%s)" $((v0 - 1)) $((v1 + 1))
 
 	# The short views close by themselves; the long ones stay open.
 	short_closed() {
@@ -1025,8 +1031,8 @@ t_monitor_scoped() {
 	A=la$n G=lg$n X=lx$n O=lo$n
 	ma=/tmp/lc-mon-a.$$ mg=/tmp/lc-mon-g.$$ mo=/tmp/lc-mon-o.$$
 	defer rm -f "$ma" "$mg" "$mo"
-	# 2 h = 2 s, 48 h = 48 s
-	param_set tombstone_hour_ms 1000
+	# 2 h = 3 s, 48 h = 72 s (G's view of PCX1 stays open to the end)
+	param_set tombstone_hour_ms 1500
 	account_new "$A"
 	netns_new "$G"
 	netns_new "$X"
@@ -1069,6 +1075,10 @@ t_monitor_scoped() {
 	ctl vpc del "x$n"
 	m2=$(jget "$(flat root "$p2")" message) || fail "no message for $p2"
 	wait_for 10 grep -q "$p2 deleting -> deleted" "$mg" || fail "$G's listener: $p2 not deleted"
+	# Both owners are root's: 2 h (2 s) to each side, then it goes.
+	wait_for 30 grep -q "pcx del $p2" "$mg" || fail "$G's listener: no 'pcx del $p2' after the 2 h window"
+	# One owner (root) on both sides of PCX2: 2 h for G too.
+	wait_for 30 grep -q "pcx del $p2" "$mg" || fail "$G's listener: no 'pcx del $p2' after the 2 h window"
 	monitor_stop "$pa" TERM
 	monitor_stop "$pg" TERM
 	monitor_stop "$po" TERM
@@ -1102,6 +1112,7 @@ t_monitor_scoped() {
 		pcx state PCX1 deleting -> deleted: Deleted by VPC_A
 		pcx state PCX2 active -> deleting: Deleting
 		pcx state PCX2 deleting -> deleted: $(sed -e "$sed_ids" <<< "$m2")
+		pcx del PCX2
 	EOF
 	)" "$(monitor_lines "$mg" . "$sed_ids")" || bad="$bad $G"
 	same_lines "$O's listener" "vpc new VPC_O o$n 10.20.128.0/24" \
