@@ -1075,9 +1075,7 @@ t_monitor_scoped() {
 	ctl vpc del "x$n"
 	m2=$(jget "$(flat root "$p2")" message) || fail "no message for $p2"
 	wait_for 10 grep -q "$p2 deleting -> deleted" "$mg" || fail "$G's listener: $p2 not deleted"
-	# Both owners are root's: 2 h (2 s) to each side, then it goes.
-	wait_for 30 grep -q "pcx del $p2" "$mg" || fail "$G's listener: no 'pcx del $p2' after the 2 h window"
-	# One owner (root) on both sides of PCX2: 2 h for G too.
+	# Both owners are root's: 2 h (3 s) to each side, then it goes.
 	wait_for 30 grep -q "pcx del $p2" "$mg" || fail "$G's listener: no 'pcx del $p2' after the 2 h window"
 	monitor_stop "$pa" TERM
 	monitor_stop "$pg" TERM
