@@ -213,11 +213,16 @@ unsigned int vpcpeer_pcx_open_sides(const struct vpcpeer_pcx *pcx)
 	       vpcpeer_pcx_side_visible(pcx, VPCPEER_ACCEPTER) << VPCPEER_ACCEPTER;
 }
 
+/*
+ * From the wall clock at the end, not from the jiffies left: the answer
+ * must not move from one request to the next (it drifted by the time a
+ * request took to be answered).
+ */
 time64_t vpcpeer_pcx_visible_until(const struct vpcpeer_pcx *pcx, int side)
 {
-	long left = (long)(side_deadline(&pcx->side[side]) - jiffies);
+	u64 ms = (u64)pcx->side[side].window * READ_ONCE(tombstone_hour_ms);
 
-	return ktime_get_real_seconds() + (left > 0 ? left / HZ : 0);
+	return div_s64(pcx->ended_real_ms + (s64)ms, MSEC_PER_SEC);
 }
 
 /* Arm the timer for the next expiry or closing view, if any. */
@@ -282,6 +287,7 @@ static void pcx_bury(struct vpcpeer_pcx *pcx, int ender)
 	int i;
 
 	pcx->ended = jiffies;
+	pcx->ended_real_ms = ktime_to_ms(ktime_get_real());
 	for (i = 0; i < 2; i++) {
 		struct vpcpeer_side *side = &pcx->side[i];
 

@@ -105,6 +105,7 @@ struct vpcpeer_pcx {
 	time64_t expires_real;		/* the same, for userspace */
 	struct list_head pending_node;
 	unsigned long ended;		/* jiffies: the tombstone windows start */
+	s64 ended_real_ms;		/* the same, wall clock, for userspace */
 	struct rcu_head rcu;
 };
 
