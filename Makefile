@@ -73,6 +73,14 @@ bench-lpm:
 checkpatch:
 	@$(TOP)/tools/checkpatch.sh
 
+# The stress and load/unload selftests at the reliability issue's full
+# sizes (make check runs them smaller), in a guest of the newest kernel.
+STRESS_KVER ?= $(lastword $(filter 6.12%,$(KVERS)))
+stress: ctl modules-all selftests
+	@test -n "$(STRESS_KVER)" || { echo "no 6.12 kernel installed: run 'make deps'" >&2; exit 1; }
+	$(TOP)/tools/vm/run -q --smp 2 --kernel $(STRESS_KVER) --timeout 5400 -- \
+		$(TOP)/selftests/run.sh module.sh stress.sh
+
 unit:
 	$(MAKE) -C $(TOP)/tests/unit TOP=$(TOP) run
 
@@ -100,4 +108,4 @@ clean:
 	rm -rf $(BUILD)
 
 FORCE:
-.PHONY: all deps module ctl selftests fuzz modules-all debug-kernel modules-debug check-debug sparse checkpatch bench-lpm unit check demo clean FORCE
+.PHONY: all deps module ctl selftests fuzz modules-all debug-kernel modules-debug check-debug sparse checkpatch bench-lpm stress unit check demo clean FORCE

@@ -6,7 +6,8 @@
 #   insmod ──► genl family "vpcpeer" v1 (every netns) ──► vpcpeer-ctl
 #          └─► rtnl kind "vpcpeer" (refuses "ip link add": devices come
 #                                   from peerings only)
-#   rmmod  ──► both gone; 100 load/unload cycles leave nothing behind
+#   rmmod  ──► both gone; load/unload cycles (VPCPEER_LOAD_CYCLES, 100)
+#              leave nothing behind
 source "$(dirname "$0")/lib.sh"
 
 require_root
@@ -72,29 +73,29 @@ t_unload() {
 # Each cycle registers and unregisters the family and the link kind; the
 # pr_debug "unloaded" line proves every exit path ran, and vmalloc use
 # coming back proves the module images were freed.
-t_load_unload_100() {
-	local i t0 before after loaded unloaded
+t_load_unload_cycles() {
+	local n=${VPCPEER_LOAD_CYCLES:-100} i t0 before after loaded unloaded
 	module_unload
 	before=$(awk '/^VmallocUsed:/ {print $2}' /proc/meminfo)
 	loaded=$(dmesg | grep -c "vpcpeer: vpcpeer [0-9.]* loaded" || true)
 	unloaded=$(dmesg | grep -c "vpcpeer: unloaded" || true)
 	t0=$SECONDS
-	for i in $(seq 100); do
+	for i in $(seq "$n"); do
 		module_load
 		rmmod vpcpeer
 	done
 	! module_loaded || fail "module still loaded"
 	! family_present || fail "genl family still registered"
-	[ "$(dmesg | grep -c "vpcpeer: vpcpeer [0-9.]* loaded")" = $((loaded + 100)) ] ||
-		fail "expected 100 more 'loaded' lines"
-	[ "$(dmesg | grep -c "vpcpeer: unloaded")" = $((unloaded + 100)) ] ||
-		fail "expected 100 more 'unloaded' lines"
+	[ "$(dmesg | grep -c "vpcpeer: vpcpeer [0-9.]* loaded")" = $((loaded + n)) ] ||
+		fail "expected $n more 'loaded' lines"
+	[ "$(dmesg | grep -c "vpcpeer: unloaded")" = $((unloaded + n)) ] ||
+		fail "expected $n more 'unloaded' lines"
 	# Module memory is freed after an RCU grace period; give it a moment.
 	sleep 1
 	after=$(awk '/^VmallocUsed:/ {print $2}' /proc/meminfo)
-	diag "100 cycles in $((SECONDS - t0)) s; VmallocUsed before ${before} kB, after ${after} kB"
+	diag "$n cycles in $((SECONDS - t0)) s; VmallocUsed before ${before} kB, after ${after} kB"
 	[ $((after - before)) -lt 256 ] ||
-		fail "vmalloc grew by $((after - before)) kB over 100 cycles"
+		fail "vmalloc grew by $((after - before)) kB over $n cycles"
 }
 
 ktap_case load_registers_module t_load
@@ -103,5 +104,5 @@ ktap_case genl_family_visible_in_netns t_family_in_netns
 ktap_case ctl_version_reports_family t_ctl_version
 ktap_case ip_link_add_refused_with_reason t_link_add_refused
 ktap_case unload_unregisters_everything t_unload
-ktap_case load_unload_100_times t_load_unload_100
+ktap_case load_unload_cycles t_load_unload_cycles
 ktap_finish
