@@ -12,6 +12,10 @@
 #   make debug-kernel  build that kernel from linux-source-6.12
 #   make demo          two VPCs, a peering, traffic that passes and that is
 #                      dropped, in a QEMU guest of the newest 6.12 kernel
+#   make bench         veth, router, router+nft, netkit, pcx, pcx-100k and the
+#                      control plane, in a QEMU guest of each kernel; one table
+#                      per kernel, results in bench/results/ (BENCH_ARGS=...)
+#   make bench-smoke   the same, once and short, on the newest kernel (make check)
 #   make bench-lpm     host microbenchmark of the fast path's CIDR sets
 #   make fuzz          host libFuzzer targets (tests/fuzz/), FUZZ_SECS each (300)
 #   make sparse        the module through sparse (C=2: every file)
@@ -70,6 +74,15 @@ sparse:
 bench-lpm:
 	$(MAKE) -C $(TOP)/tools/bench TOP=$(TOP) run-lpm
 
+# BENCH_ARGS: tools/bench/bench.sh's options (--kernel VER, --reps N, --secs S,
+# --cidrs N, --peerings N, --only "SCENARIO..."); BENCH_KERNEL: the smoke's.
+BENCH_ARGS ?=
+bench: ctl modules-all
+	$(TOP)/tools/bench/bench.sh $(BENCH_ARGS)
+
+bench-smoke: ctl modules-all
+	$(TOP)/tools/bench/bench.sh --smoke $(if $(BENCH_KERNEL),--kernel $(BENCH_KERNEL))
+
 checkpatch:
 	@$(TOP)/tools/checkpatch.sh
 
@@ -108,4 +121,4 @@ clean:
 	rm -rf $(BUILD)
 
 FORCE:
-.PHONY: all deps module ctl selftests fuzz modules-all debug-kernel modules-debug check-debug sparse checkpatch bench-lpm stress unit check demo clean FORCE
+.PHONY: all deps module ctl selftests fuzz modules-all debug-kernel modules-debug check-debug sparse checkpatch bench bench-smoke bench-lpm stress unit check demo clean FORCE

@@ -161,6 +161,16 @@ for t in fuzz_lpm fuzz_parse; do
 		make -s -C tests/fuzz TOP="$top" FUZZ_SECS="$fuzz_secs" "run-$t"
 done
 
+# The benchmark, once and briefly (make bench-smoke: one repetition, a
+# second a metric, about two minutes), in a guest of the newest kernel
+# before the selftests' guests start: every scenario and metric must come
+# out, so that make bench never rots. The performance targets are make
+# bench's, not checked here.
+section "guest: bench smoke"
+tap_begin 1
+tap_case "make bench-smoke: every scenario and metric measured" "$out/bench-smoke.log" \
+	make -s bench-smoke BENCH_KERNEL="${guests[${#guests[@]}-1]}"
+
 # --- guests ----------------------------------------------------------------
 # The kernels' guests run at the same time, each an SMP guest (two vCPUs:
 # per-CPU counters, RCU readers racing writers), and their results are read

@@ -13,6 +13,7 @@ pkgs=(
 	linux-image-amd64 linux-headers-amd64
 	qemu-system-x86 busybox-static kmod xz-utils
 	cpio iproute2 iputils-ping iperf3 ethtool
+	nftables sockperf
 	libnl-3-dev libnl-genl-3-dev libnl-3-200 libnl-genl-3-200
 	libcmocka-dev sparse groff-base valgrind python3 python3-yaml
 	linux-source-6.12
