@@ -10,16 +10,33 @@
 #
 #   tools/bench/bench.sh [--kernel VER]... [--reps N] [--secs S]
 #                        [--cidrs N] [--peerings N] [--only "SCENARIO..."]
-#                        [--smoke] [--no-save]
+#                        [--smoke] [--no-save] [--profile] [--icount SHIFT|off]
 #
-# Defaults: every kernel in /boot that has headers, 5 repetitions of 5 s,
-# 100,000 CIDR blocks per VPC in pcx-100k, 1,000 peerings.
+# Defaults: every kernel in /boot that has headers, 5 repetitions of 3 s,
+# 100,000 CIDR blocks per VPC in pcx-100k, 1,000 peerings, --icount 1.
+#
+# --icount SHIFT (default 1; "off" for none): under TCG the guest's clock
+# counts instructions, 2^SHIFT ns each, and skips idle time (tools/vm/run
+# --icount). Without it, a rate is guest work per second of the host's
+# time, and the host's other load moves it: the same run gave ±17% on pps
+# and ±29% on TCP. With it, a rate is per instruction executed, the same
+# from one run to the next (±0%), and a ratio is one of instruction
+# counts, like callgrind's: cache misses and atomics cost no more than any
+# instruction. Under KVM it is ignored. With icount the guest has one
+# vCPU: single-threaded TCG runs every vCPU on one host thread and one
+# instruction clock, so a second vCPU adds no capacity, and Debian's 6.1
+# does not bring a second one up under QEMU 7.2's -icount (it stops at
+# "x86: Booting SMP configuration").
 #
 # --smoke (make bench-smoke, run by make check): the newest kernel only, one
 # repetition of 1 s per metric, 1,000 blocks, 50 peerings; results stay in
 # build/bench/smoke/, and it fails unless every scenario produced every
 # metric (the performance targets are not checked). About 2 minutes under
 # TCG.
+#
+# --profile: then one more pps window per scenario under perf record (in
+# the guest, with the host's perf), each flat profile saved beside the
+# results as profile-<kernel>-<scenario>.txt.
 #
 # Guests run one after the other (two at once would measure each other).
 # The guest's accelerator is tools/vm/run's choice (VPCPEER_VM_ACCEL=kvm|tcg
@@ -30,7 +47,7 @@ set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 1
 
-kernels=() reps=5 secs=5 cidrs=100000 peerings=1000 only='' smoke=0 save=1 warmup=1
+kernels=() reps=5 secs=3 cidrs=100000 peerings=1000 only='' smoke=0 save=1 warmup=1 profile=0 icount=1
 usage() { sed -n '11,13p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -42,10 +59,13 @@ while [ $# -gt 0 ]; do
 	--only) only=$2; shift 2 ;;
 	--smoke) smoke=1 reps=1 secs=1 cidrs=1000 peerings=50 warmup=0.5 save=0; shift ;;
 	--no-save) save=0; shift ;;
+	--profile) profile=1; shift ;;
+	--icount) icount=$2; shift 2 ;;
 	-h|--help) usage ;;
 	*) echo "bench: unknown option '$1'" >&2; usage ;;
 	esac
 done
+case $icount in off) icount= ;; ''|*[!0-9]*) echo "bench: --icount takes a shift (0 to 10) or off, not '$icount'" >&2; exit 2 ;; esac
 for v in reps secs cidrs peerings; do
 	case ${!v} in ''|*[!0-9]*|0) echo "bench: --$v takes a positive integer, not '${!v}'" >&2; exit 2 ;; esac
 done
@@ -98,10 +118,12 @@ for v in "${kernels[@]}"; do
 	# A log directory of its own: tools/vm/run's default, build/vm/VER/,
 	# is overwritten by any other guest of the same kernel.
 	tools/vm/run --kernel "$v" --timeout "$timeout_s" --log "$outdir/vm-$v" \
+		${icount:+--icount "$icount" --smp 1} \
 		--env VPCPEER_BENCH_REPS="$reps" --env VPCPEER_BENCH_SECS="$secs" \
 		--env VPCPEER_BENCH_CIDRS="$cidrs" --env VPCPEER_BENCH_PEERINGS="$peerings" \
 		--env VPCPEER_BENCH_WARMUP="$warmup" --env VPCPEER_BENCH_ONLY="$only" \
-		--env VPCPEER_BENCH_OUT="$json" \
+		--env VPCPEER_BENCH_OUT="$json" --env VPCPEER_BENCH_PROFILE="$profile" \
+		--env VPCPEER_BENCH_ICOUNT="$icount" \
 		-- tools/bench/guest-bench.sh || vrc=$?
 	host_state end
 	echo "=== bench: $v: guest exit $vrc after $((SECONDS - t0)) s"

@@ -23,9 +23,10 @@
 #
 # Metrics, each from A to B:
 #   pps         64-byte frames (46-byte IPv4/UDP packets) sent by pktsend
-#               (an AF_PACKET transmit ring, tools/bench/pktsend.c) into the
-#               sender's device, counted at the receiving device
-#               (rx_packets) over the window
+#               (AF_PACKET, sendmmsg, PACKET_QDISC_BYPASS: tools/bench/
+#               pktsend.c) into the sender's device, counted at the
+#               receiving device (rx_packets) over the window; they end in
+#               a UDP socket that never reads
 #   pktgen_pps  the same with pktgen (pkt_size 60), where pktgen takes the
 #               device: it refuses any that is not Ethernet or loopback
 #               ("not an ethernet or loopback device"), a pcx device
@@ -52,7 +53,10 @@
 #                  [--only "SCENARIO..."] [--out FILE]
 #
 # Also from the environment: VPCPEER_BENCH_REPS, _SECS, _CIDRS, _PEERINGS,
-# _ONLY, _OUT, _WARMUP (seconds of traffic before a pps window, 1).
+# _ONLY, _OUT, _WARMUP (seconds of traffic before a pps window, 1), and
+# _PROFILE=1: after the repetitions, one more pps window per scenario under
+# `perf record -a` (cpu-clock: TCG has no PMU), its flat profile saved as
+# profile-<kernel>-<scenario>.txt beside the results.
 source "$(dirname "$0")/../../selftests/lib.sh"
 
 BENCH_DIR=$(cd "$(dirname "$0")" && pwd)
@@ -62,6 +66,7 @@ SECS=${VPCPEER_BENCH_SECS:-5}
 CIDRS=${VPCPEER_BENCH_CIDRS:-100000}
 PEERINGS=${VPCPEER_BENCH_PEERINGS:-1000}
 WARMUP=${VPCPEER_BENCH_WARMUP:-1}
+PROFILE=${VPCPEER_BENCH_PROFILE:-0}
 ONLY=${VPCPEER_BENCH_ONLY:-}
 OUT=${VPCPEER_BENCH_OUT:-$TOP/build/bench/guest-$(uname -r).json}
 ALL_SCENARIOS="veth router router+nft netkit pcx pcx-100k"
@@ -137,6 +142,7 @@ write_json() {
 		printf '{\n'
 		printf '  "kernel": %s,\n' "$(json_str "$(uname -r)")"
 		printf '  "accel": %s,\n' "$(json_str "$ACCEL")"
+		printf '  "icount": %s,\n' "$(json_str "$([ "$ACCEL" = tcg ] && echo "${VPCPEER_BENCH_ICOUNT:-}")")"
 		printf '  "guest_cpu": %s,\n' "$(json_str "$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)")"
 		printf '  "vcpus": %s,\n' "$NCPU"
 		printf '  "guest_mem_kb": %s,\n' "$(awk '/^MemTotal:/ { print $2 }' /proc/meminfo)"
@@ -243,9 +249,18 @@ ns_of() {	# ns_of SCENARIO SIDE: the namespace name
 
 mac_of() { ip netns exec "$1" cat "/sys/class/net/$2/address"; }
 
-# Both ends of every scenario: a server for each iperf3 and sockperf.
+# Both ends of every scenario: a server for each iperf3 and sockperf, and
+# a sink for pktsend's packets (UDP port 9): a socket that never reads, so
+# that they end in a full receive queue, not in ICMP port unreachables
+# (route lookups for every packet, and traffic back through the device).
 start_servers() {
 	local s=$1 b=${RCV_NS[$1]}
+	ip netns exec "$b" /usr/bin/python3 -c "import socket, signal
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1)
+s.bind(('$B', 9))
+signal.pause()" &
+	PIDS+=($!)
 	ip netns exec "$b" iperf3 -s -B "$B" -p "$IPERF_PORT" > /dev/null 2>&1 &
 	PIDS+=($!)
 	if [ "$LAT_TOOL" = sockperf ]; then
@@ -254,6 +269,8 @@ start_servers() {
 	fi
 	wait_for 20 eval "ip netns exec $b ss -Htln | grep -q '$B:$IPERF_PORT'" ||
 		{ echo "$s: iperf3 server did not start" >&2; return 1; }
+	wait_for 20 eval "ip netns exec $b ss -Huln | grep -q '$B:9 '" ||
+		{ echo "$s: the UDP sink did not start" >&2; return 1; }
 }
 
 check_path() {	# check_path SCENARIO: A reaches B and back
@@ -454,7 +471,7 @@ rx_rate() {
 
 m_pps() {
 	local s=$1 pid rate out
-	ip netns exec "${SND_NS[$s]}" taskset -c 0 "$PKTSEND" -i "${SND_DEV[$s]}" -s "$A" -d "$B" \
+	ip netns exec "${SND_NS[$s]}" taskset -c 0 "$PKTSEND" -c -i "${SND_DEV[$s]}" -s "$A" -d "$B" \
 		${DST_MAC[$s]:+-m "${DST_MAC[$s]}"} -t 600 > "$TMPD/pktsend.out" 2>&1 &
 	pid=$!
 	rate=$(rx_rate "${RCV_NS[$s]}" "${RCV_DEV[$s]}")
@@ -707,6 +724,33 @@ for ((rep = 1; rep <= REPS; rep++)); do
 	# What is measured so far survives a guest that dies later.
 	write_json
 done
+
+# profile SCENARIO: where the CPUs spend a pps window, by symbol.
+profile() {
+	local s=$1 pid dir f
+	dir=$(dirname "$OUT") f=$TMPD/perf-$s.data
+	ip netns exec "${SND_NS[$s]}" taskset -c 0 "$PKTSEND" -c -i "${SND_DEV[$s]}" -s "$A" -d "$B" \
+		${DST_MAC[$s]:+-m "${DST_MAC[$s]}"} -t 600 > /dev/null 2>&1 &
+	pid=$!
+	sleep "$WARMUP"
+	perf record -q -a -e cpu-clock -F 499 -o "$f" -- sleep "$SECS" > /dev/null 2>&1
+	kill "$pid" 2> /dev/null
+	wait "$pid"
+	perf report -q -i "$f" --stdio --no-children --sort sym --percent-limit 0.5 2> /dev/null |
+		head -n 60 > "$dir/profile-$(uname -r)-$s.txt"
+	log "$s: profile in $dir/profile-$(uname -r)-$s.txt"
+}
+
+if [ "$PROFILE" = 1 ]; then
+	if command -v perf > /dev/null; then
+		sysctl -qw kernel.perf_event_paranoid=-1 kernel.kptr_restrict=0
+		for s in $SCENARIOS; do
+			[ "${STATUS[$s]}" = ok ] && profile "$s"
+		done
+	else
+		note "no perf in the guest: no profiles (apt-get install linux-perf)"
+	fi
+fi
 
 kill_servers
 netns_cleanup

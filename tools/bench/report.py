@@ -153,13 +153,16 @@ def table(g, res, mach, out=sys.stdout):
         print(line.rstrip(), file=out)
 
     kernel = g.get("kernel", "?")
-    p(f"== vpcpeer bench: kernel {kernel}, {g.get('accel', '?')}, "
+    accel = g.get('accel', '?')
+    if g.get('icount') not in (None, ''):
+        accel += f" -icount shift={g['icount']} (rates per instruction, not per host second)"
+    p(f"== vpcpeer bench: kernel {kernel}, {accel}, "
       f"guest {g.get('vcpus', '?')} vCPUs ({g.get('guest_cpu', '?')}) "
       f"on {mach['cpu']} ({mach['nproc']} CPUs), {g.get('date', '?')}")
     p(f"   {g.get('reps')} repetitions x {g.get('secs')} s per metric; "
       f"median ±half the min-max range; latency by {g.get('latency_tool', '?')} (one way)")
     p("   pps: 64-byte frames (46-byte IPv4/UDP) into the device, counted by the receiving "
-      "device; pktsend (AF_PACKET TX ring) for all, pktgen where it takes the device")
+      "device; pktsend (AF_PACKET sendmmsg) for all, pktgen where it takes the device")
     w0 = 24
     cols = [m for m in METRICS]
     p("   " + "scenario".ljust(w0) + "".join(t.ljust(18) for _, t, _, _ in cols))
@@ -281,6 +284,7 @@ def main():
         if args.save:
             stamp = g.get("date", "").replace("-", "").replace(":", "")
             out = {"machine": mach, "kernel": g.get("kernel"), "accel": g.get("accel"),
+                   "icount": g.get("icount"),
                    "date": g.get("date"),
                    "guest": {k: g.get(k) for k in ("guest_cpu", "vcpus", "guest_mem_kb", "wall_s")},
                    "config": {k: g.get(k) for k in ("reps", "secs", "warmup_s", "cidrs",
