@@ -19,6 +19,15 @@
  * path runs them; the best 64k-lookup chunk of five passes over 1M
  * addresses. "dep ns" chains every lookup's address on the previous
  * result, so no two lookups overlap: the latency of a single lookup.
+ *
+ * lpm-bench --insn [MAX], under valgrind --tool=callgrind
+ * --instr-atstart=no (make bench-lpm does this): instead of timing, each
+ * structure looks up the "random" and "deepest" streams with callgrind
+ * collecting only around the loop, one dump per measurement named
+ * "ipv4 1000 trie random 1000" (family, prefixes, structure, stream,
+ * lookups); instructions per lookup = the dump's Ir / lookups, loop
+ * included (a few instructions). Counts, unlike times, do not depend on
+ * what else the machine runs.
  */
 #define _GNU_SOURCE
 #include <stdbool.h>
@@ -27,6 +36,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#include <valgrind/callgrind.h>
 
 #include <linux/errno.h>
 #include <linux/mutex.h>
@@ -40,6 +51,9 @@
 
 static DEFINE_MUTEX(lock);
 static uint64_t rng;
+static bool insn;	/* --insn: count instructions under callgrind */
+#define INSN_LOOKUPS	1000U
+#define INSN_LINEAR_CMPS 4000000U	/* prefix comparisons, at most */
 
 static uint64_t rnd(void)
 {
@@ -319,6 +333,49 @@ static double time_linear(const struct pfx *p, size_t n, const struct stream *s)
 	return t0 / lookups;
 }
 
+/*
+ * --insn: K lookups of each structure, callgrind collecting only inside
+ * the loop; the dump's name says what was counted. The results are summed
+ * into a variable the compiler must keep.
+ */
+static volatile unsigned int insn_sink;
+
+static void insn_count(unsigned int bits, size_t n, const char *stream,
+		       const struct vpcpeer_lpm *t, const struct ival *iv,
+		       size_t nivals, const struct pfx *p, const struct stream *s)
+{
+	unsigned int i, h = 0, lin = INSN_LINEAR_CMPS / n;
+	char name[96];
+	int fam = bits == 32 ? 4 : 6;
+
+	lin = lin < 1 ? 1 : lin > INSN_LOOKUPS ? INSN_LOOKUPS : lin;
+
+	snprintf(name, sizeof(name), "ipv%d %zu trie %s %u", fam, n, stream, INSN_LOOKUPS);
+	CALLGRIND_START_INSTRUMENTATION;
+	CALLGRIND_ZERO_STATS;
+	for (i = 0; i < INSN_LOOKUPS; i++)
+		h += vpcpeer_lpm_contains(t, s->bytes + 16 * i);
+	CALLGRIND_DUMP_STATS_AT(name);
+	CALLGRIND_STOP_INSTRUMENTATION;
+
+	snprintf(name, sizeof(name), "ipv%d %zu bsearch %s %u", fam, n, stream, INSN_LOOKUPS);
+	CALLGRIND_START_INSTRUMENTATION;
+	CALLGRIND_ZERO_STATS;
+	for (i = 0; i < INSN_LOOKUPS; i++)
+		h += bs_contains(iv, nivals, &s->a[i]);
+	CALLGRIND_DUMP_STATS_AT(name);
+	CALLGRIND_STOP_INSTRUMENTATION;
+
+	snprintf(name, sizeof(name), "ipv%d %zu linear %s %u", fam, n, stream, lin);
+	CALLGRIND_START_INSTRUMENTATION;
+	CALLGRIND_ZERO_STATS;
+	for (i = 0; i < lin; i++)
+		h += lin_contains(p, n, &s->a[i]);
+	CALLGRIND_DUMP_STATS_AT(name);
+	CALLGRIND_STOP_INSTRUMENTATION;
+	insn_sink += h;
+}
+
 static void bench_family(unsigned int bits, size_t n)
 {
 	static const char *const names[] = { "random", "hit", "deepest" };
@@ -385,6 +442,9 @@ static void bench_family(unsigned int bits, size_t n)
 		double ns, dep, bs, lin = -1;
 		unsigned int hits;
 
+		if (insn && st == 1)
+			continue;
+
 		for (i = 0; i < LOOKUPS; i++) {
 			if (st == 0)
 				s.a[i] = rand_addr(bits);
@@ -393,6 +453,10 @@ static void bench_family(unsigned int bits, size_t n)
 			else
 				s.a[i] = inside(&longest[rnd() % nlong], bits);
 			to_bytes(&s.a[i], bits, s.bytes + 16 * i);
+		}
+		if (insn) {
+			insn_count(bits, n, names[st], &t, iv, nivals, p, &s);
+			continue;
 		}
 		ns = time_trie(&t, &s, &hits);
 		dep = time_trie_dep(&t, &s);
@@ -411,6 +475,8 @@ static void bench_family(unsigned int bits, size_t n)
 		printf("\n");
 	}
 
+	if (insn)
+		goto out;
 	k = kshim_live_slab_bytes - slab0;
 	nr = nivals * sizeof(struct ival) / (bits == 32 ? 4 : 1);
 	printf("ipv%u %9zu  memory %.1f B/prefix (%zu KiB), sorted intervals %.1f B/prefix; "
@@ -419,6 +485,7 @@ static void bench_family(unsigned int bits, size_t n)
 	       build, ins / updates / 1e3, ins_max / 1e3, rem / updates / 1e3,
 	       rem_max / 1e3);
 
+out:
 	mutex_lock(&lock);
 	vpcpeer_lpm_free(&t, &lock);
 	mutex_unlock(&lock);
@@ -432,8 +499,23 @@ static void bench_family(unsigned int bits, size_t n)
 int main(int argc, char **argv)
 {
 	static const size_t sizes[] = { 1, 1000, 100000, 1000000 };
-	size_t max = argc > 1 ? strtoul(argv[1], NULL, 0) : 1000000;
+	size_t max = 1000000;
 	unsigned int f, i;
+
+	if (argc > 1 && !strcmp(argv[1], "--insn")) {
+		insn = true;
+		argc--;
+		argv++;
+	}
+	if (argc > 1)
+		max = strtoul(argv[1], NULL, 0);
+	if (insn) {
+		for (f = 0; f < 2; f++)
+			for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
+				if (sizes[i] <= max)
+					bench_family(f ? 128 : 32, sizes[i]);
+		return 0;
+	}
 
 	printf("lpm-bench: kmod/lpm.c via tests/unit/kshim; %u addresses per stream, "
 	       "%d passes, best %u-lookup chunk;\nns = independent lookups, "
