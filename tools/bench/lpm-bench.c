@@ -350,29 +350,22 @@ static void insn_count(unsigned int bits, size_t n, const char *stream,
 
 	lin = lin < 1 ? 1 : lin > INSN_LOOKUPS ? INSN_LOOKUPS : lin;
 
-	snprintf(name, sizeof(name), "ipv%d %zu trie %s %u", fam, n, stream, INSN_LOOKUPS);
-	CALLGRIND_START_INSTRUMENTATION;
-	CALLGRIND_ZERO_STATS;
-	for (i = 0; i < INSN_LOOKUPS; i++)
-		h += vpcpeer_lpm_contains(t, s->bytes + 16 * i);
-	CALLGRIND_DUMP_STATS_AT(name);
-	CALLGRIND_STOP_INSTRUMENTATION;
+#define INSN_COUNT(what, k, lookup)					\
+	do {								\
+		snprintf(name, sizeof(name), "ipv%d %zu %s %s %u",	\
+			 fam, n, what, stream, k);			\
+		CALLGRIND_START_INSTRUMENTATION;			\
+		CALLGRIND_ZERO_STATS;					\
+		for (i = 0; i < (k); i++)				\
+			h += lookup;					\
+		CALLGRIND_DUMP_STATS_AT(name);				\
+		CALLGRIND_STOP_INSTRUMENTATION;				\
+	} while (0)
 
-	snprintf(name, sizeof(name), "ipv%d %zu bsearch %s %u", fam, n, stream, INSN_LOOKUPS);
-	CALLGRIND_START_INSTRUMENTATION;
-	CALLGRIND_ZERO_STATS;
-	for (i = 0; i < INSN_LOOKUPS; i++)
-		h += bs_contains(iv, nivals, &s->a[i]);
-	CALLGRIND_DUMP_STATS_AT(name);
-	CALLGRIND_STOP_INSTRUMENTATION;
-
-	snprintf(name, sizeof(name), "ipv%d %zu linear %s %u", fam, n, stream, lin);
-	CALLGRIND_START_INSTRUMENTATION;
-	CALLGRIND_ZERO_STATS;
-	for (i = 0; i < lin; i++)
-		h += lin_contains(p, n, &s->a[i]);
-	CALLGRIND_DUMP_STATS_AT(name);
-	CALLGRIND_STOP_INSTRUMENTATION;
+	INSN_COUNT("trie", INSN_LOOKUPS, vpcpeer_lpm_contains(t, s->bytes + 16 * i));
+	INSN_COUNT("bsearch", INSN_LOOKUPS, bs_contains(iv, nivals, &s->a[i]));
+	INSN_COUNT("linear", lin, lin_contains(p, n, &s->a[i]));
+#undef INSN_COUNT
 	insn_sink += h;
 }
 
