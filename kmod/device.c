@@ -455,6 +455,16 @@ void vpcpeer_dev_attach(struct net_device *dev, struct vpcpeer_pcx *pcx)
 	rcu_assign_pointer(priv->pcx, pcx);
 }
 
+/* The peering @dev is attached to, and its side of it; vpcpeer_lock held. */
+struct vpcpeer_pcx *vpcpeer_dev_pcx(struct net_device *dev, int *side)
+{
+	struct vpcpeer_dev *priv = netdev_priv(dev);
+
+	*side = priv->side;
+	return rcu_dereference_protected(priv->pcx,
+					 lockdep_is_held(&vpcpeer_lock));
+}
+
 void vpcpeer_dev_set_peer(struct net_device *dev, struct net_device *peer)
 {
 	struct vpcpeer_dev *priv = netdev_priv(dev);

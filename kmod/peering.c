@@ -700,20 +700,17 @@ int vpcpeer_pcx_set(struct vpcpeer_pcx *pcx, unsigned int sides,
 void vpcpeer_pcx_dev_gone(struct net_device *dev, struct list_head *kill)
 {
 	struct vpcpeer_pcx *pcx;
-	unsigned long i;
 	int s;
 
 	lockdep_assert_held(&vpcpeer_lock);
-	xa_for_each(&vpcpeer_pcxs, i, pcx) {
-		for (s = 0; s < 2; s++) {
-			if (pcx->side[s].dev != dev)
-				continue;
-			vpcpeer_pcx_destroy(pcx, s,
-					    "Deleted: its device was removed",
-					    kill);
-			return;
-		}
-	}
+	/*
+	 * A side's device is set and attached in one locked step, and
+	 * detached and cleared in another: the device knows its peering.
+	 */
+	pcx = vpcpeer_dev_pcx(dev, &s);
+	if (pcx && !WARN_ON_ONCE(pcx->side[s].dev != dev))
+		vpcpeer_pcx_destroy(pcx, s, "Deleted: its device was removed",
+				    kill);
 }
 
 /* R2: nobody answered in time. */

@@ -10,10 +10,12 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/hashtable.h>
 #include <linux/inet.h>
 #include <linux/module.h>
 #include <linux/random.h>
 #include <linux/slab.h>
+#include <linux/stringhash.h>
 #include <linux/xarray.h>
 #include <net/netns/generic.h>
 #include <net/rtnetlink.h>
@@ -23,6 +25,17 @@
 /* Serialises every change to VPCs and peerings (taken after rtnl). */
 DEFINE_MUTEX(vpcpeer_lock);
 static DEFINE_XARRAY(vpcpeer_vpcs);
+/*
+ * Names, which are unique and never change, to VPCs: requests name their
+ * VPCs, and a scan of the id xarray cost a creation or a request 25 ms of
+ * an instruction-timed guest at 2,000 VPCs. Under vpcpeer_lock.
+ */
+static DEFINE_HASHTABLE(vpcpeer_vpc_names, 10);
+
+static u32 vpc_name_hash(const char *name)
+{
+	return full_name_hash(NULL, name, strlen(name));
+}
 
 /* Bumped on every change, so that a dump can tell it was not consistent. */
 u32 vpcpeer_generation;
@@ -85,14 +98,14 @@ int vpcpeer_cidr_fmt(char *buf, size_t len, const struct vpcpeer_cidr *c)
 struct vpcpeer_vpc *vpcpeer_vpc_find(u32 id, const char *name)
 {
 	struct vpcpeer_vpc *vpc;
-	unsigned long i;
 
 	lockdep_assert_held(&vpcpeer_lock);
 	if (id)
 		return xa_load(&vpcpeer_vpcs, id);
 	if (!name)
 		return NULL;
-	xa_for_each(&vpcpeer_vpcs, i, vpc)
+	hash_for_each_possible(vpcpeer_vpc_names, vpc, name_node,
+			       vpc_name_hash(name))
 		if (!strcmp(vpc->name, name))
 			return vpc;
 	return NULL;
@@ -180,6 +193,7 @@ int vpcpeer_vpc_create(struct net *net, const char *name,
 	} while (err == -EBUSY);
 	if (err)
 		goto err_free;
+	hash_add(vpcpeer_vpc_names, &vpc->name_node, vpc_name_hash(vpc->name));
 
 	vpcpeer_generation++;
 	pr_debug("vpc-%08x: created\n", vpc->id);
@@ -203,6 +217,7 @@ void vpcpeer_vpc_destroy(struct vpcpeer_vpc *vpc, struct list_head *kill)
 				    "Deleted: a VPC of the peering was deleted",
 				    kill);
 	xa_erase(&vpcpeer_vpcs, vpc->id);
+	hash_del(&vpc->name_node);
 	vpcpeer_generation++;
 	pr_debug("vpc-%08x: destroyed\n", vpc->id);
 	vpcpeer_notify_vpc(VPCPEER_CMD_VPC_DEL, vpc, NULL);

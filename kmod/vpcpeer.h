@@ -42,6 +42,7 @@ struct vpcpeer_cidr {
 struct vpcpeer_vpc {
 	u32 id;
 	char name[VPCPEER_NAME_MAX];
+	struct hlist_node name_node;	/* in the name index (vpc.c) */
 	possible_net_t net;
 	struct vpcpeer_lpm cidr4;
 	struct vpcpeer_lpm cidr6;
@@ -207,6 +208,7 @@ struct net_device *vpcpeer_dev_create(struct vpcpeer_pcx *pcx, int side,
 				      struct netlink_ext_ack *extack);
 void vpcpeer_dev_attach(struct net_device *dev, struct vpcpeer_pcx *pcx);
 void vpcpeer_dev_detach(struct net_device *dev);
+struct vpcpeer_pcx *vpcpeer_dev_pcx(struct net_device *dev, int *side);
 void vpcpeer_dev_set_peer(struct net_device *dev, struct net_device *peer);
 void vpcpeer_dev_activate(struct net_device *dev);
 void vpcpeer_dev_stats(struct net_device *dev, struct vpcpeer_stats *s);
