@@ -16,7 +16,10 @@
 #                      control plane, in a QEMU guest of each kernel; one table
 #                      per kernel, results in bench/results/ (BENCH_ARGS=...)
 #   make bench-smoke   the same, once and short, on the newest kernel (make check)
-#   make bench-lpm     host microbenchmark of the fast path's CIDR sets
+#   make bench-lpm     host microbenchmark of the fast path's CIDR sets: times
+#                      and instructions per lookup (callgrind)
+#   make stress        the stress and load/unload selftests at full size
+#                      (make check runs them smaller), in a 6.12 guest
 #   make fuzz          host libFuzzer targets (tests/fuzz/), FUZZ_SECS each (300)
 #   make sparse        the module through sparse (C=2: every file)
 #   make checkpatch    the module's sources through checkpatch.pl --strict
