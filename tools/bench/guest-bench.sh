@@ -279,22 +279,28 @@ check_path() {	# check_path SCENARIO: A reaches B and back
 		{ echo "$1: ping $A -> $B failed: $(tail -n 2 <<< "$out")" >&2; return 1; }
 }
 
+# direct_ends NS_A DEV_A NS_B DEV_B: the two ends of a pair, up, A and B
+# on them, each side's route to the other's /16 through its end.
+direct_ends() {
+	ip -n "$1" -b - <<-EOF
+		link set $2 up
+		addr add $A/16 dev $2
+		route add 10.2.0.0/16 dev $2
+	EOF
+	ip -n "$3" -b - <<-EOF
+		link set $4 up
+		addr add $B/16 dev $4
+		route add 10.1.0.0/16 dev $4
+	EOF
+}
+
 setup_veth() {
 	local a b
 	a=$(ns_of veth a) b=$(ns_of veth b)
 	netns_new "$a"
 	netns_new "$b"
 	ip link add a0 netns "$a" type veth peer name b0 netns "$b"
-	ip -n "$a" -b - <<-EOF
-		link set a0 up
-		addr add $A/16 dev a0
-		route add 10.2.0.0/16 dev a0
-	EOF
-	ip -n "$b" -b - <<-EOF
-		link set b0 up
-		addr add $B/16 dev b0
-		route add 10.1.0.0/16 dev b0
-	EOF
+	direct_ends "$a" a0 "$b" b0
 	SND_NS[veth]=$a SND_DEV[veth]=a0 RCV_NS[veth]=$b RCV_DEV[veth]=b0
 	DST_MAC[veth]=$(mac_of "$b" b0)
 }
@@ -359,16 +365,7 @@ setup_netkit() {
 		return 4
 	fi
 	[ "$rc" = 0 ] || { echo "netkit: $out" >&2; return 1; }
-	ip -n "$a" -b - <<-EOF
-		link set nk0 up
-		addr add $A/16 dev nk0
-		route add 10.2.0.0/16 dev nk0
-	EOF
-	ip -n "$b" -b - <<-EOF
-		link set nk1 up
-		addr add $B/16 dev nk1
-		route add 10.1.0.0/16 dev nk1
-	EOF
+	direct_ends "$a" nk0 "$b" nk1
 	SND_NS[netkit]=$a SND_DEV[netkit]=nk0 RCV_NS[netkit]=$b RCV_DEV[netkit]=nk1
 	# L3 mode: no link-layer address (all zeros); the stack still writes
 	# an Ethernet header, which netkit strips.
