@@ -59,6 +59,40 @@ t_vpc_add_show_del() {
 	! ctl -j vpc show | grep -q "$id" || fail "$id still dumped after vpc del"
 }
 
+# Names are unique across namespaces and found through an index: a second
+# VPC of a name is refused wherever it is asked for, a deleted name is
+# free again and names the new VPC, and 300 names (chains of the index's
+# buckets) each find their own VPC.
+t_vpc_names_unique() {
+	local n id1 id2 i ids=() f
+	n=$(case_no)
+	vpc_make "nm$n" 10.30.0.0/16
+	id1=$REPLY
+	netns_new "nmo$n"
+	must_exit 1 'a VPC of that name exists' ctl vpc add "nm$n" netns "nm$n" cidr 10.31.0.0/16
+	must_exit 1 'a VPC of that name exists' ctl vpc add "nm$n" netns "nmo$n" cidr 10.31.0.0/16
+	[ "$(ctl -j vpc show | grep -c '"name": *"nm'"$n"'"')" = 1 ] || fail "two VPCs named nm$n"
+	ctl vpc del "nm$n"
+	must_exit 1 'no such VPC' ctl vpc show "nm$n"
+	id2=$(ctl vpc add "nm$n" netns "nmo$n" cidr 10.31.0.0/16)
+	[ "$id2" != "$id1" ] || fail "the new nm$n has the old id $id1"
+	[ "$(jget "$(ctl -j vpc show "nm$n" | json_flat | sed 's/^\[0\]\.//')" id)" = "$id2" ] ||
+		fail "nm$n does not name the new VPC $id2"
+	for i in $(seq 300); do echo "vpc add nx$n-$i netns nmo$n cidr 10.32.$((i % 250)).0/24"; done > "/tmp/nx$$"
+	mapfile -t ids < <(ctl -b "/tmp/nx$$")
+	rm -f "/tmp/nx$$"
+	[ "${#ids[@]}" = 300 ] || fail "${#ids[@]} of 300 VPCs created"
+	for i in 1 77 150 299 300; do
+		f=$(ctl -j vpc show "nx$n-$i" | json_flat | sed 's/^\[0\]\.//')
+		[ "$(jget "$f" id)" = "${ids[$((i - 1))]}" ] || fail "nx$n-$i is not ${ids[$((i - 1))]}: $f"
+	done
+	for i in $(seq 300); do echo "vpc del nx$n-$i"; done > "/tmp/nx$$"
+	ctl -b "/tmp/nx$$" > /dev/null
+	rm -f "/tmp/nx$$"
+	must_exit 1 'no such VPC' ctl vpc show "nx$n-150"
+	ctl vpc del "nm$n"
+}
+
 # R1, R10: a request leaves the connection pending; the requester's device
 # is up and DORMANT with its carrier on, the accepter has none yet, and
 # what is routed into the device is dropped and counted as not active.
@@ -447,6 +481,7 @@ t_dump_resumes() {
 
 ktap_case module_loads t_load
 ktap_case vpc_add_show_del t_vpc_add_show_del
+ktap_case vpc_names_unique_and_indexed t_vpc_names_unique
 ktap_case pending_requester_device_dormant_drops_not_active t_pending
 ktap_case accounts_only_accepter_accepts t_accounts
 ktap_case reject_removes_requester_device t_reject
