@@ -49,11 +49,14 @@
 # /proc/meminfo, caches dropped, before and after); then the same number
 # of veth pairs between two namespaces (ip -batch, and up), for the ratio.
 #
+# Every link of every scenario has the same MTU, --mtu (1500, veth's
+# default; a pcx device's own is 9001): see same_mtu.
+#
 #   guest-bench.sh [--reps N] [--secs S] [--cidrs N] [--peerings N]
-#                  [--only "SCENARIO..."] [--out FILE]
+#                  [--mtu N] [--only "SCENARIO..."] [--out FILE]
 #
 # Also from the environment: VPCPEER_BENCH_REPS, _SECS, _CIDRS, _PEERINGS,
-# _ONLY, _OUT, _WARMUP (seconds of traffic before a pps window, 1), and
+# _MTU, _ONLY, _OUT, _WARMUP (seconds of traffic before a pps window, 1), and
 # _PROFILE=1: after the repetitions, one more pps window per scenario under
 # `perf record -a` (cpu-clock: TCG has no PMU), its flat profile saved as
 # profile-<kernel>-<scenario>.txt beside the results.
@@ -65,6 +68,7 @@ REPS=${VPCPEER_BENCH_REPS:-5}
 SECS=${VPCPEER_BENCH_SECS:-5}
 CIDRS=${VPCPEER_BENCH_CIDRS:-100000}
 PEERINGS=${VPCPEER_BENCH_PEERINGS:-1000}
+MTU=${VPCPEER_BENCH_MTU:-1500}
 WARMUP=${VPCPEER_BENCH_WARMUP:-1}
 PROFILE=${VPCPEER_BENCH_PROFILE:-0}
 ONLY=${VPCPEER_BENCH_ONLY:-}
@@ -72,7 +76,7 @@ OUT=${VPCPEER_BENCH_OUT:-$TOP/build/bench/guest-$(uname -r).json}
 ALL_SCENARIOS="veth router router+nft netkit pcx pcx-100k"
 
 usage() {
-	echo "usage: guest-bench.sh [--reps N] [--secs S] [--cidrs N] [--peerings N] [--only \"SCENARIO...\"] [--out FILE]" >&2
+	echo "usage: guest-bench.sh [--reps N] [--secs S] [--cidrs N] [--peerings N] [--mtu N] [--only \"SCENARIO...\"] [--out FILE]" >&2
 	exit 2
 }
 while [ $# -gt 0 ]; do
@@ -81,13 +85,14 @@ while [ $# -gt 0 ]; do
 	--secs) SECS=$2; shift 2 ;;
 	--cidrs) CIDRS=$2; shift 2 ;;
 	--peerings) PEERINGS=$2; shift 2 ;;
+	--mtu) MTU=$2; shift 2 ;;
 	--only) ONLY=$2; shift 2 ;;
 	--out) OUT=$2; shift 2 ;;
 	-h|--help) usage ;;
 	*) echo "guest-bench: unknown option '$1'" >&2; usage ;;
 	esac
 done
-for v in REPS SECS PEERINGS CIDRS; do
+for v in REPS SECS PEERINGS CIDRS MTU; do
 	case ${!v} in ''|*[!0-9]*|0) echo "guest-bench: $v must be a positive integer, not '${!v}'" >&2; exit 2 ;; esac
 done
 [ "$CIDRS" -ge 8 ] || { echo "guest-bench: --cidrs must be at least 8" >&2; exit 2; }
@@ -148,8 +153,8 @@ write_json() {
 		printf '  "guest_mem_kb": %s,\n' "$(awk '/^MemTotal:/ { print $2 }' /proc/meminfo)"
 		printf '  "date": %s,\n' "$(json_str "$START_DATE")"
 		printf '  "wall_s": %s,\n' "$((SECONDS - START_S))"
-		printf '  "reps": %s, "secs": %s, "warmup_s": %s, "cidrs": %s, "peerings": %s,\n' \
-			"$REPS" "$SECS" "$WARMUP" "$CIDRS" "$PEERINGS"
+		printf '  "reps": %s, "secs": %s, "warmup_s": %s, "cidrs": %s, "peerings": %s, "mtu": %s,\n' \
+			"$REPS" "$SECS" "$WARMUP" "$CIDRS" "$PEERINGS" "$MTU"
 		printf '  "latency_tool": %s,\n' "$(json_str "$LAT_TOOL")"
 		printf '  "scenarios": {\n'
 		first=1
@@ -438,6 +443,20 @@ setup_pcx() {
 	SND_NS[$s]=$a SND_DEV[$s]=$pcx RCV_NS[$s]=$b RCV_DEV[$s]=$pcx DST_MAC[$s]=
 }
 
+# same_mtu SCENARIO: every link of its namespaces but lo at --mtu. A TCP
+# sender sizes its segments by the route's MTU (1448 bytes of payload at
+# 1500, 8949 at a pcx device's own 9001) and packs whole segments into
+# each GSO packet of up to 64 KiB: at different MTUs the TCP figures
+# would compare segment sizes, not devices.
+same_mtu() {
+	local ns dev
+	for ns in $(ip netns list | awk -v p="$(ns_of "$1" '')" 'index($1, p) == 1 { print $1 }'); do
+		for dev in $(ip -n "$ns" -o link show | awk -F': ' '{ sub(/@.*/, "", $2); print $2 }'); do
+			[ "$dev" = lo ] || ip -n "$ns" link set dev "$dev" mtu "$MTU" || return 1
+		done
+	done
+}
+
 setup_scenario() {
 	case $1 in
 	veth) setup_veth ;;
@@ -446,7 +465,8 @@ setup_scenario() {
 	netkit) setup_netkit ;;
 	pcx) setup_pcx pcx 1 ;;
 	pcx-100k) setup_pcx pcx-100k "$CIDRS" ;;
-	esac
+	esac || return
+	same_mtu "$1"
 }
 
 elapsed() { awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.3f", b - a }'; }

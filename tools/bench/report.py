@@ -178,7 +178,8 @@ def table(g, res, mach, out=sys.stdout):
     p(f"== vpcpeer bench: kernel {kernel}, {accel}, "
       f"guest {g.get('vcpus', '?')} vCPUs ({g.get('guest_cpu', '?')}) "
       f"on {mach['cpu']} ({mach['nproc']} CPUs), {g.get('date', '?')}")
-    p(f"   {g.get('reps')} repetitions x {g.get('secs')} s per metric; "
+    mtu = f"every link at MTU {g['mtu']}; " if g.get('mtu') else ""
+    p(f"   {g.get('reps')} repetitions x {g.get('secs')} s per metric; {mtu}"
       f"median ±half the min-max range; latency by {g.get('latency_tool', '?')} (one way)")
     p("   pps: 64-byte frames (46-byte IPv4/UDP) into the device, counted by the receiving "
       "device; pktsend (AF_PACKET sendmmsg) for all, pktgen where it takes the device")
@@ -313,7 +314,7 @@ def main():
                    "date": g.get("date"),
                    "guest": {k: g.get(k) for k in ("guest_cpu", "vcpus", "guest_mem_kb", "wall_s")},
                    "config": {k: g.get(k) for k in ("reps", "secs", "warmup_s", "cidrs",
-                                                     "peerings", "latency_tool")},
+                                                     "peerings", "mtu", "latency_tool")},
                    "scenarios": res["scenarios"], "control": res["control"],
                    "targets": res["targets"], "notes": g.get("notes", []),
                    "host_during_run": res.get("host_during_run")}
