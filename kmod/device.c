@@ -139,11 +139,22 @@ static bool vpcpeer_ip6_whole(const struct sk_buff *skb,
 	}
 }
 
+/*
+ * Whether every packet this one stands for fits the MTU: itself, or each
+ * segment of a GSO packet. With BIG TCP over IPv6 (gso_max_size above
+ * 64 KiB) the stack carries the length of a GSO packet in a jumbo
+ * hop-by-hop option that segmentation removes again, so the segments are
+ * that option's 8 bytes shorter than the header chain
+ * skb_gso_validate_network_len() adds up (ip6_finish_output_gso() skips
+ * the check for such packets altogether).
+ */
 static bool vpcpeer_fits(struct sk_buff *skb, unsigned int mtu)
 {
-	if (skb_is_gso(skb))
-		return skb_gso_validate_network_len(skb, mtu);
-	return skb->len <= mtu;
+	if (!skb_is_gso(skb))
+		return skb->len <= mtu;
+	if (unlikely(ipv6_has_hopopt_jumbo(skb)))
+		mtu += sizeof(struct hop_jumbo_hdr);
+	return skb_gso_validate_network_len(skb, mtu);
 }
 
 /*
@@ -377,6 +388,8 @@ static void vpcpeer_setup(struct net_device *dev)
 	dev->mtu = VPCPEER_DEFAULT_MTU;
 	dev->min_mtu = ETH_MIN_MTU;
 	dev->max_mtu = ETH_MAX_MTU;
+	/* As veth and netkit: BIG TCP once the user raises gso_max_size. */
+	netif_set_tso_max_size(dev, GSO_MAX_SIZE);
 	dev->features |= VPCPEER_FEATURES;
 	dev->hw_features |= VPCPEER_FEATURES;
 	dev->hw_enc_features |= VPCPEER_FEATURES;
