@@ -299,7 +299,7 @@ t_big_tcp() {
 	case $(uname -r) in
 	[0-5].*|6.[0-2].*) diag "IPv4 BIG TCP arrived in 6.3; this is $(uname -r)"; return 0 ;;
 	esac
-	out=$(ip netns exec "$B" python3 -I -S "$SELFTEST_DIR/gso-ipv4.py" "$PCX" 185000 2>&1) ||
+	out=$(ip netns exec "$B" python3 -I -S "$SELFTEST_DIR/rtlink.py" gso-ipv4 "$PCX" 185000 2>&1) ||
 		fail "gso_ipv4_max_size 185000: $out"
 	big_tcp_stream ip 10.0.0.1 10.1.0.1
 }

@@ -62,7 +62,6 @@
 # profile-<kernel>-<scenario>.txt beside the results.
 source "$(dirname "$0")/../../selftests/lib.sh"
 
-BENCH_DIR=$(cd "$(dirname "$0")" && pwd)
 PKTSEND=${VPCPEER_PKTSEND:-$TOP/build/bench/pktsend}
 REPS=${VPCPEER_BENCH_REPS:-5}
 SECS=${VPCPEER_BENCH_SECS:-5}
@@ -364,7 +363,7 @@ setup_netkit() {
 	esac
 	netns_new "$a"
 	netns_new "$b"
-	out=$(ip netns exec "$a" /usr/bin/python3 "$BENCH_DIR/netkit.py" nk0 nk1 "$b" l3 2>&1) || rc=$?
+	out=$(ip netns exec "$a" /usr/bin/python3 "$SELFTEST_DIR/rtlink.py" netkit nk0 nk1 "$b" l3 2>&1) || rc=$?
 	if [ "$rc" = 2 ]; then
 		echo "SKIP: this kernel cannot create netkit devices: $out" >&2
 		return 4
