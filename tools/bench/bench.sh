@@ -74,6 +74,8 @@ case $icount in off) icount= ;; ''|*[!0-9]*) echo "bench: --icount takes a shift
 for v in reps secs cidrs peerings mtu; do
 	case ${!v} in ''|*[!0-9]*|0) echo "bench: --$v takes a positive integer, not '${!v}'" >&2; exit 2 ;; esac
 done
+[ "$mtu" -ge 68 ] && [ "$mtu" -le 65535 ] ||
+	{ echo "bench: --mtu takes 68 to 65535 (what veth and a pcx device accept), not '$mtu'" >&2; exit 2; }
 
 if [ ${#kernels[@]} = 0 ]; then
 	for k in /boot/vmlinuz-*; do

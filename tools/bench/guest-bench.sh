@@ -95,6 +95,7 @@ for v in REPS SECS PEERINGS CIDRS MTU; do
 	case ${!v} in ''|*[!0-9]*|0) echo "guest-bench: $v must be a positive integer, not '${!v}'" >&2; exit 2 ;; esac
 done
 [ "$CIDRS" -ge 8 ] || { echo "guest-bench: --cidrs must be at least 8" >&2; exit 2; }
+[ "$MTU" -ge 68 ] && [ "$MTU" -le 65535 ] || { echo "guest-bench: --mtu must be 68 to 65535" >&2; exit 2; }
 SCENARIOS=${ONLY:-$ALL_SCENARIOS}
 for s in $SCENARIOS; do
 	case " $ALL_SCENARIOS " in *" $s "*) ;; *) echo "guest-bench: no scenario '$s' (of: $ALL_SCENARIOS)" >&2; exit 2 ;; esac
