@@ -16,7 +16,7 @@ pkgs=(
 	nftables sockperf
 	libnl-3-dev libnl-genl-3-dev libnl-3-200 libnl-genl-3-200
 	libcmocka-dev sparse groff-base valgrind python3 python3-yaml
-	linux-source-6.12
+	linux-source-6.12 flex bison libelf-dev bc debootstrap
 	clang libclang-rt-14-dev
 )
 
