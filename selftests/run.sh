@@ -5,18 +5,33 @@
 # Makefile) one after another, each printing its own KTAP stream, and exit
 # non-zero when any of them failed. Skipped programs (exit 4) do not fail
 # the run. Meant to run as root inside tools/vm/run.
+#
+# After each program a diagnostic line "# time: PROG WALL s wall, BUSY s
+# busy" says how long it took and how much of that the guest's CPUs were
+# not idle (summed over CPUs), so that make check's budget can be watched
+# per program: a program that mostly sleeps on a clock costs its host core
+# little, one that computes costs it all.
 cd "$(dirname "$0")" || exit 1
 progs=("$@")
 if [ ${#progs[@]} -eq 0 ]; then
 	read -r -a progs <<< "$(sed -n 's/^TEST_PROGS *:= *//p' Makefile)"
 fi
+
+# Jiffies the CPUs spent not idle (user nice system irq softirq steal).
+busy_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat; }
+hz=$(getconf CLK_TCK)
+
 rc=0
 for p in "${progs[@]}"; do
 	echo "# selftest: $p on $(uname -r)"
+	t0=$(cut -d' ' -f1 /proc/uptime) b0=$(busy_ticks)
 	"./$p"
 	case $? in
 	0|4) ;;
 	*) rc=1 ;;
 	esac
+	t1=$(cut -d' ' -f1 /proc/uptime) b1=$(busy_ticks)
+	awk -v p="$p" -v t0="$t0" -v t1="$t1" -v b="$((b1 - b0))" -v hz="$hz" \
+		'BEGIN { printf "# time: %s %.0f s wall, %.0f s busy\n", p, t1 - t0, b / hz }'
 done
 exit $rc
