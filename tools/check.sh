@@ -34,7 +34,46 @@ log=$out/results.tap
 : > "$log"
 t_start=$SECONDS
 
-section() { echo "## section $*" >> "$log"; echo; echo "=== $* ($((SECONDS - t_start)) s)"; }
+header() { echo "## section $*" >> "$log"; echo; echo "=== $* ($((SECONDS - t_start)) s)"; }
+section() { header "$@"; fg_stage "$*"; }	# a foreground stage begins
+
+# Every stage's wall and CPU time, for the table at the end: `timed NAME
+# CMD...` runs CMD (a command or a function of this script) in a subshell
+# and appends "NAME<TAB>start<TAB>end<TAB>cpu" to $times, the CPU time
+# being everything the subshell and its reaped children used (a guest's
+# QEMU, a compiler's jobs). It returns CMD's status.
+times_file=$out/stages.tsv
+: > "$times_file"
+timed() {
+	local name=$1 t0=$SECONDS rc=0 f
+	shift
+	f=$(mktemp)
+	( "$@"; r=$?; times > "$f"; exit $r ) || rc=$?
+	awk -v n="$name" -v t0="$((t0 - t_start))" -v t1="$((SECONDS - t_start))" '
+		{ for (i = 1; i <= NF; i++) { split($i, a, /[ms]/); cpu += a[1] * 60 + a[2] } }
+		END { printf "%s\t%d\t%d\t%.0f\n", n, t0, t1, cpu }' "$f" >> "$times_file"
+	rm -f "$f"
+	return $rc
+}
+# The foreground stages: each section is timed from its start to the next
+# one's, CPU from this shell's reaped children (background jobs are reaped
+# only by the waits at the end, which belong to no stage of their own).
+fg_name='' fg_t0=0 fg_c0=0
+cpu_now() { times | awk '{ for (i = 1; i <= NF; i++) { split($i, a, /[ms]/); c += a[1] * 60 + a[2] } } END { printf "%.0f", c }'; }
+fg_stage() {
+	local c
+	c=$(cpu_now)
+	[ -n "$fg_name" ] && printf '%s\t%d\t%d\t%d\n' "$fg_name" "$fg_t0" "$((SECONDS - t_start))" "$((c - fg_c0))" >> "$times_file"
+	fg_name=$1 fg_t0=$((SECONDS - t_start)) fg_c0=$c
+}
+stage_table() {
+	echo
+	echo "=== stages: wall and CPU time (s; CPU summed over both cores)"
+	printf '  %-52s %6s %6s %6s %6s\n' stage start end wall cpu
+	sort -t"$(printf '\t')" -k2,2n "$times_file" | awk -F'\t' '
+		{ printf "  %-52s %6d %6d %6d %6d\n", $1, $2, $3, $3 - $2, $4; cpu += $4 }
+		END { printf "  %-52s %6s %6s %6s %6d\n", "total CPU", "", "", "", cpu }'
+}
 
 # A stage that is one test case: run CMD, keep its output in a file, and
 # record ok/not ok. `tap_case NAME LOGFILE CMD...`
@@ -49,7 +88,14 @@ tap_case() {
 	else
 		echo "not ok $caseno $name" | tee -a "$log"
 		tail -n 25 "$file" | sed 's/^/# /' | tee -a "$log"
+		return 1
 	fi
+}
+# A case that cannot run because what it needs failed (and was counted
+# as failed once, where it failed): `tap_skip NAME REASON`.
+tap_skip() {
+	caseno+=1
+	echo "ok $caseno $1 # SKIP $2" | tee -a "$log"
 }
 
 # Kernels: every /boot/vmlinuz-VER that also has headers to build against.
@@ -63,7 +109,7 @@ guests=("${kernels[@]}")
 [ -n "${VPCPEER_CHECK_KERNELS:-}" ] && read -r -a guests <<< "$VPCPEER_CHECK_KERNELS"
 
 if [ "$debug" = 1 ]; then
-	tools/debug-kernel/build > "$out/debug-kernel.log" 2>&1 &
+	timed "debug kernel build" tools/debug-kernel/build > "$out/debug-kernel.log" 2>&1 &
 	debug_build_pid=$!
 fi
 
@@ -72,7 +118,7 @@ fi
 # then; 124-126 otherwise). `collect_guest NAME LOG VM-RUN-STATUS`
 collect_guest() {
 	local name=$1 file=$2 rc=$3
-	section "guest $name: selftests"
+	header "guest $name: selftests"
 	grep -E '^(not )?ok |^# (selftest|took|FAIL)|^vm/run' "$file" || true
 	grep -v '^vm/run: ' "$file" >> "$log"
 	tap_begin 1
@@ -138,8 +184,10 @@ tap_case "man page renders with no groff warnings" "$out/man.log" \
 	no_warnings groff -man -ww -z Documentation/vpcpeer-ctl.8
 tap_case "Debian 6.1 and 6.12 kernels installed (${kernels[*]})" "$out/kernels.log" \
 	bash -c "$(declare -f have); kernels=(${kernels[*]}); have 6.1. && have 6.12."
+declare -A built
 for v in "${kernels[@]}"; do
-	tap_case "module builds for $v with W=1 and no warnings" "$out/build-$v.log" build_module "$v"
+	tap_case "module builds for $v with W=1 and no warnings" "$out/build-$v.log" \
+		build_module "$v" && built[$v]=1
 done
 tap_case "sparse finds nothing in the module" "$out/sparse.log" no_warnings make -s sparse
 tap_case "checkpatch --strict finds nothing in the module" "$out/checkpatch.log" tools/checkpatch.sh
@@ -194,9 +242,10 @@ tap_case "make bench-smoke: every scenario and metric measured" "$out/bench-smok
 # cores of this machine without slowing each other down.
 declare -A pid
 for v in "${guests[@]}"; do
+	[ -n "${built[$v]:-}" ] || continue
 	smp=2 sizes=("${stress_small[@]}")
 	echo "=== guest $v ($smp vCPU): selftests running ($((SECONDS - t_start)) s)"
-	tools/vm/run -q --smp "$smp" --kernel "$v" --timeout 2700 "${sizes[@]}" \
+	timed "guest $v" tools/vm/run -q --smp "$smp" --kernel "$v" --timeout 2700 "${sizes[@]}" \
 		-- selftests/run.sh > "$out/vm-$v.log" 2>&1 &
 	pid[$v]=$!
 done
@@ -216,18 +265,26 @@ if [ "$debug" = 1 ]; then
 	tap_case "vpcpeer-ctl and the selftests' helpers build" "$out/debug-ctl.log" \
 		no_warnings make -s ctl selftests
 	debug_built() { wait "$debug_build_pid"; local r=$?; cat "$out/debug-kernel.log"; return $r; }
-	tap_case "debug kernel builds from linux-source-6.12 (tools/debug-kernel)" \
-		"$out/debug-kernel-wait.log" debug_built
-	grep -h '^debug-kernel: built' "$out/debug-kernel.log" || true
-	drel=$(tools/debug-kernel/build --release 2>/dev/null || echo none)
-	tap_case "module builds for the debug kernel $drel with W=1 and no warnings" \
-		"$out/build-debug.log" build_module "$drel"
-	dimage=$(tools/debug-kernel/build --image 2>/dev/null || echo /nonexistent)
+	# Each step needs the one before: a kernel that did not build is one
+	# failure, and neither its module nor its guests are started.
+	dskip=
+	if tap_case "debug kernel builds from linux-source-6.12 (tools/debug-kernel)" \
+		"$out/debug-kernel-wait.log" debug_built; then
+		grep -h '^debug-kernel: built' "$out/debug-kernel.log" || true
+		drel=$(tools/debug-kernel/build --release)
+		dimage=$(tools/debug-kernel/build --image)
+		tap_case "module builds for the debug kernel $drel with W=1 and no warnings" \
+			"$out/build-debug.log" build_module "$drel" ||
+			dskip="the module did not build for the debug kernel"
+	else
+		drel=debug dskip="the debug kernel did not build"
+		tap_skip "module builds for the debug kernel" "$dskip"
+	fi
 	declare -A dpid
-	for i in "${!debug_parts[@]}"; do
+	[ -z "$dskip" ] && for i in "${!debug_parts[@]}"; do
 		echo "=== guest $drel (2 vCPU): ${debug_parts[$i]} running ($((SECONDS - t_start)) s)"
 		# shellcheck disable=SC2086
-		tools/vm/run -q --smp 2 --mem 3G --kernel "$dimage" --timeout 3600 \
+		timed "guest debug part $i" tools/vm/run -q --smp 2 --mem 3G --kernel "$dimage" --timeout 3600 \
 			--log "$top/build/vm/$drel/part$i" \
 			"${stress_debug[@]}" \
 			-- tools/debug-kernel/guest.sh ${debug_parts[$i]} \
@@ -236,17 +293,34 @@ if [ "$debug" = 1 ]; then
 	done
 fi
 
+fg_stage ''
+# A guest that was not started because its module did not build: one
+# skipped case (the build's failure was counted where it happened).
+not_started() {
+	header "guest $1: selftests"
+	tap_begin 1
+	tap_skip "guest $1 ran to the end with a clean kernel log" "not started: $2"
+}
 [ "$mode" = all ] && for v in "${guests[@]}"; do
+	if [ -z "${built[$v]:-}" ]; then
+		not_started "$v" "the module did not build for $v"
+		continue
+	fi
 	rc_v=0
 	wait "${pid[$v]}" || rc_v=$?
 	collect_guest "$v" "$out/vm-$v.log" "$rc_v"
 done
 [ "$debug" = 1 ] && for i in "${!debug_parts[@]}"; do
+	if [ -n "$dskip" ]; then
+		not_started "debug: ${debug_parts[$i]}" "$dskip"
+		continue
+	fi
 	rc_d=0
 	wait "${dpid[$i]}" || rc_d=$?
 	collect_guest "$drel (debug: ${debug_parts[$i]})" "$out/vm-debug-$i.log" "$rc_d"
 done
 
+stage_table
 echo
 echo "=== summary ($((SECONDS - t_start)) s; full log: $log)"
 awk -f tools/ktap-count "$log"
