@@ -7,6 +7,9 @@
 #   make modules-all   the module for every installed Debian kernel, in build/<ver>/
 #   make check         unit tests, module builds, selftests in QEMU per kernel,
 #                      and the same selftests under the debug kernel
+#   make check-fresh   make deps, make, the host builds, the debug kernel's
+#                      prepare step and make demo in a fresh minimal Debian 12
+#                      root (debootstrap): proves make deps from nothing
 #   make check-debug   only the debug kernel part: KASAN, UBSAN, lockdep,
 #                      kmemleak, debugobjects and KUnit (built once, cached)
 #   make debug-kernel  build that kernel from linux-source-6.12
@@ -113,6 +116,9 @@ selftests:
 check-debug:
 	@$(TOP)/tools/check.sh --debug-only
 
+check-fresh:
+	@$(TOP)/tools/check-fresh.sh
+
 DEMO_KVER ?= $(lastword $(filter 6.12%,$(KVERS)))
 demo: ctl modules-all
 	@test -n "$(DEMO_KVER)" || { echo "no 6.12 kernel installed: run 'make deps'" >&2; exit 1; }
@@ -124,4 +130,4 @@ clean:
 	rm -rf $(BUILD)
 
 FORCE:
-.PHONY: all deps module ctl selftests fuzz modules-all debug-kernel modules-debug check-debug sparse checkpatch bench bench-smoke bench-lpm stress unit check demo clean FORCE
+.PHONY: all deps module ctl selftests fuzz modules-all debug-kernel modules-debug check-debug check-fresh sparse checkpatch bench bench-smoke bench-lpm stress unit check demo clean FORCE

@@ -49,6 +49,17 @@ KLOG=$(mktemp /tmp/lifecycle-kmsg.XXXXXX)
 
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 
+# cmd_ms: how long one vpcpeer-ctl command takes here, now (ms, the mean
+# of four). Cases that race a clock of the module's size it from this, so
+# that a guest sharing its host core (make check runs four) still has
+# time for its commands inside the window it checks.
+cmd_ms() {
+	local t0 i
+	t0=$(now_ms)
+	for i in 1 2 3 4; do ctl vpc show > /dev/null; done
+	echo $((($(now_ms) - t0) / 4))
+}
+
 # iso EPOCH: the form "peering show" prints times in.
 iso() { date -u -d "@$1" +%Y-%m-%dT%H:%M:%SZ; }
 
@@ -440,14 +451,20 @@ t_expiry_rules() {
 	f=$(flat root "$p1")
 	within "expires of a request made with expiry_secs=3600" "$(jget "$f" expires)" \
 		$((t0 + 3600 - 1)) $((t0 + 3600 + 5))
-	# A request made now expires in 3 s; p1 does not. Until it has, it
-	# is one of the two outstanding requests max_pending_requests allows.
+	# A request made now expires in E s (time for six commands, 3 s at
+	# the least); p1 does not. Until it has, it is one of the two
+	# outstanding requests max_pending_requests allows.
+	local per E
+	per=$(cmd_ms)
+	E=$(((per * 6 + 999) / 1000))
+	[ "$E" -ge 3 ] || E=3
+	diag "expiry_secs=$E, then $((E * 2)) (a command takes about $per ms)"
 	param_set max_pending_requests 2
-	echo 3 > "$PARAMS/expiry_secs"
+	echo "$E" > "$PARAMS/expiry_secs"
 	req root "r$n" "u$n"
 	p2=$REPLY
 	must_exit 1 'max_pending_requests' ctl peering request "r$n" "w$n"
-	wait_for 20 eval "! link_exists r$n $p2" || fail "$p2 did not expire"
+	wait_for $((E + 20)) eval "! link_exists r$n $p2" || fail "$p2 did not expire"
 	expect_state "$p2" expired
 	expect_state "$p1" pending-acceptance
 	echo 3600 > "$PARAMS/expiry_secs"
@@ -456,7 +473,7 @@ t_expiry_rules() {
 
 	# Accepted in time, a connection does not expire.
 	ctl peering delete "$p3"
-	echo 6 > "$PARAMS/expiry_secs"
+	echo $((E * 2)) > "$PARAMS/expiry_secs"
 	req root "r$n" "w$n"
 	p3=$REPLY
 	pcx_accept "w$n" "$p3"
@@ -464,7 +481,7 @@ t_expiry_rules() {
 	[ "$(jget "$f" state)" = active ] || fail "$p3 is not active: $f"
 	! jget "$f" expires > /dev/null || fail "an active connection with expires: $f"
 	! jget "$f" visible_until > /dev/null || fail "an active connection with visible_until: $f"
-	sleep 7
+	sleep $((E * 2 + 1))
 	expect_state "$p3" active
 	expect_state "$p1" pending-acceptance
 }
@@ -919,7 +936,15 @@ t_monitor() {
 	b=mb$n g=mg$n
 	mt=/tmp/lc-mon-t.$$ mj=/tmp/lc-mon-j.$$
 	defer rm -f "$mt" "$mj"
-	param_set tombstone_hour_ms 500
+	# One owner on both sides: every tombstone lasts 2 h, and PCX3's is
+	# read by a command after the one that ends it. 2 h = ten commands,
+	# 2 s at the least.
+	local per w2
+	per=$(cmd_ms)
+	w2=$(((per * 10 + 999) / 1000))
+	[ "$w2" -ge 2 ] || w2=2
+	diag "2 h = $w2 s (a command takes about $per ms)"
+	param_set tombstone_hour_ms $((w2 * 500))
 	netns_new "$b"
 	netns_new "$g"
 	monitor_start "$mt" root
@@ -942,16 +967,16 @@ t_monitor() {
 	ctl vpc set "$b" cidr add 10.5.0.0/16 > /dev/null
 	ctl vpc set "$b" cidr del 10.5.0.0/16 > /dev/null
 	ctl peering delete "$p1"
-	wait_for 30 grep -q "pcx del $p1" "$mt" || fail "no 'pcx del $p1' 30 s after a 1 s window"
+	wait_for $((w2 + 30)) grep -q "pcx del $p1" "$mt" || fail "no 'pcx del $p1' 30 s after its $w2 s window"
 	req root "$b" "$g"
 	p2=$REPLY
 	ctl -n "$g" peering reject "$p2"
-	wait_for 30 grep -q "pcx del $p2" "$mt" || fail "no 'pcx del $p2'"
+	wait_for $((w2 + 30)) grep -q "pcx del $p2" "$mt" || fail "no 'pcx del $p2'"
 	req root "$b" "$g"
 	p3=$REPLY
 	ctl vpc del "$g"
 	m3=$(jget "$(flat root "$p3")" message) || fail "no message for $p3"
-	wait_for 30 grep -q "pcx del $p3" "$mt" || fail "no 'pcx del $p3'"
+	wait_for $((w2 + 30)) grep -q "pcx del $p3" "$mt" || fail "no 'pcx del $p3'"
 	ctl vpc del "$b"
 	wait_for 10 grep -q "vpc del $b_id" "$mt" || fail "no 'vpc del $b_id'"
 	wait_for 10 grep -q "\"vpc-del\".*$b_id" "$mj" || fail "no JSON vpc-del of $b_id"
@@ -1031,8 +1056,15 @@ t_monitor_scoped() {
 	A=la$n G=lg$n X=lx$n O=lo$n
 	ma=/tmp/lc-mon-a.$$ mg=/tmp/lc-mon-g.$$ mo=/tmp/lc-mon-o.$$
 	defer rm -f "$ma" "$mg" "$mo"
-	# 2 h = 3 s, 48 h = 72 s (G's view of PCX1 stays open to the end)
-	param_set tombstone_hour_ms 1500
+	# 2 h = ten commands, 3 s at the least; 48 h is 24 times that, so G's
+	# view of PCX1 stays open to the end. PCX2's tombstone is read by a
+	# command after the one that ends it.
+	local per w2
+	per=$(cmd_ms)
+	w2=$(((per * 10 + 999) / 1000))
+	[ "$w2" -ge 3 ] || w2=3
+	diag "2 h = $w2 s (a command takes about $per ms)"
+	param_set tombstone_hour_ms $((w2 * 500))
 	account_new "$A"
 	netns_new "$G"
 	netns_new "$X"
@@ -1069,14 +1101,14 @@ t_monitor_scoped() {
 	ctl vpc set "a$n" cidr add 10.21.0.0/16 > /dev/null
 	req_failed "$A" "a$n" "o$n"
 	p3=$REPLY
-	wait_for 30 grep -q "pcx del $p3" "$ma" || fail "$A's listener: no 'pcx del $p3' after the 2 h window"
+	wait_for $((w2 + 30)) grep -q "pcx del $p3" "$ma" || fail "$A's listener: no 'pcx del $p3' after the 2 h window"
 	ok "$A" peering delete "$p1"
-	wait_for 30 grep -q "pcx del $p1" "$ma" || fail "$A's listener: no 'pcx del $p1' after the 2 h window"
+	wait_for $((w2 + 30)) grep -q "pcx del $p1" "$ma" || fail "$A's listener: no 'pcx del $p1' after the 2 h window"
 	ctl vpc del "x$n"
 	m2=$(jget "$(flat root "$p2")" message) || fail "no message for $p2"
 	wait_for 10 grep -q "$p2 deleting -> deleted" "$mg" || fail "$G's listener: $p2 not deleted"
-	# Both owners are root's: 2 h (3 s) to each side, then it goes.
-	wait_for 30 grep -q "pcx del $p2" "$mg" || fail "$G's listener: no 'pcx del $p2' after the 2 h window"
+	# Both owners are root's: 2 h to each side, then it goes.
+	wait_for $((w2 + 30)) grep -q "pcx del $p2" "$mg" || fail "$G's listener: no 'pcx del $p2' after the 2 h window"
 	monitor_stop "$pa" TERM
 	monitor_stop "$pg" TERM
 	monitor_stop "$po" TERM

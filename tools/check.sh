@@ -59,10 +59,12 @@ timed() {
 # one's, CPU from this shell's reaped children (background jobs are reaped
 # only by the waits at the end, which belong to no stage of their own).
 fg_name='' fg_t0=0 fg_c0=0
-cpu_now() { times | awk '{ for (i = 1; i <= NF; i++) { split($i, a, /[ms]/); c += a[1] * 60 + a[2] } } END { printf "%.0f", c }'; }
 fg_stage() {
 	local c
-	c=$(cpu_now)
+	# `times` in this shell, not in a $(...) subshell of its own.
+	times > "$out/.times"
+	c=$(awk '{ for (i = 1; i <= NF; i++) { split($i, a, /[ms]/); c += a[1] * 60 + a[2] } }
+		END { printf "%.0f", c }' "$out/.times")
 	[ -n "$fg_name" ] && printf '%s\t%d\t%d\t%d\n' "$fg_name" "$fg_t0" "$((SECONDS - t_start))" "$((c - fg_c0))" >> "$times_file"
 	fg_name=$1 fg_t0=$((SECONDS - t_start)) fg_c0=$c
 }
