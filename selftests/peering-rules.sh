@@ -16,7 +16,7 @@
 source "$(dirname "$0")/lib.sh"
 
 require_root
-require_cmd ip ping insmod rmmod awk
+require_cmd ip ping insmod rmmod awk sysctl iperf3 python3
 require_module_file
 require_ctl
 

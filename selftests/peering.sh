@@ -22,7 +22,7 @@
 source "$(dirname "$0")/lib.sh"
 
 require_root
-require_cmd ip insmod rmmod unshare nsenter setpriv awk
+require_cmd ip insmod rmmod unshare nsenter setpriv awk python3
 require_module_file
 require_ctl
 
@@ -413,7 +413,6 @@ t_bad_input() {
 # refused with an extack message, and change nothing.
 t_kernel_validates() {
 	local n before out
-	command -v python3 > /dev/null || skip "python3 not found"
 	n=$(case_no)
 	vpc_make "blue$n" 10.0.0.0/16
 	before=$(vpc_snapshot)

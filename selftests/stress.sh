@@ -30,7 +30,7 @@
 source "$(dirname "$0")/lib.sh"
 
 require_root
-require_cmd ip insmod rmmod iperf3 awk timeout
+require_cmd ip insmod rmmod iperf3 awk timeout sysctl
 require_module_file
 require_ctl
 

@@ -9,7 +9,8 @@
 #
 #   make deps                    every package, from nothing
 #   make                         the module and vpcpeer-ctl
-#   make check's host builds     selftests' helpers, unit tests, libFuzzer
+#   make check's host builds     what the selftests require (tools/needs.sh),
+#                                selftests' helpers, unit tests, libFuzzer
 #                                targets, lpm-bench, the man page, sparse,
 #                                checkpatch, the spec check
 #   the debug kernel's configuration and `make prepare` (its tools:
@@ -142,6 +143,7 @@ in_root() {
 # outside here) and make: minbase has no make, so it comes first, alone.
 deps='apt-get update -q && apt-get install -y -q --no-install-recommends make && make deps'
 host_builds='set -e
+tools/needs.sh
 make -s selftests
 make -s -C tests/unit TOP=$PWD all
 make -s -C tests/fuzz TOP=$PWD all

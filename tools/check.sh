@@ -178,7 +178,8 @@ grep -c '^ok ' "$out/unit.log" | xargs printf '%s unit cases passed\n'
 grep -E '^not ok ' "$out/unit.log" || true
 
 section "host: build"
-tap_begin $((7 + ${#kernels[@]}))
+tap_begin $((8 + ${#kernels[@]}))
+tap_case "every program the selftests require is installed" "$out/needs.log" tools/needs.sh
 tap_case "vpcpeer-ctl builds with no warnings" "$out/ctl.log" no_warnings make -s ctl
 tap_case "the selftests' helpers build with no warnings" "$out/selftests-build.log" \
 	no_warnings make -s selftests

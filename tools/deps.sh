@@ -8,16 +8,25 @@
 # test boots them in QEMU: 6.1 (linux-image-amd64) and the newest 6.12.
 set -euo pipefail
 
+# By what needs them (make check-fresh proves the list on a minbase root;
+# a package another one happens to pull in is still named where we use it):
 pkgs=(
-	gcc make libc6-dev pkg-config
-	linux-image-amd64 linux-headers-amd64
-	qemu-system-x86 busybox-static kmod xz-utils
-	cpio iproute2 iputils-ping iperf3 ethtool
-	nftables sockperf
+	# the module, vpcpeer-ctl, the host tests: kernel-doc (W=1) and
+	# checkpatch.pl need the full perl, not perl-base
+	gcc make libc6-dev pkg-config perl
 	libnl-3-dev libnl-genl-3-dev libnl-3-200 libnl-genl-3-200
 	libcmocka-dev sparse groff-base valgrind python3 python3-yaml
-	linux-source-6.12 flex bison libelf-dev bc debootstrap
 	clang libclang-rt-14-dev
+	# the guests (tools/vm/run) and what the selftests, the demo and the
+	# benchmarks run inside them (the guest's root is this machine's)
+	linux-image-amd64 linux-headers-amd64
+	qemu-system-x86 busybox-static kmod xz-utils cpio
+	iproute2 iputils-ping iperf3 ethtool nftables sockperf procps
+	# the debug kernel, built from source (flex/bison: kconfig; libelf:
+	# objtool; bc: timeconst.h)
+	linux-source-6.12 flex bison libelf-dev bc
+	# make check-fresh
+	debootstrap git
 )
 
 if [ "$(id -u)" -ne 0 ]; then
