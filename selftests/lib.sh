@@ -202,17 +202,27 @@ must_exit() {
 	return 0
 }
 
-# wait_for SECONDS CMD...: poll CMD every 0.1 s until it succeeds; false
-# (with a message) if it has not after SECONDS.
+# wait_for SECONDS CMD...: poll CMD until it succeeds; false (with a
+# message) if it has not after SECONDS.
+#
+# The pause between polls doubles from 0.05 s up to 0.4 s: under TCG one
+# poll (a process or two) costs 50-100 ms of the guest's CPU, more in the
+# debug kernel, so polling every 0.1 s through a window of many seconds
+# kept the guest, and the host core it runs on, busy doing nothing.
 wait_for() {
-	local end=$((SECONDS + $1))
+	local end=$((SECONDS + $1)) pause=0.05
 	shift
 	while ! "$@" > /dev/null 2>&1; do
 		if [ "$SECONDS" -ge "$end" ]; then
 			echo "timed out waiting for: $*" >&2
 			return 1
 		fi
-		sleep 0.1
+		sleep "$pause"
+		case $pause in
+		0.05) pause=0.1 ;;
+		0.1) pause=0.2 ;;
+		*) pause=0.4 ;;
+		esac
 	done
 }
 

@@ -272,9 +272,12 @@ signal.pause()" &
 		ip netns exec "$b" taskset -c "$LATCPU" sockperf sr -i "$B" -p "$SOCKPERF_PORT" > /dev/null 2>&1 &
 		PIDS+=($!)
 	fi
-	wait_for 20 eval "ip netns exec $b ss -Htln | grep -q '$B:$IPERF_PORT'" ||
+	# Bounds, not rates: under -icount,sleep=off the guest's clock jumps
+	# ahead while it waits on a 9p read, and a loaded host makes those
+	# slow (20 s ran out once, with four guests on two cores).
+	wait_for 120 eval "ip netns exec $b ss -Htln | grep -q '$B:$IPERF_PORT'" ||
 		{ echo "$s: iperf3 server did not start" >&2; return 1; }
-	wait_for 20 eval "ip netns exec $b ss -Huln | grep -q '$B:9 '" ||
+	wait_for 120 eval "ip netns exec $b ss -Huln | grep -q '$B:9 '" ||
 		{ echo "$s: the UDP sink did not start" >&2; return 1; }
 }
 
