@@ -59,12 +59,25 @@ timed() {
 # one's, CPU from this shell's reaped children (background jobs are reaped
 # only by the waits at the end, which belong to no stage of their own).
 fg_name='' fg_t0=0 fg_c0=0
-fg_stage() {
-	local c
+cpu_now() {	# CPU_NOW: this shell's and its reaped children's CPU seconds
 	# `times` in this shell, not in a $(...) subshell of its own.
 	times > "$out/.times"
-	c=$(awk '{ for (i = 1; i <= NF; i++) { split($i, a, /[ms]/); c += a[1] * 60 + a[2] } }
+	CPU_NOW=$(awk '{ for (i = 1; i <= NF; i++) { split($i, a, /[ms]/); c += a[1] * 60 + a[2] } }
 		END { printf "%.0f", c }' "$out/.times")
+}
+# A background job reaped inside a foreground stage has its own line:
+# `reaped CMD...` runs CMD (which waits for it) and keeps its CPU out of
+# the stage's.
+reaped() {
+	local c0 rc=0
+	cpu_now; c0=$CPU_NOW
+	"$@" || rc=$?
+	cpu_now; fg_c0=$((fg_c0 + CPU_NOW - c0))
+	return $rc
+}
+fg_stage() {
+	local c
+	cpu_now; c=$CPU_NOW
 	[ -n "$fg_name" ] && printf '%s\t%d\t%d\t%d\n' "$fg_name" "$fg_t0" "$((SECONDS - t_start))" "$((c - fg_c0))" >> "$times_file"
 	fg_name=$1 fg_t0=$((SECONDS - t_start)) fg_c0=$c
 }
@@ -295,7 +308,7 @@ if [ "$debug" = 1 ]; then
 	# Each step needs the one before: a kernel that did not build is one
 	# failure, and neither its module nor its guests are started.
 	dskip=
-	if tap_case "debug kernel builds from linux-source-6.12 (tools/debug-kernel)" \
+	if reaped tap_case "debug kernel builds from linux-source-6.12 (tools/debug-kernel)" \
 		"$out/debug-kernel-wait.log" debug_built; then
 		grep -h '^debug-kernel: built' "$out/debug-kernel.log" || true
 		drel=$(tools/debug-kernel/build --release)
