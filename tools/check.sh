@@ -192,6 +192,12 @@ sizes_of() {	# sizes_of VER: the --env options of that kernel's guest
 	esac
 }
 
+# Every kernel's selftests run in two guests of about the same CPU time
+# (the "# time:" lines): the debug kernel's because it is slow, the
+# Debian kernels' because four jobs of a few minutes pack the two cores
+# at the end of the run better than two long ones.
+parts=("module.sh peering.sh lifecycle.sh" "peering-rules.sh packets.sh kunit.sh fuzz.sh stress.sh")
+
 if [ "$mode" = all ]; then
 # --- host ----------------------------------------------------------------
 section "host: unit tests"
@@ -284,10 +290,14 @@ declare -A pid
 for v in "${guests[@]}"; do
 	[ -n "${built[$v]:-}" ] || continue
 	read -r -a sizes <<< "$(sizes_of "$v")"
-	echo "=== guest $v (2 vCPU, nice 10): selftests running ($((SECONDS - t_start)) s)"
-	timed "guest $v" low tools/vm/run -q --smp 2 --kernel "$v" --timeout 3600 "${sizes[@]}" \
-		-- selftests/run.sh > "$out/vm-$v.log" 2>&1 &
-	pid[$v]=$!
+	for i in "${!parts[@]}"; do
+		echo "=== guest $v (2 vCPU, nice 10): ${parts[$i]} running ($((SECONDS - t_start)) s)"
+		# shellcheck disable=SC2086
+		timed "guest $v part $i" low tools/vm/run -q --smp 2 --kernel "$v" --timeout 3600 \
+			--log "$top/build/vm/$v/part$i" "${sizes[@]}" \
+			-- selftests/run.sh ${parts[$i]} > "$out/vm-$v-$i.log" 2>&1 &
+		pid[$v.$i]=$!
+	done
 done
 fi # mode all
 
@@ -298,7 +308,7 @@ fi # mode all
 # guest uses one host core (single-threaded TCG) and the debug kernel is
 # slow, so the selftests are split between two guests booted side by side.
 # The split balances their CPU time (the "# time:" lines of each program).
-debug_parts=("module.sh peering.sh lifecycle.sh" "peering-rules.sh packets.sh kunit.sh fuzz.sh stress.sh")
+debug_parts=("${parts[@]}")
 if [ "$debug" = 1 ]; then
 	section "debug kernel: build"
 	tap_begin 3
@@ -358,9 +368,11 @@ fi
 		not_started "$v" "the module did not build for $v"
 		continue
 	fi
-	rc_v=0
-	wait "${pid[$v]}" || rc_v=$?
-	collect_guest "$v" "$out/vm-$v.log" "$rc_v"
+	for i in "${!parts[@]}"; do
+		rc_v=0
+		wait "${pid[$v.$i]}" || rc_v=$?
+		collect_guest "$v (${parts[$i]})" "$out/vm-$v-$i.log" "$rc_v"
+	done
 done
 [ "$debug" = 1 ] && for i in "${!debug_parts[@]}"; do
 	if [ -n "$dskip" ]; then
