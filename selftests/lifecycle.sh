@@ -60,6 +60,18 @@ cmd_ms() {
 	echo $((($(now_ms) - t0) / 4))
 }
 
+# Inside a case: short_hours MIN: set tombstone_hour_ms so that 2 h (the
+# short tombstone window) lasts ten commands, MIN seconds at the least;
+# REPLY is that window in seconds.
+short_hours() {
+	local per
+	per=$(cmd_ms)
+	REPLY=$(((per * 10 + 999) / 1000))
+	[ "$REPLY" -ge "$1" ] || REPLY=$1
+	diag "2 h = $REPLY s (a command takes about $per ms)"
+	param_set tombstone_hour_ms $((REPLY * 500))
+}
+
 # iso EPOCH: the form "peering show" prints times in.
 iso() { date -u -d "@$1" +%Y-%m-%dT%H:%M:%SZ; }
 
@@ -935,12 +947,9 @@ t_monitor() {
 	# One owner on both sides: every tombstone lasts 2 h, and PCX3's is
 	# read by a command after the one that ends it. 2 h = ten commands,
 	# 2 s at the least.
-	local per w2
-	per=$(cmd_ms)
-	w2=$(((per * 10 + 999) / 1000))
-	[ "$w2" -ge 2 ] || w2=2
-	diag "2 h = $w2 s (a command takes about $per ms)"
-	param_set tombstone_hour_ms $((w2 * 500))
+	local w2
+	short_hours 2
+	w2=$REPLY
 	netns_new "$b"
 	netns_new "$g"
 	monitor_start "$mt" root
@@ -1055,12 +1064,9 @@ t_monitor_scoped() {
 	# 2 h = ten commands, 3 s at the least; 48 h is 24 times that, so G's
 	# view of PCX1 stays open to the end. PCX2's tombstone is read by a
 	# command after the one that ends it.
-	local per w2
-	per=$(cmd_ms)
-	w2=$(((per * 10 + 999) / 1000))
-	[ "$w2" -ge 3 ] || w2=3
-	diag "2 h = $w2 s (a command takes about $per ms)"
-	param_set tombstone_hour_ms $((w2 * 500))
+	local w2
+	short_hours 3
+	w2=$REPLY
 	account_new "$A"
 	netns_new "$G"
 	netns_new "$X"
