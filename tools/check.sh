@@ -293,7 +293,7 @@ for v in "${guests[@]}"; do
 	for i in "${!parts[@]}"; do
 		echo "=== guest $v (2 vCPU, nice 10): ${parts[$i]} running ($((SECONDS - t_start)) s)"
 		# shellcheck disable=SC2086
-		timed "guest $v part $i" low tools/vm/run -q --smp 2 --kernel "$v" --timeout 3600 \
+		timed "guest $v part $i" low tools/vm/run -q --smp 2 --kernel "$v" --timeout 4800 \
 			--log "$top/build/vm/$v/part$i" "${sizes[@]}" \
 			-- selftests/run.sh ${parts[$i]} > "$out/vm-$v-$i.log" 2>&1 &
 		pid[$v.$i]=$!
@@ -334,7 +334,7 @@ if [ "$debug" = 1 ]; then
 	[ -z "$dskip" ] && for i in "${!debug_parts[@]}"; do
 		echo "=== guest $drel (2 vCPU): ${debug_parts[$i]} running ($((SECONDS - t_start)) s)"
 		# shellcheck disable=SC2086
-		timed "guest debug part $i" tools/vm/run -q --smp 2 --mem 3G --kernel "$dimage" --timeout 3600 \
+		timed "guest debug part $i" tools/vm/run -q --smp 2 --mem 3G --kernel "$dimage" --timeout 4800 \
 			--log "$top/build/vm/$drel/part$i" \
 			"${stress_debug[@]}" \
 			-- tools/debug-kernel/guest.sh ${debug_parts[$i]} \
