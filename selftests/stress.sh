@@ -23,7 +23,8 @@
 #              (pcxrace), RACE times; every round ends "deleted"
 #
 # Sizes (environment; the defaults are the reliability issue's numbers):
-# VPCPEER_STRESS_SECS (60), _WORKERS (4), _TRAFFIC_WAIT (60), _VPCS (1000), _PEERINGS (1000),
+# VPCPEER_STRESS_SECS (60), _WORKERS (4), _TRAFFIC_WAIT (60: how long traffic may stall before a
+# teardown case fails), _VPCS (1000), _PEERINGS (1000),
 # _NETNS (10), _CIDR_OPS (10000), _RACE (10000), _SLAB_TOL_KB (see
 # t_scale). Under TCG the defaults take several minutes per kernel; the
 # cases report their times as diagnostics.
