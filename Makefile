@@ -112,6 +112,7 @@ fuzz:
 
 selftests:
 	$(MAKE) -C $(TOP)/selftests all
+	$(MAKE) -C $(TOP)/tools/vpcpeer-ctl static
 
 check-debug:
 	@$(TOP)/tools/check.sh --debug-only

@@ -230,8 +230,14 @@ wait_for() {
 # PATH like "[0].requester.stats.tx_packets" ("[]" and "{}" for empty
 # containers). Strings lose their quotes; escapes other than \" \\ \/ stay
 # as written. Plain awk, because python3 takes seconds to start under TCG.
+# json_flat PREFIX drops PREFIX from the front of every path that has it.
 json_flat() {
-	awk '
+	awk -v strip="${1:-}" '
+	function emit(path, v) {
+		if (strip != "" && index(path, strip) == 1)
+			path = substr(path, length(strip) + 1)
+		print path "=" v
+	}
 	function ws() { while (i <= n && index(" \t\r\n", substr(s, i, 1))) i++ }
 	function str(   c, out) {
 		i++
@@ -257,7 +263,7 @@ json_flat() {
 		if (c == "{") {
 			i++
 			ws()
-			if (substr(s, i, 1) == "}") { i++; print path "={}"; return }
+			if (substr(s, i, 1) == "}") { i++; emit(path, "{}"); return }
 			while (i <= n) {
 				ws()
 				k = str()
@@ -274,7 +280,7 @@ json_flat() {
 		if (c == "[") {
 			i++
 			ws()
-			if (substr(s, i, 1) == "]") { i++; print path "=[]"; return }
+			if (substr(s, i, 1) == "]") { i++; emit(path, "[]"); return }
 			for (idx = 0; i <= n; idx++) {
 				val(path "[" idx "]")
 				ws()
@@ -284,12 +290,12 @@ json_flat() {
 			}
 			return
 		}
-		if (c == "\"") { k = str(); print path "=" k; return }
+		if (c == "\"") { k = str(); emit(path, k); return }
 		start = i
 		while (i <= n && !index(",}] \t\r\n", substr(s, i, 1)))
 			i++
 		if (i > start)
-			print path "=" substr(s, start, i - start)
+			emit(path, substr(s, start, i - start))
 		else
 			i++	# not JSON: skip a character rather than loop
 	}
@@ -314,7 +320,7 @@ jget() {
 pcx_flat() {
 	local out
 	out=$(ctl -j -s peering show "$1") || return 1
-	json_flat <<< "$out" | sed 's/^\[0\]\.//'
+	json_flat '[0].' <<< "$out"
 }
 
 # pcx_state PCX: the state name of a connection.

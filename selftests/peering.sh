@@ -45,7 +45,7 @@ t_vpc_add_show_del() {
 	n=$(case_no)
 	vpc_make "red$n" 10.20.0.0/16 fd00:20::/48 10.21.0.0/24
 	id=$REPLY
-	f=$(ctl -j vpc show "red$n" | json_flat | sed 's/^\[0\]\.//')
+	f=$(ctl -j vpc show "red$n" | json_flat '[0].')
 	[ "$(jget "$f" id)" = "$id" ] || fail "vpc show red$n: id is not $id: $f"
 	[ "$(jget "$f" name)" = "red$n" ] || fail "vpc show red$n: wrong name: $f"
 	jget "$f" netnsid | grep -qE '^-?[0-9]+$' || fail "no numeric netnsid: $f"
@@ -76,14 +76,14 @@ t_vpc_names_unique() {
 	must_exit 1 'no such VPC' ctl vpc show "nm$n"
 	id2=$(ctl vpc add "nm$n" netns "nmo$n" cidr 10.31.0.0/16)
 	[ "$id2" != "$id1" ] || fail "the new nm$n has the old id $id1"
-	[ "$(jget "$(ctl -j vpc show "nm$n" | json_flat | sed 's/^\[0\]\.//')" id)" = "$id2" ] ||
+	[ "$(jget "$(ctl -j vpc show "nm$n" | json_flat '[0].')" id)" = "$id2" ] ||
 		fail "nm$n does not name the new VPC $id2"
 	for i in $(seq 300); do echo "vpc add nx$n-$i netns nmo$n cidr 10.32.$((i % 250)).0/24"; done > "/tmp/nx$$"
 	mapfile -t ids < <(ctl -b "/tmp/nx$$")
 	rm -f "/tmp/nx$$"
 	[ "${#ids[@]}" = 300 ] || fail "${#ids[@]} of 300 VPCs created"
 	for i in 1 77 150 299 300; do
-		f=$(ctl -j vpc show "nx$n-$i" | json_flat | sed 's/^\[0\]\.//')
+		f=$(ctl -j vpc show "nx$n-$i" | json_flat '[0].')
 		[ "$(jget "$f" id)" = "${ids[$((i - 1))]}" ] || fail "nx$n-$i is not ${ids[$((i - 1))]}: $f"
 	done
 	for i in $(seq 300); do echo "vpc del nx$n-$i"; done > "/tmp/nx$$"
