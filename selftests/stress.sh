@@ -250,7 +250,7 @@ t_load() {
 # that four workers leave the two vCPUs of a TCG guest some room) starts
 # once the peering is routed and is still in flight when it ends.
 churn_worker() {
-	local w=$1 end=$2 a=cA$1 b=cB$1 i=0 crossed=0 va vb pcx out tp
+	local w=$1 end=$2 a=cA$1 b=cB$1 i=0 crossed=0 va vb pcx out tp t0 tw=60
 	local pa=10.$((2 * w)) pb=10.$((2 * w + 1))
 	exec > "$CHURN_DIR/$w.log" 2>&1
 	set -e
@@ -271,10 +271,17 @@ churn_worker() {
 				ip netns exec $a iperf3 -c $pb.0.1 -p 5202 -u -b 2M -l 64 -t 10 --connect-timeout 1000 > /dev/null 2>&1 &
 				wait" &
 			tp=$!
-			# iperf3 takes seconds to start under TCG: end the
-			# peering once packets cross it, or after 15 s anyway.
-			if wait_for 15 eval "[ \"\$(tx_packets $pcx)\" -ge 100 ]"; then
+			# iperf3 takes seconds to start under TCG, and many
+			# more in a guest starved by make check's others: end
+			# the peering once packets cross it, or after three
+			# times as long as the first crossing took (15 s at
+			# least); the first waits up to 60 s, so that some
+			# traffic crosses however loaded the host is.
+			t0=$SECONDS
+			if wait_for "$tw" eval "[ \"\$(tx_packets $pcx)\" -ge 100 ]"; then
 				crossed=$((crossed + 1))
+				[ "$crossed" -gt 1 ] || tw=$((3 * (SECONDS - t0)))
+				[ "$tw" -ge 15 ] || tw=15
 			fi
 			sleep "0.$((RANDOM % 10))"
 			case $((i % 4)) in
