@@ -250,7 +250,7 @@ t_load() {
 # that four workers leave the two vCPUs of a TCG guest some room) starts
 # once the peering is routed and is still in flight when it ends.
 churn_worker() {
-	local w=$1 end=$2 a=cA$1 b=cB$1 i=0 crossed=0 va vb pcx out tp t0 tw=60
+	local w=$1 end=$2 a=cA$1 b=cB$1 i=0 crossed=0 va vb pcx out tp t0 tw=300
 	local pa=10.$((2 * w)) pb=10.$((2 * w + 1))
 	exec > "$CHURN_DIR/$w.log" 2>&1
 	set -e
@@ -275,8 +275,10 @@ churn_worker() {
 			# more in a guest starved by make check's others: end
 			# the peering once packets cross it, or after three
 			# times as long as the first crossing took (15 s at
-			# least); the first waits up to 60 s, so that some
-			# traffic crosses however loaded the host is.
+			# least). The first waits up to 300 s, a bound for a
+			# hang only, so that traffic crosses however loaded the
+			# host is (beside two busy loops at nice 0, 60 s was
+			# not enough for the first 100 packets).
 			t0=$SECONDS
 			if wait_for "$tw" eval "[ \"\$(tx_packets $pcx)\" -ge 100 ]"; then
 				crossed=$((crossed + 1))
