@@ -517,7 +517,7 @@ account_new() {
 	pid=$!
 	defer "kill $pid 2> /dev/null"
 	# unshare(2) moves the process itself: wait until it has.
-	wait_for 5 eval "[ \"\$(readlink /proc/$pid/ns/net)\" != \"\$(readlink /proc/self/ns/net)\" ]" ||
+	wait_for 60 eval "[ \"\$(readlink /proc/$pid/ns/net)\" != \"\$(readlink /proc/self/ns/net)\" ]" ||
 		fail "account $1: no namespaces"
 	ip netns attach "$1" "$pid"
 	_netns_list+=("$1")

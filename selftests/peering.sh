@@ -227,7 +227,7 @@ t_delete() {
 t_link_del() {
 	pair active
 	ip -n "$G" link del "$PCX"
-	wait_for 5 eval "! link_exists $B $PCX" || fail "$PCX still in $B after ip link del in $G"
+	wait_for 30 eval "! link_exists $B $PCX" || fail "$PCX still in $B after ip link del in $G"
 	expect_state "$PCX" deleted
 }
 
@@ -317,8 +317,8 @@ t_netns_delete() {
 	local pending=$REPLY
 	ip netns del "$G"
 	wait_for 10 eval "! vpc_listed $G" || fail "$G still listed after ip netns del"
-	wait_for 5 eval "! link_exists $B $PCX" || fail "$PCX still in $B"
-	wait_for 5 eval "! link_exists red$n $pending" || fail "$pending still in red$n"
+	wait_for 30 eval "! link_exists $B $PCX" || fail "$PCX still in $B"
+	wait_for 30 eval "! link_exists red$n $pending" || fail "$pending still in red$n"
 	expect_state "$PCX" deleted
 	expect_state "$pending" deleted
 	vpc_listed "$B" || fail "$B went with $G"
