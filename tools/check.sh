@@ -232,6 +232,10 @@ section "host: vpcpeer-ctl exit codes and messages"
 tests/cli.sh 2>&1 | tee "$out/cli.log" >> "$log"
 grep -E '^(not )?ok ' "$out/cli.log" || true
 
+section "host: the selftests' library (too_slow reruns)"
+tests/selftest-lib.sh 2>&1 | tee "$out/selftest-lib.log" >> "$log"
+grep -E '^(not )?ok ' "$out/selftest-lib.log" || true
+
 # A short run of each libFuzzer target (make fuzz runs them longer); what
 # they find is kept in build/fuzz/, a crash's input as build/fuzz/TARGET-*.
 fuzz_secs=${VPCPEER_CHECK_FUZZ_SECS:-25}

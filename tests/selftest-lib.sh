@@ -1,0 +1,48 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# selftests/lib.sh's own rules, on the host (no module, no guest): a case
+# that calls too_slow runs again with SLOW four times larger, twice at
+# most, and then fails; a case that calls fail is never run again. KTAP.
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+lib=$top/selftests/lib.sh
+n=0 bad=0
+check() {	# check NAME CONDITION-STATUS [DIAG]
+	n=$((n + 1))
+	if [ "$2" = 0 ]; then echo "ok $n $1"; else echo "not ok $n $1"; sed 's/^/# /' <<< "${3:-}"; bad=1; fi
+}
+
+# A selftest program of three cases, and what it prints.
+prog=$(mktemp)
+trap 'rm -f "$prog"' EXIT
+cat > "$prog" <<-P
+	source "$lib"
+	ok_at_4() { echo "ran with SLOW=\$SLOW" >> "$prog.runs"; [ "\$SLOW" -ge 4 ] || too_slow "SLOW \$SLOW"; }
+	never() { echo "never SLOW=\$SLOW" >> "$prog.runs"; too_slow "always"; }
+	plain() { echo "plain SLOW=\$SLOW" >> "$prog.runs"; fail "a real failure"; }
+	ktap_case recovers ok_at_4
+	ktap_case gives_up never
+	ktap_case plain_fail plain
+	ktap_finish
+P
+rm -f "$prog.runs"
+out=$(bash "$prog" 2>&1)
+rc=$?
+runs=$(cat "$prog.runs" 2>/dev/null)
+rm -f "$prog.runs"
+
+echo "TAP version 13"
+echo "1..5"
+grep -qx 'ok 1 recovers' <<< "$out"
+check "a too_slow case that passes with longer windows passes" $? "$out"
+[ "$(grep -c '^ran with SLOW=' <<< "$runs")" = 2 ] && grep -qx 'ran with SLOW=4' <<< "$runs"
+check "it ran twice, the second time with SLOW=4" $? "$runs"
+grep -qx 'not ok 2 gives_up' <<< "$out" && [ "$(grep -c '^never SLOW=' <<< "$runs")" = 3 ] &&
+	grep -qx 'never SLOW=16' <<< "$runs"
+check "a case always too slow runs three times (SLOW 1, 4, 16), then fails" $? "$out $runs"
+grep -qx 'not ok 3 plain_fail' <<< "$out" && [ "$(grep -c '^plain SLOW=' <<< "$runs")" = 1 ]
+check "a case that fails is not run again" $? "$out $runs"
+[ "$rc" = 1 ]
+check "the program exits 1 when a case failed" $? "exit $rc"
+exit $bad
