@@ -51,13 +51,17 @@ fi
 busy_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat; }
 hz=$(getconf CLK_TCK)
 
+# kselftest's per-program bound, from settings.
+limit=$(sed -n 's/^timeout=//p' settings)
+
 rc=0
 for p in "${progs[@]}"; do
 	echo "# selftest: $p on $(uname -r)"
 	t0=$(cut -d' ' -f1 /proc/uptime) b0=$(busy_ticks)
-	"./$p"
+	timeout -k 10 "${limit:-4800}" "./$p"
 	case $? in
 	0|4) ;;
+	124) echo "# $p: timed out after ${limit:-4800} s (settings)"; rc=1 ;;
 	*) rc=1 ;;
 	esac
 	t1=$(cut -d' ' -f1 /proc/uptime) b1=$(busy_ticks)
