@@ -9,6 +9,7 @@
 #define _VPCPEER_COMPAT_H
 
 #include <linux/netdevice.h>
+#include <linux/netlink.h>
 
 /* 6.5 moved the GSO helpers (skb_gso_validate_network_len) to net/gso.h. */
 #ifdef VPCPEER_HAVE_NET_GSO_H
@@ -38,6 +39,26 @@ static inline void vpcpeer_dev_set_netns_immutable(struct net_device *dev)
 #else
 	dev->features |= NETIF_F_NETNS_LOCAL;
 #endif
+}
+
+/* A drop reason for a packet over the MTU: 6.12 has it, 6.1 does not. */
+#ifdef VPCPEER_HAVE_DROP_PKT_TOO_BIG
+#define VPCPEER_SKB_DROP_TOO_BIG	SKB_DROP_REASON_PKT_TOO_BIG
+#else
+#define VPCPEER_SKB_DROP_TOO_BIG	SKB_DROP_REASON_NOT_SPECIFIED
+#endif
+
+/*
+ * An extack message that is not a literal, which NL_SET_ERR_MSG() wants
+ * (6.1 has no NL_SET_ERR_MSG_FMT): @msg must be static, as the state
+ * machine's are.
+ */
+static inline void vpcpeer_extack_msg(struct netlink_ext_ack *extack,
+				      const char *msg)
+{
+	do_trace_netlink_extack(msg);
+	if (extack)
+		extack->_msg = msg;
 }
 
 #endif /* _VPCPEER_COMPAT_H */

@@ -9,17 +9,21 @@
  * to a tunnel towards another host, is meant to be an addition next to
  * vpcpeer_deliver(), not a change to the checks.
  *
- * The devices are made and destroyed by the peering state machine, never
- * by "ip link add": a device without a consented peering would be a hole
- * in the isolation the module exists to enforce. Until the peering is
+ * What transmit reads is one object, the device's path (peer device,
+ * source prefix sets, destination prefix sets), immutable and published
+ * under RCU: peering.c opens it (vpcpeer_dev_join) when a connection
+ * becomes active and closes it (vpcpeer_dev_detach) before the connection
+ * ends. No path, not active: this file knows nothing of peerings.
+ *
+ * The devices are made and destroyed by the peering code, never by
+ * "ip link add": a device without a consented peering would be a hole in
+ * the isolation the module exists to enforce. Until the peering is
  * active a device is up with its carrier on but operationally DORMANT
  * (RFC 2863: waiting for an external event, here the accepter's consent),
  * so routes to it stay usable and what is sent meets the check and is
  * counted as not_active, where a carrier-off device would have its packets
  * silently eaten by the noop qdisc.
  */
-
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/icmpv6.h>
 #include <linux/if_arp.h>
@@ -33,7 +37,7 @@
 #include <net/rtnetlink.h>
 
 #include "compat.h"
-#include "vpcpeer.h"
+#include "device.h"
 
 /* AWS allows 9001-byte frames across a peering within a region. */
 #define VPCPEER_DEFAULT_MTU	9001
@@ -47,14 +51,21 @@ struct vpcpeer_pcpu_stats {
 	struct u64_stats_sync syncp;
 };
 
-struct vpcpeer_dev {
-	struct vpcpeer_pcx __rcu *pcx;
-	struct net_device __rcu *peer;
-	struct vpcpeer_pcpu_stats __percpu *stats;
-	u8 side;
+/* Where an active device's packets may go; never changed once published. */
+struct vpcpeer_path {
+	struct net_device *peer;
+	/* The sending VPC's blocks and the peer VPC's: [0] IPv4, [1] IPv6. */
+	const struct vpcpeer_lpm *src[2];
+	const struct vpcpeer_lpm *dst[2];
+	struct rcu_head rcu;
 };
 
-static struct rtnl_link_ops vpcpeer_link_ops;
+struct vpcpeer_dev {
+	struct vpcpeer_path __rcu *path;
+	struct vpcpeer_pcpu_stats __percpu *stats;
+	/* The peering code's, under vpcpeer_lock: what it made the device for. */
+	void *owner;
+};
 
 static void vpcpeer_count_drop(struct net_device *dev, enum vpcpeer_drop why)
 {
@@ -158,30 +169,14 @@ static bool vpcpeer_fits(struct sk_buff *skb, unsigned int mtu)
 }
 
 /*
- * The check step. Returns the reason to drop, or VPCPEER_DROP_MAX to pass
- * with *peer set. Cheapest tests first; the CIDR lookups are RCU reads of
- * the VPCs' prefix sets.
+ * Header validation: the IP header starts at skb->data and is whole, and
+ * @saddr/@daddr point into it; @fam is 0 for IPv4, 1 for IPv6. False for
+ * a malformed packet.
  */
-static enum vpcpeer_drop vpcpeer_check(struct sk_buff *skb,
-				       struct net_device *dev,
-				       struct net_device **peer)
+static bool vpcpeer_parse(struct sk_buff *skb, const u8 **saddr,
+			  const u8 **daddr, int *fam)
 {
-	struct vpcpeer_dev *priv = netdev_priv(dev);
-	const struct vpcpeer_vpc *local, *remote;
-	const struct vpcpeer_lpm *lsrc, *ldst;
-	const u8 *saddr, *daddr;
-	struct vpcpeer_pcx *pcx;
 	int off;
-
-	pcx = rcu_dereference(priv->pcx);
-	/* Pairs with smp_store_release() in vpcpeer_dev_activate(). */
-	if (unlikely(!pcx || smp_load_acquire(&pcx->state) != VPCPEER_PCX_ACTIVE))
-		return VPCPEER_DROP_NOT_ACTIVE;
-	*peer = rcu_dereference(priv->peer);
-	if (unlikely(!*peer))
-		return VPCPEER_DROP_NOT_ACTIVE;
-	local = pcx->side[priv->side].vpc;
-	remote = pcx->side[!priv->side].vpc;
 
 	/*
 	 * The stack hands an L3 device its packets at the IP header. A sender
@@ -191,7 +186,7 @@ static enum vpcpeer_drop vpcpeer_check(struct sk_buff *skb,
 	off = skb_network_offset(skb);
 	if (unlikely(off > 0)) {
 		if (!pskb_may_pull(skb, off))
-			return VPCPEER_DROP_MALFORMED;
+			return false;
 		__skb_pull(skb, off);
 	}
 	skb_reset_network_header(skb);
@@ -200,39 +195,53 @@ static enum vpcpeer_drop vpcpeer_check(struct sk_buff *skb,
 		const struct iphdr *iph;
 
 		if (unlikely(!pskb_may_pull(skb, sizeof(*iph))))
-			return VPCPEER_DROP_MALFORMED;
+			return false;
 		iph = ip_hdr(skb);
 		if (unlikely(!vpcpeer_ip4_whole(skb, iph)))
-			return VPCPEER_DROP_MALFORMED;
-		saddr = (const u8 *)&iph->saddr;
-		daddr = (const u8 *)&iph->daddr;
-		lsrc = &local->cidr4;
-		ldst = &remote->cidr4;
-		break;
+			return false;
+		*saddr = (const u8 *)&iph->saddr;
+		*daddr = (const u8 *)&iph->daddr;
+		*fam = 0;
+		return true;
 	}
 	case htons(ETH_P_IPV6): {
 		const struct ipv6hdr *ip6h;
 
 		if (unlikely(!pskb_may_pull(skb, sizeof(*ip6h))))
-			return VPCPEER_DROP_MALFORMED;
+			return false;
 		ip6h = ipv6_hdr(skb);
 		if (unlikely(!vpcpeer_ip6_whole(skb, ip6h)))
-			return VPCPEER_DROP_MALFORMED;
-		saddr = ip6h->saddr.s6_addr;
-		daddr = ip6h->daddr.s6_addr;
-		lsrc = &local->cidr6;
-		ldst = &remote->cidr6;
-		break;
+			return false;
+		*saddr = ip6h->saddr.s6_addr;
+		*daddr = ip6h->daddr.s6_addr;
+		*fam = 1;
+		return true;
 	}
-	default:
-		return VPCPEER_DROP_MALFORMED;
 	}
+	return false;
+}
 
+/*
+ * The check step. Returns the reason to drop, or VPCPEER_DROP_MAX to pass
+ * along @path. Cheapest tests first; the CIDR lookups are RCU reads of
+ * the VPCs' prefix sets.
+ */
+static enum vpcpeer_drop vpcpeer_check(struct sk_buff *skb,
+				       struct net_device *dev,
+				       const struct vpcpeer_path *path)
+{
+	const u8 *saddr, *daddr;
+	int fam;
+
+	if (unlikely(!path))
+		return VPCPEER_DROP_NOT_ACTIVE;
+	if (unlikely(!vpcpeer_parse(skb, &saddr, &daddr, &fam)))
+		return VPCPEER_DROP_MALFORMED;
 	/* R8: what did not come from this VPC does not cross (no transit). */
-	if (!vpcpeer_lpm_contains(lsrc, saddr))
+	if (!vpcpeer_lpm_contains(path->src[fam], saddr))
 		return VPCPEER_DROP_SRC_NOT_IN_VPC;
 	/* R9: only the peer VPC's own addresses (no edge-to-edge routing). */
-	if (!vpcpeer_lpm_contains(ldst, daddr))
+	if (!vpcpeer_lpm_contains(path->dst[fam], daddr))
 		return VPCPEER_DROP_DST_NOT_IN_PEER;
 
 	/*
@@ -240,7 +249,7 @@ static enum vpcpeer_drop vpcpeer_check(struct sk_buff *skb,
 	 * catches what bypassed it (raw and packet sockets) and says so.
 	 */
 	if (unlikely(!vpcpeer_fits(skb, dev->mtu))) {
-		if (skb->protocol == htons(ETH_P_IPV6))
+		if (fam)
 			icmpv6_ndo_send(skb, ICMPV6_PKT_TOOBIG, 0, dev->mtu);
 		else if (ip_hdr(skb)->frag_off & htons(IP_DF))
 			icmp_ndo_send(skb, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED,
@@ -283,18 +292,29 @@ static void vpcpeer_deliver(struct sk_buff *skb, struct net_device *dev,
 	u64_stats_update_end(&s->syncp);
 }
 
+/* What dropwatch and perf's skb:kfree_skb see for each of our reasons. */
+static const enum skb_drop_reason vpcpeer_skb_reason[VPCPEER_DROP_MAX] = {
+	[VPCPEER_DROP_NOT_ACTIVE]	= SKB_DROP_REASON_DEV_READY,
+	[VPCPEER_DROP_SRC_NOT_IN_VPC]	= SKB_DROP_REASON_IP_RPFILTER,
+	[VPCPEER_DROP_DST_NOT_IN_PEER]	= SKB_DROP_REASON_IP_OUTNOROUTES,
+	[VPCPEER_DROP_TOO_BIG]		= VPCPEER_SKB_DROP_TOO_BIG,
+	[VPCPEER_DROP_MALFORMED]	= SKB_DROP_REASON_IP_INHDR,
+};
+
 static netdev_tx_t vpcpeer_xmit(struct sk_buff *skb, struct net_device *dev)
 {
-	struct net_device *peer = NULL;
+	struct vpcpeer_dev *priv = netdev_priv(dev);
+	const struct vpcpeer_path *path;
 	enum vpcpeer_drop why;
 
 	rcu_read_lock();
-	why = vpcpeer_check(skb, dev, &peer);
+	path = rcu_dereference(priv->path);
+	why = vpcpeer_check(skb, dev, path);
 	if (likely(why == VPCPEER_DROP_MAX)) {
-		vpcpeer_deliver(skb, dev, peer);
+		vpcpeer_deliver(skb, dev, path->peer);
 	} else {
 		vpcpeer_count_drop(dev, why);
-		kfree_skb(skb);
+		kfree_skb_reason(skb, vpcpeer_skb_reason[why]);
 	}
 	rcu_read_unlock();
 	return NETDEV_TX_OK;
@@ -363,6 +383,8 @@ static void vpcpeer_dev_destructor(struct net_device *dev)
 {
 	struct vpcpeer_dev *priv = netdev_priv(dev);
 
+	/* Detached before unregistering, always; but never leak it. */
+	kfree(rcu_dereference_protected(priv->path, true));
 	free_percpu(priv->stats);
 	pr_debug("%s: destroyed\n", dev->name);
 }
@@ -415,29 +437,25 @@ static void vpcpeer_dev_no_addrconf(struct net_device *dev)
 #endif
 }
 
-/*
- * Create side @side's device in that VPC's namespace, up and dormant, not
- * yet attached to the peering. Called with rtnl and vpcpeer_lock held.
- */
-struct net_device *vpcpeer_dev_create(struct vpcpeer_pcx *pcx, int side,
+struct net_device *vpcpeer_dev_create(struct net *net, u32 id, void *owner,
+				      struct rtnl_link_ops *ops,
 				      struct netlink_ext_ack *extack)
 {
-	struct net *net = vpcpeer_vpc_net(pcx->side[side].vpc);
 	char name[IFNAMSIZ];
 	struct vpcpeer_dev *priv;
 	struct net_device *dev;
 	int err;
 
 	ASSERT_RTNL();
-	snprintf(name, sizeof(name), VPCPEER_PCX_ID_PREFIX "%08x", pcx->id);
+	snprintf(name, sizeof(name), VPCPEER_PCX_ID_PREFIX "%08x", id);
 	dev = alloc_netdev(sizeof(*priv), name, NET_NAME_PREDICTABLE,
 			   vpcpeer_setup);
 	if (!dev)
 		return ERR_PTR(-ENOMEM);
 	dev_net_set(dev, net);
-	dev->rtnl_link_ops = &vpcpeer_link_ops;
+	dev->rtnl_link_ops = ops;
 	priv = netdev_priv(dev);
-	priv->side = side;
+	priv->owner = owner;
 
 	err = register_netdevice(dev);
 	if (err) {
@@ -461,86 +479,72 @@ struct net_device *vpcpeer_dev_create(struct vpcpeer_pcx *pcx, int side,
 	return dev;
 }
 
-void vpcpeer_dev_attach(struct net_device *dev, struct vpcpeer_pcx *pcx)
+void *vpcpeer_dev_owner(struct net_device *dev)
 {
 	struct vpcpeer_dev *priv = netdev_priv(dev);
 
-	rcu_assign_pointer(priv->pcx, pcx);
+	lockdep_assert_held(&vpcpeer_lock);
+	return priv->owner;
 }
 
-/* The peering @dev is attached to, and its side of it; vpcpeer_lock held. */
-struct vpcpeer_pcx *vpcpeer_dev_pcx(struct net_device *dev, int *side)
+static struct vpcpeer_path *vpcpeer_path_new(struct net_device *peer,
+					     const struct vpcpeer_lpm *src4,
+					     const struct vpcpeer_lpm *src6,
+					     const struct vpcpeer_lpm *dst4,
+					     const struct vpcpeer_lpm *dst6)
 {
-	struct vpcpeer_dev *priv = netdev_priv(dev);
+	struct vpcpeer_path *path = kzalloc(sizeof(*path), GFP_KERNEL);
 
-	*side = priv->side;
-	return rcu_dereference_protected(priv->pcx,
-					 lockdep_is_held(&vpcpeer_lock));
+	if (path) {
+		path->peer = peer;
+		path->src[0] = src4;
+		path->src[1] = src6;
+		path->dst[0] = dst4;
+		path->dst[1] = dst6;
+	}
+	return path;
 }
 
-void vpcpeer_dev_set_peer(struct net_device *dev, struct net_device *peer)
+int vpcpeer_dev_join(struct net_device *a, struct net_device *b,
+		     const struct vpcpeer_lpm *a4, const struct vpcpeer_lpm *a6,
+		     const struct vpcpeer_lpm *b4, const struct vpcpeer_lpm *b6)
 {
-	struct vpcpeer_dev *priv = netdev_priv(dev);
+	struct vpcpeer_dev *pa = netdev_priv(a), *pb = netdev_priv(b);
+	struct vpcpeer_path *ab, *ba;
 
-	rcu_assign_pointer(priv->peer, peer);
+	ASSERT_RTNL();
+	ab = vpcpeer_path_new(b, a4, a6, b4, b6);
+	ba = vpcpeer_path_new(a, b4, b6, a4, a6);
+	if (!ab || !ba) {
+		kfree(ab);
+		kfree(ba);
+		return -ENOMEM;
+	}
+	/* The path is whole before a transmit can see it. */
+	rcu_assign_pointer(pa->path, ab);
+	rcu_assign_pointer(pb->path, ba);
+	netif_dormant_off(a);
+	netif_dormant_off(b);
+	return 0;
 }
 
-/*
- * Stop the fast path from using @dev's peering; the caller waits for a
- * grace period before touching the peering's fields.
- */
 void vpcpeer_dev_detach(struct net_device *dev)
 {
 	struct vpcpeer_dev *priv = netdev_priv(dev);
+	struct vpcpeer_path *path;
 
-	RCU_INIT_POINTER(priv->pcx, NULL);
-	RCU_INIT_POINTER(priv->peer, NULL);
+	ASSERT_RTNL();
+	lockdep_assert_held(&vpcpeer_lock);
+	path = rcu_replace_pointer(priv->path, NULL,
+				   lockdep_is_held(&vpcpeer_lock));
+	if (path)
+		kfree_rcu(path, rcu);
+	priv->owner = NULL;
 	netif_dormant_on(dev);
 }
 
-void vpcpeer_dev_activate(struct net_device *dev)
+void vpcpeer_dev_link_ops_init(struct rtnl_link_ops *ops)
 {
-	netif_dormant_off(dev);
+	ops->setup = vpcpeer_setup;
+	ops->priv_size = sizeof(struct vpcpeer_dev);
 }
-
-static int vpcpeer_newlink(struct net *src_net, struct net_device *dev,
-			   struct nlattr *tb[], struct nlattr *data[],
-			   struct netlink_ext_ack *extack)
-{
-	NL_SET_ERR_MSG(extack,
-		       "vpcpeer devices are created by accepting a peering connection (vpcpeer-ctl peering accept), not by \"ip link add\"");
-	return -EOPNOTSUPP;
-}
-
-/*
- * "ip link del", a dying namespace, or module unload: the peering cannot
- * outlive either of its devices, so it ends here and takes the other
- * device with it.
- */
-static void vpcpeer_dellink(struct net_device *dev, struct list_head *head)
-{
-	mutex_lock(&vpcpeer_lock);
-	vpcpeer_pcx_dev_gone(dev, head);
-	mutex_unlock(&vpcpeer_lock);
-	unregister_netdevice_queue(dev, head);
-}
-
-static struct rtnl_link_ops vpcpeer_link_ops __read_mostly = {
-	.kind		= VPCPEER_LINK_KIND,
-	.priv_size	= sizeof(struct vpcpeer_dev),
-	.setup		= vpcpeer_setup,
-	.newlink	= vpcpeer_newlink,
-	.dellink	= vpcpeer_dellink,
-};
-
-int __init vpcpeer_device_init(void)
-{
-	return rtnl_link_register(&vpcpeer_link_ops);
-}
-
-void vpcpeer_device_exit(void)
-{
-	rtnl_link_unregister(&vpcpeer_link_ops);
-}
-
-MODULE_ALIAS_RTNL_LINK(VPCPEER_LINK_KIND);

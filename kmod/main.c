@@ -2,44 +2,42 @@
 /*
  * vpcpeer: AWS VPC peering between network namespaces.
  *
- * Module entry and exit. Registration order is the order in which the
- * pieces may be reached: the rtnl link kind first (the devices need it),
- * then the pernet hook that ties VPCs to their namespaces, and the
- * generic netlink family last, since it is the door every request comes
- * through. Exit undoes the same steps in reverse; closing the door first
- * means nothing new is created while everything is torn down.
+ * Module entry and exit, and what every file shares (vpcpeer.h).
+ * Registration order is the order in which the pieces may be reached:
+ * peering.c's rtnl link kind (the devices need it) and pernet hook (which
+ * ties VPCs to their namespaces), then the generic netlink family, the
+ * door every request comes through. Exit undoes the same steps in
+ * reverse; closing the door first means nothing new is created while
+ * everything is torn down.
  */
-
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/module.h>
 
-#include "vpcpeer.h"
+#include "netlink.h"
+#include "peering.h"
+
+/* Serialises every change to VPCs and peerings (taken after rtnl). */
+DEFINE_MUTEX(vpcpeer_lock);
+u32 vpcpeer_generation;
 
 static int __init vpcpeer_init(void)
 {
 	int err;
 
-	err = vpcpeer_device_init();
+	err = vpcpeer_pcx_init();
 	if (err)
 		return err;
 
-	err = vpcpeer_vpc_init();
-	if (err)
-		goto err_device;
-
 	err = vpcpeer_genl_init();
 	if (err)
-		goto err_vpc;
+		goto err_pcx;
 
 	vpcpeer_pcx_start();
 	pr_info("vpcpeer " VPCPEER_VERSION " loaded\n");
 	return 0;
 
-err_vpc:
-	vpcpeer_vpc_exit();
-err_device:
-	vpcpeer_device_exit();
+err_pcx:
+	vpcpeer_pcx_exit();
 	return err;
 }
 
@@ -47,9 +45,7 @@ static void __exit vpcpeer_exit(void)
 {
 	vpcpeer_genl_exit();
 	/* Every namespace's exit hook runs: every VPC and peering ends. */
-	vpcpeer_vpc_exit();
 	vpcpeer_pcx_exit();
-	vpcpeer_device_exit();
 	pr_debug("unloaded\n");
 }
 

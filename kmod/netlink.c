@@ -10,8 +10,6 @@
  * one attribute is to blame, points at it.
  */
 
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
-
 #include <linux/ctype.h>
 #include <linux/module.h>
 #include <linux/slab.h>
@@ -19,7 +17,7 @@
 #include <net/sock.h>
 #include <net/rtnetlink.h>
 
-#include "vpcpeer.h"
+#include "netlink.h"
 
 static const struct nla_policy vpcpeer_cidr_policy[VPCPEER_A_CIDR_MAX + 1] = {
 	[VPCPEER_A_CIDR_ADDR]		= { .type = NLA_BINARY, .len = 16 },
@@ -70,7 +68,11 @@ static struct genl_family vpcpeer_genl_family;
 /* Events may be sent: the family is registered. Under vpcpeer_lock. */
 static bool events_on;
 
-static bool dry_run(const struct genl_info *info)
+/*
+ * AWS DryRun (VPCPEER_A_DRY_RUN): the handler runs the change's check and
+ * answers from its verdict, and makes nothing.
+ */
+static bool only_check(const struct genl_info *info)
 {
 	return nla_get_flag(info->attrs[VPCPEER_A_DRY_RUN]);
 }
@@ -80,7 +82,16 @@ static void vpcpeer_write_lock(void)
 {
 	rtnl_lock();
 	mutex_lock(&vpcpeer_lock);
-	/* The timer would do it too; now, so that every answer is current. */
+}
+
+/*
+ * Every write handler's first step under the lock: what is due by now
+ * (expiries, closing views) happens before the request is judged. The
+ * timer would do it too, a moment later; this way every answer is
+ * current.
+ */
+static void catch_up_clock(void)
+{
 	vpcpeer_pcx_tick();
 }
 
@@ -196,6 +207,26 @@ static int parse_cidr(const struct nlattr *attr, struct vpcpeer_cidr *c,
 	return 0;
 }
 
+static bool vpc_visible_to(const void *skb, const struct vpcpeer_vpc *vpc)
+{
+	return may_admin_vpc(skb, vpc);
+}
+
+/*
+ * The VPC of id @id, or called @name in the caller's view (its own
+ * account's first: a name means nothing outside its account), whether or
+ * not the caller may administer it; NULL if none. An ambiguous name is
+ * an error, which only a caller seeing several accounts can meet.
+ */
+static struct vpcpeer_vpc *find_vpc(const struct sk_buff *skb, u32 id,
+				    const char *name)
+{
+	if (!name)
+		return vpcpeer_vpc_find(id);
+	return vpcpeer_vpc_find_name(name, sk_user_ns(NETLINK_CB(skb).sk),
+				     vpc_visible_to, skb);
+}
+
 /*
  * The VPC named by a nest's ID or NAME attribute, if the caller may
  * administer it. Not found and not allowed are the same answer.
@@ -211,8 +242,13 @@ static struct vpcpeer_vpc *lookup_vpc(const struct sk_buff *skb,
 		NL_SET_ERR_MSG_ATTR(extack, nest, "no VPC id or name given");
 		return ERR_PTR(-EINVAL);
 	}
-	vpc = vpcpeer_vpc_find(id ? nla_get_u32(id) : 0,
-			       name ? nla_data(name) : NULL);
+	vpc = find_vpc(skb, id ? nla_get_u32(id) : 0,
+		       id ? NULL : nla_data(name));
+	if (IS_ERR(vpc)) {
+		NL_SET_ERR_MSG_ATTR(extack, name,
+				    "VPCs of several accounts have that name: give the id");
+		return vpc;
+	}
 	if (!vpc || (check && !may_admin_vpc(skb, vpc))) {
 		NL_SET_ERR_MSG_ATTR(extack, id ?: name, "no such VPC");
 		return ERR_PTR(-ENOENT);
@@ -314,8 +350,12 @@ static int fill_stats(struct sk_buff *skb, const struct vpcpeer_stats *s)
 	return 0;
 }
 
+/*
+ * @named: the reader may know the VPC's name, which is its account's tag
+ * (the other side's owner learns the VPC's id, as in AWS, not its name).
+ */
 static int fill_side(struct sk_buff *skb, int type,
-		     const struct vpcpeer_side *side)
+		     const struct vpcpeer_side *side, bool named)
 {
 	struct vpcpeer_stats stats;
 	struct nlattr *nest;
@@ -323,7 +363,8 @@ static int fill_side(struct sk_buff *skb, int type,
 	nest = nla_nest_start(skb, type);
 	if (!nest ||
 	    nla_put_u32(skb, VPCPEER_A_SIDE_VPC_ID, side->vpc_id) ||
-	    nla_put_string(skb, VPCPEER_A_SIDE_VPC_NAME, side->vpc_name) ||
+	    (named &&
+	     nla_put_string(skb, VPCPEER_A_SIDE_VPC_NAME, side->vpc_name)) ||
 	    nla_put_u8(skb, VPCPEER_A_SIDE_ALLOW_DNS, side->allow_dns) ||
 	    (side->tag[0] &&
 	     nla_put_string(skb, VPCPEER_A_SIDE_TAG, side->tag)))
@@ -349,17 +390,21 @@ static int fill_side(struct sk_buff *skb, int type,
 static int fill_pcx(struct sk_buff *skb, const struct vpcpeer_pcx *pcx,
 		    unsigned int seen, int old_state)
 {
+	bool same = pcx->side[0].owner == pcx->side[1].owner;
 	time64_t until = 0;
 	struct nlattr *nest;
 	int i;
 
+	/* A side's name, to a reader seeing it or its owner's other side. */
 	nest = nla_nest_start(skb, VPCPEER_A_PCX);
 	if (!nest ||
 	    nla_put_u32(skb, VPCPEER_A_PCX_ID, pcx->id) ||
 	    nla_put_u8(skb, VPCPEER_A_PCX_STATE, pcx->state) ||
 	    nla_put_string(skb, VPCPEER_A_PCX_MESSAGE, pcx->message) ||
-	    fill_side(skb, VPCPEER_A_PCX_REQUESTER, &pcx->side[VPCPEER_REQUESTER]) ||
-	    fill_side(skb, VPCPEER_A_PCX_ACCEPTER, &pcx->side[VPCPEER_ACCEPTER]))
+	    fill_side(skb, VPCPEER_A_PCX_REQUESTER, &pcx->side[VPCPEER_REQUESTER],
+		      seen & (same ? VPCPEER_BOTH_SIDES : BIT(VPCPEER_REQUESTER))) ||
+	    fill_side(skb, VPCPEER_A_PCX_ACCEPTER, &pcx->side[VPCPEER_ACCEPTER],
+		      seen & (same ? VPCPEER_BOTH_SIDES : BIT(VPCPEER_ACCEPTER))))
 		return -EMSGSIZE;
 	if (pcx->id && (pcx->state == VPCPEER_PCX_PENDING_ACCEPTANCE ||
 			pcx->state == VPCPEER_PCX_PROVISIONING) &&
@@ -456,6 +501,51 @@ static int fill_pcx_obj(struct sk_buff *skb, const void *obj,
 			struct net *caller, const struct sk_buff *req)
 {
 	return fill_pcx(skb, obj, seen_sides(req, obj), -1);
+}
+
+/*
+ * A dry run's answer to a request, from its check's verdict alone: the
+ * connection as the request would make it (no id: none is made), its
+ * state and status message and the two VPCs as the request named them.
+ */
+struct pcx_dry {
+	const struct vpcpeer_vpc *req, *acc;
+	const struct vpcpeer_vpc_ref *named;
+	const struct vpcpeer_pcx_plan *plan;
+};
+
+/* @name: NULL for a VPC of another account (as fill_side() leaves out). */
+static int fill_dry_side(struct sk_buff *skb, int type, u32 id,
+			 const char *name)
+{
+	struct nlattr *nest = nla_nest_start(skb, type);
+
+	if (!nest || nla_put_u32(skb, VPCPEER_A_SIDE_VPC_ID, id) ||
+	    (name && nla_put_string(skb, VPCPEER_A_SIDE_VPC_NAME, name)))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int fill_pcx_dry(struct sk_buff *skb, const void *obj,
+			struct net *caller, const struct sk_buff *req)
+{
+	const struct pcx_dry *d = obj;
+	struct nlattr *nest;
+
+	nest = nla_nest_start(skb, VPCPEER_A_PCX);
+	if (!nest ||
+	    nla_put_u32(skb, VPCPEER_A_PCX_ID, 0) ||
+	    nla_put_u8(skb, VPCPEER_A_PCX_STATE, d->plan->state) ||
+	    nla_put_string(skb, VPCPEER_A_PCX_MESSAGE, d->plan->message) ||
+	    fill_dry_side(skb, VPCPEER_A_PCX_REQUESTER, d->req->id,
+			  d->req->name) ||
+	    fill_dry_side(skb, VPCPEER_A_PCX_ACCEPTER,
+			  d->acc ? d->acc->id : d->named->id,
+			  d->named->opaque ? d->named->name : d->acc->name))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
 }
 
 /*
@@ -614,10 +704,16 @@ static int vpcpeer_vpc_new_doit(struct sk_buff *skb, struct genl_info *info)
 	}
 
 	vpcpeer_write_lock();
-	err = vpcpeer_vpc_create(net, nla_data(tb[VPCPEER_A_VPC_NAME]), cidrs, n,
-				 dry_run(info), &vpc, info->extack);
-	if (!err && !dry_run(info))
+	catch_up_clock();
+	err = vpcpeer_vpc_create_check(net, nla_data(tb[VPCPEER_A_VPC_NAME]),
+				       cidrs, n, info->extack);
+	if (!err && !only_check(info))
+		err = vpcpeer_vpc_create(net, nla_data(tb[VPCPEER_A_VPC_NAME]),
+					 cidrs, n, &vpc);
+	if (!err && !only_check(info)) {
+		vpcpeer_notify_vpc(VPCPEER_CMD_VPC_NEW, vpc, NULL);
 		err = reply_obj(skb, info, VPCPEER_CMD_VPC_NEW, fill_vpc_obj, vpc);
+	}
 	vpcpeer_write_unlock();
 out_net:
 	put_net(net);
@@ -637,12 +733,13 @@ static int vpcpeer_vpc_del_doit(struct sk_buff *skb, struct genl_info *info)
 	if (err)
 		return err;
 	vpcpeer_write_lock();
+	catch_up_clock();
 	vpc = lookup_vpc(skb, tb[VPCPEER_A_VPC_ID], tb[VPCPEER_A_VPC_NAME],
 			 info->attrs[VPCPEER_A_VPC], true, info->extack);
 	if (IS_ERR(vpc)) {
 		err = PTR_ERR(vpc);
-	} else if (!dry_run(info)) {
-		vpcpeer_vpc_destroy(vpc, &kill);
+	} else if (!only_check(info)) {
+		vpcpeer_pcx_vpc_del(vpc, &kill);
 		unregister_netdevice_many(&kill);
 	}
 	vpcpeer_write_unlock();
@@ -675,16 +772,24 @@ static int vpc_cidr_change(struct sk_buff *skb, struct genl_info *info,
 		return err;
 
 	vpcpeer_write_lock();
+	catch_up_clock();
 	vpc = lookup_vpc(skb, tb[VPCPEER_A_VPC_ID], tb[VPCPEER_A_VPC_NAME],
 			 info->attrs[VPCPEER_A_VPC], true, info->extack);
 	if (IS_ERR(vpc))
 		err = PTR_ERR(vpc);
 	else if (add)
-		err = vpcpeer_vpc_cidr_add(vpc, &c, dry_run(info), info->extack);
+		err = vpcpeer_pcx_cidr_check(vpc, &c, info->extack) ?:
+		      vpcpeer_vpc_cidr_add_check(vpc, &c, info->extack);
 	else
-		err = vpcpeer_vpc_cidr_del(vpc, &c, dry_run(info), info->extack);
-	if (!err && !dry_run(info)) {
+		err = vpcpeer_vpc_cidr_del_check(vpc, &c, info->extack);
+	if (!err && !only_check(info))
+		err = add ? vpcpeer_vpc_cidr_add(vpc, &c) :
+			    vpcpeer_vpc_cidr_del(vpc, &c);
+	if (!err && !only_check(info)) {
 		struct vpc_change change = { .vpc = vpc, .c = &c };
+
+		vpcpeer_notify_vpc(add ? VPCPEER_CMD_VPC_CIDR_ADD :
+				   VPCPEER_CMD_VPC_CIDR_DEL, vpc, &c);
 
 		err = reply_obj(skb, info, info->genlhdr->cmd, fill_vpc_change,
 				&change);
@@ -792,7 +897,13 @@ static struct vpcpeer_vpc *lookup_side(const struct sk_buff *skb,
 		NL_SET_ERR_MSG_ATTR(extack, id ?: name, "no such VPC");
 		return ERR_PTR(-ENOENT);
 	}
-	vpc = vpcpeer_vpc_find(named->id, named->name);
+	/* By name, only one the caller sees: other accounts' names are theirs. */
+	vpc = find_vpc(skb, named->id, named->name);
+	if (IS_ERR(vpc)) {
+		NL_SET_ERR_MSG_ATTR(extack, name,
+				    "VPCs of several accounts have that name: give the id");
+		return vpc;
+	}
 	/* Who administers every VPC has nothing hidden from it to protect. */
 	if (!vpc && may_admin(skb, &init_user_ns)) {
 		NL_SET_ERR_MSG_ATTR(extack, id ?: name, "no such VPC");
@@ -806,6 +917,7 @@ static int vpcpeer_pcx_request_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *tb[VPCPEER_A_PCX_MAX + 1];
 	struct vpcpeer_vpc_ref named = {};
+	struct vpcpeer_pcx_plan plan;
 	struct vpcpeer_vpc *req, *acc;
 	struct vpcpeer_pcx *pcx;
 	int err;
@@ -814,6 +926,7 @@ static int vpcpeer_pcx_request_doit(struct sk_buff *skb, struct genl_info *info)
 	if (err)
 		return err;
 	vpcpeer_write_lock();
+	catch_up_clock();
 	/* R4: only the requester's owner requests. */
 	req = lookup_side(skb, tb[VPCPEER_A_PCX_REQUESTER], true, NULL,
 			  info->extack);
@@ -828,14 +941,21 @@ static int vpcpeer_pcx_request_doit(struct sk_buff *skb, struct genl_info *info)
 		err = PTR_ERR(acc);
 		goto out;
 	}
-	err = vpcpeer_pcx_request(req, acc, &named, dry_run(info), &pcx,
-				  info->extack);
-	if (!err) {
+	err = vpcpeer_pcx_request_check(req, acc, &named, &plan, info->extack);
+	if (err)
+		goto out;
+	if (only_check(info)) {
+		struct pcx_dry dry = { .req = req, .acc = acc, .named = &named,
+				       .plan = &plan };
+
+		err = reply_obj(skb, info, VPCPEER_CMD_PCX_REQUEST,
+				fill_pcx_dry, &dry);
+		goto out;
+	}
+	err = vpcpeer_pcx_request(req, acc, &named, &plan, &pcx, info->extack);
+	if (!err)
 		err = reply_obj(skb, info, VPCPEER_CMD_PCX_REQUEST, fill_pcx_obj,
 				pcx);
-		if (dry_run(info))
-			vpcpeer_pcx_free_dry(pcx);
-	}
 out:
 	vpcpeer_write_unlock();
 	return err;
@@ -872,6 +992,7 @@ static int pcx_answer(struct sk_buff *skb, struct genl_info *info, bool accept)
 	int err, by;
 
 	vpcpeer_write_lock();
+	catch_up_clock();
 	pcx = lookup_pcx(skb, info);
 	if (IS_ERR(pcx)) {
 		err = PTR_ERR(pcx);
@@ -883,8 +1004,15 @@ static int pcx_answer(struct sk_buff *skb, struct genl_info *info, bool accept)
 	 */
 	by = may_admin(skb, pcx->side[VPCPEER_ACCEPTER].owner) ?
 		VPCPEER_ACCEPTER : VPCPEER_REQUESTER;
-	err = accept ? vpcpeer_pcx_accept(pcx, by, dry_run(info), info->extack) :
-		       vpcpeer_pcx_reject(pcx, by, dry_run(info), info->extack);
+	if (accept) {
+		err = vpcpeer_pcx_accept_check(pcx, by, info->extack);
+		if (!err && !only_check(info))
+			err = vpcpeer_pcx_accept(pcx, by, info->extack);
+	} else {
+		err = vpcpeer_pcx_reject_check(pcx, by, info->extack);
+		if (!err && !only_check(info))
+			vpcpeer_pcx_reject(pcx, by);
+	}
 out:
 	vpcpeer_write_unlock();
 	return err;
@@ -906,6 +1034,7 @@ static int vpcpeer_pcx_del_doit(struct sk_buff *skb, struct genl_info *info)
 	int err, by;
 
 	vpcpeer_write_lock();
+	catch_up_clock();
 	pcx = lookup_pcx(skb, info);
 	if (IS_ERR(pcx)) {
 		err = PTR_ERR(pcx);
@@ -917,7 +1046,9 @@ static int vpcpeer_pcx_del_doit(struct sk_buff *skb, struct genl_info *info)
 	 */
 	by = may_admin(skb, pcx->side[VPCPEER_REQUESTER].owner) ?
 		VPCPEER_REQUESTER : VPCPEER_ACCEPTER;
-	err = vpcpeer_pcx_delete(pcx, by, dry_run(info), info->extack);
+	err = vpcpeer_pcx_delete_check(pcx, by, info->extack);
+	if (!err && !only_check(info))
+		vpcpeer_pcx_delete(pcx, by);
 out:
 	vpcpeer_write_unlock();
 	return err;
@@ -1022,6 +1153,7 @@ static int vpcpeer_pcx_set_doit(struct sk_buff *skb, struct genl_info *info)
 		return -EINVAL;
 	}
 	vpcpeer_write_lock();
+	catch_up_clock();
 	pcx = lookup_pcx(skb, info);
 	if (IS_ERR(pcx)) {
 		err = PTR_ERR(pcx);
@@ -1039,9 +1171,11 @@ static int vpcpeer_pcx_set_doit(struct sk_buff *skb, struct genl_info *info)
 			goto out;
 		}
 	}
-	err = vpcpeer_pcx_set(pcx, sides, opts, dry_run(info), info->extack);
-	if (!err && !dry_run(info))
+	err = vpcpeer_pcx_set_check(pcx, sides, info->extack);
+	if (!err && !only_check(info)) {
+		vpcpeer_pcx_set(pcx, sides, opts);
 		err = reply_obj(skb, info, VPCPEER_CMD_PCX_SET, fill_pcx_obj, pcx);
+	}
 out:
 	vpcpeer_write_unlock();
 	return err;

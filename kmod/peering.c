@@ -10,8 +10,12 @@
  * does what the answer says to the devices and the lists.
  *
  * Ending a connection follows WireGuard's order: mark it, detach the
- * devices from it so the fast path stops reading it, wait for a grace
- * period, and only then tear the rest down.
+ * devices (close their paths) so the fast path stops reading the VPCs,
+ * wait for a grace period, and only then tear the rest down.
+ *
+ * The devices are this file's: it makes them, owns their link ops (so
+ * that "ip link del" ends the connection) and the namespace hook that
+ * ends a VPC, and its peerings, with the namespace (R15).
  *
  * Time (R2, R3): a pending request expires after expiry_secs; an ended
  * connection stays behind as a tombstone, visible to each side for that
@@ -22,8 +26,6 @@
  * over a VPC's live connections when a request is made or accepted.
  */
 
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
-
 #include <linux/module.h>
 #include <linux/random.h>
 #include <linux/slab.h>
@@ -31,7 +33,9 @@
 #include <linux/xarray.h>
 #include <net/rtnetlink.h>
 
-#include "vpcpeer.h"
+#include "compat.h"
+#include "netlink.h"
+#include "peering.h"
 
 static DEFINE_XARRAY(vpcpeer_pcxs);
 /* Requests pending acceptance, soonest expiry first (R2). */
@@ -45,22 +49,16 @@ static struct list_head vpcpeer_tombs[2] = {
 	LIST_HEAD_INIT(vpcpeer_tombs[0]), LIST_HEAD_INIT(vpcpeer_tombs[1]),
 };
 
-bool vpcpeer_running;
+/* Set once the module is up, cleared before it goes: timers may run. */
+static bool vpcpeer_running;
 
+static struct rtnl_link_ops vpcpeer_link_ops;
 static void pcx_tick_work(struct work_struct *work);
 static DECLARE_DELAYED_WORK(vpcpeer_tick_work, pcx_tick_work);
 
 static unsigned int expiry_secs = 7 * 24 * 3600;
-static int expiry_set(const char *val, const struct kernel_param *kp)
-{
-	return param_set_uint_minmax(val, kp, 1, INT_MAX);
-}
-
-static const struct kernel_param_ops expiry_ops = {
-	.set = expiry_set,
-	.get = param_get_uint,
-};
-module_param_cb(expiry_secs, &expiry_ops, &expiry_secs, 0644);
+VPCPEER_UINT_RANGE_OPS(expiry_secs_ops, 1, INT_MAX);
+module_param_cb(expiry_secs, &expiry_secs_ops, &expiry_secs, 0644);
 MODULE_PARM_DESC(expiry_secs,
 		 "seconds a peering request waits for acceptance before it expires (AWS: 7 days)");
 
@@ -84,32 +82,16 @@ MODULE_PARM_DESC(tombstone_hour_ms,
 		 "milliseconds one hour of the AWS tombstone windows (2 h, 2 d) lasts; 0: ended connections go at once");
 
 static unsigned int max_active = 50;
-static int max_active_set(const char *val, const struct kernel_param *kp)
-{
-	return param_set_uint_minmax(val, kp, 1, 125);
-}
-
-static const struct kernel_param_ops max_active_ops = {
-	.set = max_active_set,
-	.get = param_get_uint,
-};
+VPCPEER_UINT_RANGE_OPS(max_active_ops, 1, 125);
 module_param_cb(max_active_peerings, &max_active_ops, &max_active, 0644);
 MODULE_PARM_DESC(max_active_peerings,
 		 "active peering connections per VPC (AWS: 50, at most 125)");
 
 static unsigned int max_pending = 25;
-static int max_pending_set(const char *val, const struct kernel_param *kp)
-{
-	return param_set_uint_minmax(val, kp, 1, 1000);
-}
-
-static const struct kernel_param_ops max_pending_ops = {
-	.set = max_pending_set,
-	.get = param_get_uint,
-};
+VPCPEER_UINT_RANGE_OPS(max_pending_ops, 1, 1000);
 module_param_cb(max_pending_requests, &max_pending_ops, &max_pending, 0644);
 MODULE_PARM_DESC(max_pending_requests,
-		 "outstanding peering requests per requester VPC (AWS: 25)");
+		 "outstanding peering requests per account, the requester VPC's owner (AWS: 25)");
 
 struct vpcpeer_pcx *vpcpeer_pcx_find(u32 id)
 {
@@ -133,14 +115,13 @@ static void pcx_free_rcu(struct rcu_head *rcu)
 }
 
 /*
- * @insert: give it an id and make it findable; else it is a dry run's.
- * @acc may be NULL (no VPC the requester may know of): the accepter side
- * is then what the request named it, and the requester's owner.
+ * A new connection, with its id, findable. @acc may be NULL (no VPC the
+ * requester may know of): the accepter side is then what the request
+ * named it, and the requester's owner.
  */
 static struct vpcpeer_pcx *pcx_alloc(struct vpcpeer_vpc *req,
 				     struct vpcpeer_vpc *acc,
-				     const struct vpcpeer_vpc_ref *named,
-				     bool insert)
+				     const struct vpcpeer_vpc_ref *named)
 {
 	struct vpcpeer_vpc *vpc[2] = { req, acc };
 	struct vpcpeer_pcx *pcx;
@@ -168,8 +149,6 @@ static struct vpcpeer_pcx *pcx_alloc(struct vpcpeer_vpc *req,
 		INIT_LIST_HEAD(&pcx->side[i].tomb_node);
 		pcx->side[i].open = true;
 	}
-	if (!insert)
-		return pcx;
 	do {
 		pcx->id = get_random_u32();
 		err = pcx->id ? xa_insert(&vpcpeer_pcxs, pcx->id, pcx, GFP_KERNEL)
@@ -180,11 +159,6 @@ static struct vpcpeer_pcx *pcx_alloc(struct vpcpeer_vpc *req,
 		return ERR_PTR(err);
 	}
 	return pcx;
-}
-
-void vpcpeer_pcx_free_dry(struct vpcpeer_pcx *pcx)
-{
-	pcx_free_rcu(&pcx->rcu);
 }
 
 static unsigned long hours_to_jiffies(unsigned int hours)
@@ -346,44 +320,58 @@ static int pcx_decide(const struct vpcpeer_pcx *pcx, unsigned int action,
 		      struct netlink_ext_ack *extack)
 {
 	*v = vpcpeer_pcx_decide(pcx->state, action, by);
-	if (v->err) {
-		do_trace_netlink_extack(v->extack);
-		if (extack)
-			extack->_msg = v->extack;
-	}
+	if (v->err)
+		vpcpeer_extack_msg(extack, v->extack);
 	return v->err;
 }
 
-/* The status message of @v, or @words when the state machine has none. */
+/*
+ * The status message of @v, or @words when the state machine has none;
+ * @ids: the VPC ids of the sides, which a message may name.
+ */
+static void format_message(char *buf, size_t len,
+			   const struct vpcpeer_pcx_verdict *v,
+			   const char *words, const u32 ids[2])
+{
+	if (!v->why)
+		strscpy(buf, words, len);
+	else if (v->why_vpc < 0)
+		strscpy(buf, v->why, len);
+	else
+		snprintf(buf, len, "%s vpc-%08x", v->why, ids[v->why_vpc]);
+}
+
 static void pcx_set_message(struct vpcpeer_pcx *pcx,
 			    const struct vpcpeer_pcx_verdict *v,
 			    const char *words)
 {
-	if (!v->why)
-		strscpy(pcx->message, words, sizeof(pcx->message));
-	else if (v->why_vpc < 0)
-		strscpy(pcx->message, v->why, sizeof(pcx->message));
-	else
-		snprintf(pcx->message, sizeof(pcx->message), "%s vpc-%08x",
-			 v->why, pcx->side[v->why_vpc].vpc_id);
+	u32 ids[2] = { pcx->side[0].vpc_id, pcx->side[1].vpc_id };
+
+	format_message(pcx->message, sizeof(pcx->message), v, words, ids);
 }
 
-/* R7: a VPC's outstanding requests (@pending) or active connections. */
-static unsigned int vpc_count(const struct vpcpeer_vpc *vpc, bool pending)
+/* R7: a VPC's active connections. */
+static unsigned int vpc_active_count(const struct vpcpeer_vpc *vpc)
 {
 	const struct vpcpeer_side *side;
 	unsigned int n = 0;
 
-	list_for_each_entry(side, &vpc->sides, vpc_node) {
-		const struct vpcpeer_pcx *pcx = side->pcx;
-		bool waiting = pcx->state == VPCPEER_PCX_PENDING_ACCEPTANCE ||
-			       pcx->state == VPCPEER_PCX_PROVISIONING;
+	list_for_each_entry(side, &vpc->sides, vpc_node)
+		n += side->pcx->state == VPCPEER_PCX_ACTIVE;
+	return n;
+}
 
-		if (pending)
-			n += waiting && side == &pcx->side[VPCPEER_REQUESTER];
-		else
-			n += pcx->state == VPCPEER_PCX_ACTIVE;
-	}
+/*
+ * R7: the outstanding requests of an account, as AWS counts them: made
+ * from any of its VPCs and still pending acceptance.
+ */
+static unsigned int account_pending_count(const struct user_namespace *owner)
+{
+	const struct vpcpeer_pcx *pcx;
+	unsigned int n = 0;
+
+	list_for_each_entry(pcx, &vpcpeer_pending, pending_node)
+		n += pcx->side[VPCPEER_REQUESTER].owner == owner;
 	return n;
 }
 
@@ -392,6 +380,16 @@ static void pcx_moved(const struct vpcpeer_pcx *pcx, int old)
 {
 	vpcpeer_notify_pcx(VPCPEER_CMD_PCX_STATE, pcx, old,
 			   vpcpeer_pcx_open_sides(pcx), 0);
+}
+
+/* Side @side's device, in its VPC's namespace; its owner is that side. */
+static struct net_device *pcx_dev_create(struct vpcpeer_pcx *pcx, int side,
+					 struct netlink_ext_ack *extack)
+{
+	struct vpcpeer_side *s = &pcx->side[side];
+
+	return vpcpeer_dev_create(vpcpeer_vpc_net(s->vpc), pcx->id, s,
+				  &vpcpeer_link_ops, extack);
 }
 
 /*
@@ -403,101 +401,93 @@ static void pcx_moved(const struct vpcpeer_pcx *pcx, int old)
 static const char opaque_failure[] =
 	"Failed due to incorrect VPC-ID, Account ID, or overlapping CIDR range";
 
-int vpcpeer_pcx_request(struct vpcpeer_vpc *req, struct vpcpeer_vpc *acc,
-			const struct vpcpeer_vpc_ref *named, bool dry,
-			struct vpcpeer_pcx **out,
-			struct netlink_ext_ack *extack)
+int vpcpeer_pcx_request_check(struct vpcpeer_vpc *req, struct vpcpeer_vpc *acc,
+			      const struct vpcpeer_vpc_ref *named,
+			      struct vpcpeer_pcx_plan *plan,
+			      struct netlink_ext_ack *extack)
 {
+	u32 ids[2] = { req->id, acc ? acc->id : named->id };
 	struct vpcpeer_pcx_verdict v;
-	struct vpcpeer_pcx *pcx;
-	struct net_device *dev;
-	char why[sizeof(pcx->message)];
+	char why[sizeof(plan->message)];
 	bool failed;
-	int err;
 
-	ASSERT_RTNL();
 	lockdep_assert_held(&vpcpeer_lock);
-	if (!acc)
-		goto checked;
-	if (req == acc) {
+	if (acc && req == acc) {
 		NL_SET_ERR_MSG(extack, "a VPC cannot peer with itself");
 		return -EINVAL;
 	}
 	/* Both devices would be in one namespace, whose VPCs already reach
 	 * each other; and the second could not even take its name.
 	 */
-	if (net_eq(vpcpeer_vpc_net(req), vpcpeer_vpc_net(acc))) {
+	if (acc && net_eq(vpcpeer_vpc_net(req), vpcpeer_vpc_net(acc))) {
 		NL_SET_ERR_MSG(extack,
 			       "the two VPCs are in the same network namespace: a peering joins two");
 		return -EINVAL;
 	}
-	if (pair_is_peered(req, acc)) {
+	if (acc && pair_is_peered(req, acc)) {
 		NL_SET_ERR_MSG(extack,
 			       "a live peering connection between these VPCs exists");
 		return -EEXIST;
 	}
-checked:
-	if (vpc_count(req, true) >= READ_ONCE(max_pending)) {
+	if (account_pending_count(vpcpeer_vpc_owner(req)) >=
+	    READ_ONCE(max_pending)) {
 		NL_SET_ERR_MSG(extack,
-			       "quota exceeded: the requester VPC has as many outstanding peering requests as allowed (module parameter max_pending_requests)");
+			       "quota exceeded: the requester VPC's account has as many outstanding peering requests as allowed (module parameter max_pending_requests)");
 		return -ENOSPC;
 	}
-	pcx = pcx_alloc(req, acc, named, !dry);
-	if (IS_ERR(pcx))
-		return PTR_ERR(pcx);
-
 	/* R5: overlapping blocks fail the request, and it stays visible. */
 	failed = !acc || vpcpeer_vpcs_overlap(req, acc, why, sizeof(why));
-	if (failed) {
-		err = pcx_decide(pcx, VPCPEER_PCX_FAIL, VPCPEER_KERNEL, &v,
-				 extack);
-		if (WARN_ON_ONCE(err))
-			goto err_free;
-		pcx->state = v.next;
-		pcx_set_message(pcx, &v, named->opaque ? opaque_failure : why);
-		if (dry)
-			goto out_dry;
+	v = vpcpeer_pcx_decide(VPCPEER_PCX_INITIATING_REQUEST,
+			       failed ? VPCPEER_PCX_FAIL : VPCPEER_PCX_REQUEST,
+			       failed ? VPCPEER_KERNEL : VPCPEER_REQUESTER);
+	if (WARN_ON_ONCE(v.err))
+		return v.err;
+	plan->state = v.next;
+	format_message(plan->message, sizeof(plan->message), &v,
+		       !failed ? NULL : named->opaque ? opaque_failure : why, ids);
+	return 0;
+}
+
+int vpcpeer_pcx_request(struct vpcpeer_vpc *req, struct vpcpeer_vpc *acc,
+			const struct vpcpeer_vpc_ref *named,
+			const struct vpcpeer_pcx_plan *plan,
+			struct vpcpeer_pcx **out,
+			struct netlink_ext_ack *extack)
+{
+	struct vpcpeer_pcx *pcx;
+	struct net_device *dev;
+
+	ASSERT_RTNL();
+	lockdep_assert_held(&vpcpeer_lock);
+	pcx = pcx_alloc(req, acc, named);
+	if (IS_ERR(pcx))
+		return PTR_ERR(pcx);
+	pcx->state = plan->state;
+	strscpy(pcx->message, plan->message, sizeof(pcx->message));
+	if (pcx->state == VPCPEER_PCX_FAILED) {
 		pcx->side[VPCPEER_REQUESTER].vpc = NULL;
 		pcx->side[VPCPEER_ACCEPTER].vpc = NULL;
 		pcx_bury(pcx, VPCPEER_REQUESTER);
 		goto out;
 	}
 
-	err = pcx_decide(pcx, VPCPEER_PCX_REQUEST, VPCPEER_REQUESTER, &v,
-			 extack);
-	if (WARN_ON_ONCE(err))
-		goto err_free;
-	if (dry) {
-		pcx->state = v.next;
-		pcx_set_message(pcx, &v, NULL);
-		goto out_dry;
-	}
-	dev = vpcpeer_dev_create(pcx, VPCPEER_REQUESTER, extack);
+	dev = pcx_dev_create(pcx, VPCPEER_REQUESTER, extack);
 	if (IS_ERR(dev)) {
-		err = PTR_ERR(dev);
-		goto err_free;
+		xa_erase(&vpcpeer_pcxs, pcx->id);
+		pcx_free_rcu(&pcx->rcu);
+		return PTR_ERR(dev);
 	}
 	pcx->side[VPCPEER_REQUESTER].dev = dev;
 	list_add_tail(&pcx->side[VPCPEER_REQUESTER].vpc_node, &req->sides);
 	list_add_tail(&pcx->side[VPCPEER_ACCEPTER].vpc_node, &acc->sides);
-	pcx->state = v.next;
-	pcx_set_message(pcx, &v, NULL);
-	vpcpeer_dev_attach(dev, pcx);
 	pcx_pend(pcx);
 out:
 	vpcpeer_generation++;
 	pr_debug("pcx-%08x: created (%s)\n", pcx->id, pcx->message);
 	vpcpeer_notify_pcx(VPCPEER_CMD_PCX_REQUEST, pcx, -1,
 			   vpcpeer_pcx_open_sides(pcx), 0);
-out_dry:
 	*out = pcx;
 	return 0;
-
-err_free:
-	if (!dry)
-		xa_erase(&vpcpeer_pcxs, pcx->id);
-	pcx_free_rcu(&pcx->rcu);
-	return err;
 }
 
 /* R7, at accept: each VPC stays within max_active_peerings. */
@@ -506,12 +496,12 @@ static int pcx_check_active_quota(const struct vpcpeer_pcx *pcx,
 {
 	unsigned int max = READ_ONCE(max_active);
 
-	if (vpc_count(pcx->side[VPCPEER_REQUESTER].vpc, false) >= max) {
+	if (vpc_active_count(pcx->side[VPCPEER_REQUESTER].vpc) >= max) {
 		NL_SET_ERR_MSG(extack,
 			       "quota exceeded: the requester VPC has as many active peering connections as allowed (module parameter max_active_peerings)");
 		return -ENOSPC;
 	}
-	if (vpc_count(pcx->side[VPCPEER_ACCEPTER].vpc, false) >= max) {
+	if (vpc_active_count(pcx->side[VPCPEER_ACCEPTER].vpc) >= max) {
 		NL_SET_ERR_MSG(extack,
 			       "quota exceeded: the accepter VPC has as many active peering connections as allowed (module parameter max_active_peerings)");
 		return -ENOSPC;
@@ -519,7 +509,17 @@ static int pcx_check_active_quota(const struct vpcpeer_pcx *pcx,
 	return 0;
 }
 
-int vpcpeer_pcx_accept(struct vpcpeer_pcx *pcx, int by, bool dry,
+int vpcpeer_pcx_accept_check(const struct vpcpeer_pcx *pcx, int by,
+			     struct netlink_ext_ack *extack)
+{
+	struct vpcpeer_pcx_verdict v;
+
+	lockdep_assert_held(&vpcpeer_lock);
+	return pcx_decide(pcx, VPCPEER_PCX_ACCEPT, by, &v, extack) ?:
+	       pcx_check_active_quota(pcx, extack);
+}
+
+int vpcpeer_pcx_accept(struct vpcpeer_pcx *pcx, int by,
 		       struct netlink_ext_ack *extack)
 {
 	struct vpcpeer_side *req = &pcx->side[VPCPEER_REQUESTER];
@@ -531,10 +531,7 @@ int vpcpeer_pcx_accept(struct vpcpeer_pcx *pcx, int by, bool dry,
 	ASSERT_RTNL();
 	lockdep_assert_held(&vpcpeer_lock);
 	err = pcx_decide(pcx, VPCPEER_PCX_ACCEPT, by, &v, extack);
-	if (err)
-		return err;
-	err = pcx_check_active_quota(pcx, extack);
-	if (err || dry)
+	if (WARN_ON_ONCE(err))
 		return err;
 	pcx->state = v.next;
 	pcx_set_message(pcx, &v, NULL);
@@ -544,20 +541,24 @@ int vpcpeer_pcx_accept(struct vpcpeer_pcx *pcx, int by, bool dry,
 			 extack);
 	if (WARN_ON_ONCE(err))
 		goto err_undo;
-	dev = vpcpeer_dev_create(pcx, VPCPEER_ACCEPTER, extack);
+	dev = pcx_dev_create(pcx, VPCPEER_ACCEPTER, extack);
 	if (IS_ERR(dev)) {
 		err = PTR_ERR(dev);
 		goto err_undo;
 	}
+	err = vpcpeer_dev_join(req->dev, dev,
+			       vpcpeer_vpc_lpm(req->vpc, AF_INET),
+			       vpcpeer_vpc_lpm(req->vpc, AF_INET6),
+			       vpcpeer_vpc_lpm(acc->vpc, AF_INET),
+			       vpcpeer_vpc_lpm(acc->vpc, AF_INET6));
+	if (err) {
+		vpcpeer_dev_detach(dev);
+		unregister_netdevice(dev);
+		goto err_undo;
+	}
 	acc->dev = dev;
-	vpcpeer_dev_attach(dev, pcx);
-	vpcpeer_dev_set_peer(req->dev, dev);
-	vpcpeer_dev_set_peer(dev, req->dev);
 	pcx_set_message(pcx, &done, NULL);
-	/* The fast path reads the sides only after seeing ACTIVE. */
-	smp_store_release(&pcx->state, done.next);
-	vpcpeer_dev_activate(req->dev);
-	vpcpeer_dev_activate(dev);
+	pcx->state = done.next;
 	list_del_init(&pcx->pending_node);
 	vpcpeer_generation++;
 	pr_debug("pcx-%08x: active\n", pcx->id);
@@ -593,7 +594,7 @@ static void pcx_end(struct vpcpeer_pcx *pcx,
 	if (!v->ends)
 		return;
 	list_del_init(&pcx->pending_node);
-	WRITE_ONCE(pcx->state, VPCPEER_PCX_DELETING);
+	pcx->state = VPCPEER_PCX_DELETING;
 	if (v->next == VPCPEER_PCX_DELETED) {
 		strscpy(pcx->message, "Deleting", sizeof(pcx->message));
 		pcx_moved(pcx, old);
@@ -625,8 +626,9 @@ static void pcx_end(struct vpcpeer_pcx *pcx,
 	pcx_moved(pcx, old);
 }
 
-void vpcpeer_pcx_destroy(struct vpcpeer_pcx *pcx, int ender, const char *why,
-			 struct list_head *kill)
+/* The kernel ends @pcx because side @ender's VPC or device went. */
+static void pcx_destroy(struct vpcpeer_pcx *pcx, int ender, const char *why,
+			struct list_head *kill)
 {
 	struct vpcpeer_pcx_verdict v;
 
@@ -636,36 +638,45 @@ void vpcpeer_pcx_destroy(struct vpcpeer_pcx *pcx, int ender, const char *why,
 }
 
 /* Reject (R4: the accepter) or delete (either side, as the rules say). */
-static int pcx_close(struct vpcpeer_pcx *pcx, unsigned int action, int by,
-		     bool dry, struct netlink_ext_ack *extack)
+static void pcx_close(struct vpcpeer_pcx *pcx, unsigned int action, int by)
 {
 	struct vpcpeer_pcx_verdict v;
 	LIST_HEAD(kill);
-	int err;
 
-	err = pcx_decide(pcx, action, by, &v, extack);
-	if (err || dry)
-		return err;
+	if (WARN_ON_ONCE(pcx_decide(pcx, action, by, &v, NULL)))
+		return;
 	pcx_end(pcx, &v, NULL, by, &kill);
 	unregister_netdevice_many(&kill);
-	return 0;
 }
 
-int vpcpeer_pcx_reject(struct vpcpeer_pcx *pcx, int by, bool dry,
-		       struct netlink_ext_ack *extack)
+int vpcpeer_pcx_reject_check(const struct vpcpeer_pcx *pcx, int by,
+			     struct netlink_ext_ack *extack)
 {
-	return pcx_close(pcx, VPCPEER_PCX_REJECT, by, dry, extack);
+	struct vpcpeer_pcx_verdict v;
+
+	return pcx_decide(pcx, VPCPEER_PCX_REJECT, by, &v, extack);
 }
 
-int vpcpeer_pcx_delete(struct vpcpeer_pcx *pcx, int by, bool dry,
-		       struct netlink_ext_ack *extack)
+void vpcpeer_pcx_reject(struct vpcpeer_pcx *pcx, int by)
 {
-	return pcx_close(pcx, VPCPEER_PCX_DELETE, by, dry, extack);
+	pcx_close(pcx, VPCPEER_PCX_REJECT, by);
 }
 
-int vpcpeer_pcx_set(struct vpcpeer_pcx *pcx, unsigned int sides,
-		    const struct vpcpeer_side_opts *opts, bool dry,
-		    struct netlink_ext_ack *extack)
+int vpcpeer_pcx_delete_check(const struct vpcpeer_pcx *pcx, int by,
+			     struct netlink_ext_ack *extack)
+{
+	struct vpcpeer_pcx_verdict v;
+
+	return pcx_decide(pcx, VPCPEER_PCX_DELETE, by, &v, extack);
+}
+
+void vpcpeer_pcx_delete(struct vpcpeer_pcx *pcx, int by)
+{
+	pcx_close(pcx, VPCPEER_PCX_DELETE, by);
+}
+
+int vpcpeer_pcx_set_check(const struct vpcpeer_pcx *pcx, unsigned int sides,
+			  struct netlink_ext_ack *extack)
 {
 	struct vpcpeer_pcx_verdict v;
 	int err, i;
@@ -678,8 +689,15 @@ int vpcpeer_pcx_set(struct vpcpeer_pcx *pcx, unsigned int sides,
 		if (err)
 			return err;
 	}
-	if (dry)
-		return 0;
+	return 0;
+}
+
+void vpcpeer_pcx_set(struct vpcpeer_pcx *pcx, unsigned int sides,
+		     const struct vpcpeer_side_opts *opts)
+{
+	int i;
+
+	lockdep_assert_held(&vpcpeer_lock);
 	for (i = 0; i < 2; i++) {
 		struct vpcpeer_side *side = &pcx->side[i];
 
@@ -693,25 +711,101 @@ int vpcpeer_pcx_set(struct vpcpeer_pcx *pcx, unsigned int sides,
 	vpcpeer_generation++;
 	vpcpeer_notify_pcx(VPCPEER_CMD_PCX_SET, pcx, -1,
 			   vpcpeer_pcx_open_sides(pcx), 0);
+}
+
+/*
+ * A pcx device is going away without the peering being asked to end: "ip
+ * link del", a dying namespace, or module unload. The peering cannot
+ * outlive either of its devices, so it ends here and takes the other
+ * device with it.
+ */
+static void pcx_dellink(struct net_device *dev, struct list_head *kill)
+{
+	struct vpcpeer_side *side;
+
+	mutex_lock(&vpcpeer_lock);
+	/*
+	 * A side's device is made and given its owner in one locked step,
+	 * and detached (its owner forgotten) and cleared in another.
+	 */
+	side = vpcpeer_dev_owner(dev);
+	if (side && !WARN_ON_ONCE(side->dev != dev))
+		pcx_destroy(side->pcx, side - side->pcx->side,
+			    "Deleted: its device was removed", kill);
+	mutex_unlock(&vpcpeer_lock);
+	unregister_netdevice_queue(dev, kill);
+}
+
+static int pcx_newlink(struct net *src_net, struct net_device *dev,
+		       struct nlattr *tb[], struct nlattr *data[],
+		       struct netlink_ext_ack *extack)
+{
+	NL_SET_ERR_MSG(extack,
+		       "vpcpeer devices are created by accepting a peering connection (vpcpeer-ctl peering accept), not by \"ip link add\"");
+	return -EOPNOTSUPP;
+}
+
+static struct rtnl_link_ops vpcpeer_link_ops __read_mostly = {
+	.kind		= VPCPEER_LINK_KIND,
+	.newlink	= pcx_newlink,
+	.dellink	= pcx_dellink,
+};
+
+int vpcpeer_pcx_cidr_check(const struct vpcpeer_vpc *vpc,
+			   const struct vpcpeer_cidr *c,
+			   struct netlink_ext_ack *extack)
+{
+	const struct vpcpeer_side *side;
+
+	lockdep_assert_held(&vpcpeer_lock);
+	/* R5 holds for the life of a peering, not just at its request. */
+	list_for_each_entry(side, &vpc->sides, vpc_node) {
+		const struct vpcpeer_pcx *pcx = side->pcx;
+		int other = side == &pcx->side[VPCPEER_REQUESTER];
+
+		if (vpcpeer_cidr_overlaps_vpc(pcx->side[other].vpc, c)) {
+			NL_SET_ERR_MSG(extack,
+				       "CIDR block overlaps a CIDR block of a VPC this VPC has a peering with");
+			return -EEXIST;
+		}
+	}
 	return 0;
 }
 
-/* A pcx device is going away without the peering being asked to end. */
-void vpcpeer_pcx_dev_gone(struct net_device *dev, struct list_head *kill)
+void vpcpeer_pcx_vpc_del(struct vpcpeer_vpc *vpc, struct list_head *kill)
 {
-	struct vpcpeer_pcx *pcx;
-	int s;
+	struct vpcpeer_side *side, *tmp;
 
 	lockdep_assert_held(&vpcpeer_lock);
-	/*
-	 * A side's device is set and attached in one locked step, and
-	 * detached and cleared in another: the device knows its peering.
-	 */
-	pcx = vpcpeer_dev_pcx(dev, &s);
-	if (pcx && !WARN_ON_ONCE(pcx->side[s].dev != dev))
-		vpcpeer_pcx_destroy(pcx, s, "Deleted: its device was removed",
-				    kill);
+	list_for_each_entry_safe(side, tmp, &vpc->sides, vpc_node)
+		pcx_destroy(side->pcx, side - side->pcx->side,
+			    "Deleted: a VPC of the peering was deleted", kill);
+	vpcpeer_notify_vpc(VPCPEER_CMD_VPC_DEL, vpc, NULL);
+	vpcpeer_vpc_remove(vpc);
 }
+
+/* R15: a namespace takes its VPCs, and so their peerings, with it. */
+static void __net_exit pcx_net_exit(struct net *net)
+{
+	struct vpcpeer_vpc *vpc;
+	unsigned long i = 0;
+	LIST_HEAD(kill);
+
+	rtnl_lock();
+	mutex_lock(&vpcpeer_lock);
+	while ((vpc = vpcpeer_vpc_next(&i))) {
+		if (net_eq(vpcpeer_vpc_net(vpc), net))
+			vpcpeer_pcx_vpc_del(vpc, &kill);
+		i++;
+	}
+	mutex_unlock(&vpcpeer_lock);
+	unregister_netdevice_many(&kill);
+	rtnl_unlock();
+}
+
+static struct pernet_operations vpcpeer_net_ops = {
+	.exit = pcx_net_exit,
+};
 
 /* R2: nobody answered in time. */
 static void pcx_expire(struct vpcpeer_pcx *pcx, struct list_head *kill)
@@ -760,6 +854,20 @@ static void pcx_tick_work(struct work_struct *work)
 	rtnl_unlock();
 }
 
+int __init vpcpeer_pcx_init(void)
+{
+	int err;
+
+	vpcpeer_dev_link_ops_init(&vpcpeer_link_ops);
+	err = rtnl_link_register(&vpcpeer_link_ops);
+	if (err)
+		return err;
+	err = register_pernet_device(&vpcpeer_net_ops);
+	if (err)
+		rtnl_link_unregister(&vpcpeer_link_ops);
+	return err;
+}
+
 void vpcpeer_pcx_start(void)
 {
 	mutex_lock(&vpcpeer_lock);
@@ -769,11 +877,13 @@ void vpcpeer_pcx_start(void)
 	mutex_unlock(&vpcpeer_lock);
 }
 
-/* Every VPC is gone by now, so every connection is a tombstone. */
 void vpcpeer_pcx_exit(void)
 {
 	struct vpcpeer_pcx *pcx;
 	unsigned long i;
+
+	/* Runs the exit hook for every namespace: every VPC and peering ends. */
+	unregister_pernet_device(&vpcpeer_net_ops);
 
 	mutex_lock(&vpcpeer_lock);
 	kernel_param_lock(THIS_MODULE);
@@ -796,4 +906,7 @@ void vpcpeer_pcx_exit(void)
 	mutex_unlock(&vpcpeer_lock);
 	/* The RCU callbacks above belong to this module's code. */
 	rcu_barrier();
+	rtnl_link_unregister(&vpcpeer_link_ops);
 }
+
+MODULE_ALIAS_RTNL_LINK(VPCPEER_LINK_KIND);

@@ -22,7 +22,8 @@
 #        account_new): only the accepter's owner accepts or rejects, only
 #        the requester withdraws a pending request, either side deletes an
 #        active one; a third account sees nothing at all
-#   R7   quotas: max_pending_requests per requester VPC, checked at request;
+#   R7   quotas: max_pending_requests per account (the requester VPC's
+#        owner), checked at request;
 #        max_active_peerings per VPC over both sides, checked at accept
 #   R14  per-side options (allow-dns-resolution, name tag), active only,
 #        each side by its own owner
@@ -431,14 +432,15 @@ t_expiry() {
 	monitor_stop "$mon_a" TERM
 	monitor_stop "$mon_b" TERM
 	local sed_ids="s/$pcx/PCX/g; s/$a_id/VPC_A/g; s/$b_id/VPC_B/g"
+	# Each account's listener names the other account's VPC by its id.
 	expect_lines "the requester's listener" "$(cat <<-EOF
-		pcx new PCX a$n -> b$n pending-acceptance
+		pcx new PCX a$n -> VPC_B pending-acceptance
 		pcx state PCX pending-acceptance -> expired: Expired
 		pcx del PCX
 	EOF
 	)" "$(monitor_lines "/tmp/lc-mon-a.$$" "$pcx" "$sed_ids")"
 	expect_lines "the accepter's listener" "$(cat <<-EOF
-		pcx new PCX a$n -> b$n pending-acceptance
+		pcx new PCX VPC_A -> b$n pending-acceptance
 		pcx state PCX pending-acceptance -> expired: Expired
 		pcx del PCX
 	EOF
@@ -681,13 +683,20 @@ t_cross_owner() {
 	vpc_in "$A" "a$n-2" 10.22.0.0/16
 	vpc_in "$A" "a$n-3" 10.23.0.0/16
 	vpc_in "$Bq" "b$n" 10.21.0.0/16
+	local b_id=$REPLY
 	vpc_in "$Bq" "b$n-2" 10.24.0.0/16
 	local b2_id=$REPLY
 	vpc_in "$Bq" "o$n" 10.23.128.0/24		# overlaps a-3
 
-	req "$A" "a$n" "b$n"				# by name
+	# Another account's VPC by its name: a name is its account's alone,
+	# so this names nothing, and fails as AWS's unknown VPC does.
+	req_failed "$A" "a$n" "b$n"
+	[ "$(jget "$(flat "$A" "$REPLY")" message)" = \
+	  "Failed due to incorrect VPC-ID, Account ID, or overlapping CIDR range" ] ||
+		fail "a request for another account's VPC name: $(flat "$A" "$REPLY")"
+	req "$A" "a$n" "$b_id"
 	p1=$REPLY
-	req "$A" "a$n-2" "$b2_id"			# by id
+	req "$A" "a$n-2" "$b2_id"
 	p2=$REPLY
 	must_exit 1 "only the accepter VPC's owner can accept or reject" by "$A" peering accept "$p1"
 	must_exit 1 "only the accepter VPC's owner can accept or reject" by "$A" peering reject "$p1"
@@ -732,14 +741,14 @@ t_cross_owner() {
 	must_exit 1 '' by "$Bq" peering accept "$p2"
 
 	# The requester withdraws its pending request.
-	req "$A" "a$n" "b$n"
+	req "$A" "a$n" "$b_id"
 	p3=$REPLY
 	ok "$A" peering delete "$p3"
 	expect_state "$p3" deleted
 	! link_exists "$A" "$p3" || fail "$p3 still in $A"
 
 	# The requester deletes an active one.
-	req "$A" "a$n" "b$n"
+	req "$A" "a$n" "$b_id"
 	p4=$REPLY
 	ok "$Bq" peering accept "$p4"
 	ok "$A" peering delete "$p4"
@@ -754,50 +763,59 @@ t_cross_owner() {
 	expect_unknown "$C" "$p5"
 }
 
-# R7: max_pending_requests=3: three outstanding requests of one VPC, the
-# fourth refused (ENOSPC, naming the VPC and the parameter), nothing made;
-# requests made of the VPC do not count, nor accepted ones; withdrawing
-# one makes room. A dry run is refused the same way.
+# R7: max_pending_requests=3 counts an account's outstanding requests, as
+# AWS does, from any of its VPCs: account A's VPCs r and r2 make three,
+# the fourth is refused from either (ENOSPC, naming the account and the
+# parameter), nothing made; another account's requests, even those made
+# of A's VPCs, count against that account alone; withdrawn, accepted and
+# rejected requests are no longer outstanding. A dry run is refused the
+# same way.
 t_quota_pending() {
-	local n r i p before real dry rr rd
+	local n A r r2 i before real dry rr rd
 	n=$(case_no)
-	r=q$n
+	A=qo$n r=q$n r2=qq$n
 	param_set max_pending_requests 3
-	vpc_make "$r" 10.0.0.0/16
+	account_new "$A"
+	vpc_in "$A" "$r" 10.0.0.0/16
+	vpc_in "$A" "$r2" 10.9.0.0/16
 	for i in 1 2 3 4 5 6; do vpc_make "qa$n-$i" "10.$i.0.0/16"; done
 	local -a P
-	for i in 1 2 3; do
-		req root "$r" "qa$n-$i"
-		P[$i]=$REPLY
-	done
-	before=$(ctl -j peering show | json_flat | ours "^($r|qa$n-[0-9])\$")
+	req root "$r" "qa$n-1"
+	P[1]=$REPLY
+	req root "$r" "qa$n-2"
+	P[2]=$REPLY
+	req root "$r2" "qa$n-3"
+	P[3]=$REPLY
+	before=$(ctl -j peering show | json_flat | ours "^($r|$r2|qa$n-[0-9])\$")
 	rr=0
 	real=$(ctl peering request "$r" "qa$n-4" 2>&1) || rr=$?
 	[ "$rr" = 1 ] || fail "a fourth outstanding request exited $rr: $real"
-	grep -q "quota exceeded: the requester VPC has as many outstanding peering requests as allowed (module parameter max_pending_requests)" <<< "$real" ||
+	grep -q "quota exceeded: the requester VPC's account has as many outstanding peering requests as allowed (module parameter max_pending_requests)" <<< "$real" ||
 		fail "the fourth request's refusal: $real"
 	grep -q 'No space left on device' <<< "$real" || fail "not ENOSPC: $real"
-	[ "$(ctl -j peering show | json_flat | ours "^($r|qa$n-[0-9])\$")" = "$before" ] ||
-		fail "the refused request changed the connections"
-	[ "$(vpcpeer_links "$r" | wc -l)" = 3 ] || fail "devices in $r: $(vpcpeer_links "$r")"
+	must_exit 1 "the requester VPC's account has as many outstanding" ctl peering request "$r2" "qa$n-4"
+	[ "$(ctl -j peering show | json_flat | ours "^($r|$r2|qa$n-[0-9])\$")" = "$before" ] ||
+		fail "the refused requests changed the connections"
+	[ "$(vpcpeer_links "$A" | wc -l)" = 3 ] || fail "devices in $A: $(vpcpeer_links "$A")"
 	rd=0
 	dry=$(ctl -D peering request "$r" "qa$n-4" 2>&1) || rd=$?
 	[ "$rd" = "$rr" ] && [ "$dry" = "$real" ] || fail "dry run: exit $rd '$dry'; for real: exit $rr '$real'"
 
-	# Made of it: not its own outstanding requests.
+	# Root's account has its own three: requests of A's VPC count there.
 	req root "qa$n-5" "$r"
+	req root "qa$n-6" "qa$n-5"
 	# Withdrawn: room for one more.
 	ctl peering delete "${P[1]}"
 	req root "$r" "qa$n-4"
 	P[4]=$REPLY
-	must_exit 1 "the requester VPC has as many outstanding peering requests as allowed" ctl peering request "$r" "qa$n-1"
+	must_exit 1 "the requester VPC's account has as many outstanding peering requests as allowed" ctl peering request "$r" "qa$n-1"
 	# Accepted: no longer outstanding.
 	pcx_accept "qa$n-2" "${P[2]}"
 	req root "$r" "qa$n-1"
-	must_exit 1 'max_pending_requests' ctl peering request "$r" "qa$n-6"
+	must_exit 1 'max_pending_requests' ctl peering request "$r2" "qa$n-6"
 	# Rejected: nor that.
 	ctl peering reject "${P[3]}"
-	req root "$r" "qa$n-6"
+	req root "$r2" "qa$n-6"
 }
 
 # R7: max_active_peerings=2, counted over both sides of a VPC, checked at
@@ -865,7 +883,7 @@ t_options() {
 	account_new "$C"
 	vpc_in "$A" "a$n" 10.20.0.0/16
 	vpc_in "$Bq" "b$n" 10.21.0.0/16
-	req "$A" "a$n" "b$n"
+	req "$A" "a$n" "$REPLY"
 	p=$REPLY
 	must_exit 1 'options can be set only while the peering connection is active' \
 		by "$A" peering set "$p" requester allow-dns-resolution on
@@ -1057,7 +1075,8 @@ t_monitor() {
 # Events are scoped: a listener hears of the VPCs bound to its namespace
 # and of the connections they are party to, nothing else: an account's
 # (unprivileged) listener, and root's listeners inside two namespaces
-# (-n). The accepter of a failed request never hears of it.
+# (-n). The accepter of a failed request never hears of it. A listener
+# names another account's VPC by its id: a name is its account's tag.
 t_monitor_scoped() {
 	local n A G X O ma mg mo pa pg po a_id g_id x_id o_id p1 p2 p3 m2 sed_ids
 	n=$(case_no)
@@ -1092,7 +1111,7 @@ t_monitor_scoped() {
 	a_id=$REPLY
 	vpc_in "$O" "o$n" 10.20.128.0/24		# overlaps a
 	o_id=$REPLY
-	req "$A" "a$n" "g$n"
+	req "$A" "a$n" "$g_id"
 	p1=$REPLY
 	req root "x$n" "g$n"
 	p2=$REPLY
@@ -1104,7 +1123,7 @@ t_monitor_scoped() {
 	ctl vpc set "x$n" cidr add 10.4.0.0/16 > /dev/null
 	ctl vpc set "g$n" cidr add 10.3.0.0/16 > /dev/null
 	ctl vpc set "a$n" cidr add 10.21.0.0/16 > /dev/null
-	req_failed "$A" "a$n" "o$n"
+	req_failed "$A" "a$n" "$o_id"
 	p3=$REPLY
 	wait_for $((w2 + 30)) grep -q "pcx del $p3" "$ma" || fail "$A's listener: no 'pcx del $p3' after the 2 h window"
 	ok "$A" peering delete "$p1"
@@ -1123,11 +1142,11 @@ t_monitor_scoped() {
 	local bad=
 	same_lines "$A's listener" "$(cat <<-EOF
 		vpc new VPC_A a$n 10.20.0.0/16
-		pcx new PCX1 a$n -> g$n pending-acceptance
+		pcx new PCX1 a$n -> VPC_G pending-acceptance
 		pcx state PCX1 pending-acceptance -> provisioning: Provisioning
 		pcx state PCX1 provisioning -> active: Active
 		vpc cidr-add VPC_A a$n 10.21.0.0/16
-		pcx new PCX3 a$n -> o$n failed
+		pcx new PCX3 a$n -> VPC_O failed
 		pcx del PCX3
 		pcx state PCX1 active -> deleting: Deleting
 		pcx state PCX1 deleting -> deleted: Deleted by VPC_A
@@ -1136,7 +1155,7 @@ t_monitor_scoped() {
 	)" "$(monitor_lines "$ma" . "$sed_ids")" || bad="$bad $A"
 	same_lines "$G's listener" "$(cat <<-EOF
 		vpc new VPC_G g$n 10.1.0.0/16
-		pcx new PCX1 a$n -> g$n pending-acceptance
+		pcx new PCX1 VPC_A -> g$n pending-acceptance
 		pcx new PCX2 x$n -> g$n pending-acceptance
 		pcx state PCX2 pending-acceptance -> provisioning: Provisioning
 		pcx state PCX2 provisioning -> active: Active
@@ -1170,7 +1189,9 @@ t_dry_run() {
 	account_new "$T"
 	vpc_make "$b" 10.0.0.0/16 10.3.0.0/16
 	vpc_make "$g" 10.1.0.0/16
+	local g_id=$REPLY
 	vpc_make "$r" 10.2.0.0/16
+	local r_id=$REPLY
 	vpc_make "$o" 10.0.128.0/24			# overlaps b
 	netns_new "$s"
 	vpc_in "$T" "t$n" 10.8.0.0/16
@@ -1179,7 +1200,7 @@ t_dry_run() {
 	pcx_accept "$g" "$p_act"
 	req root "$r" "$g"
 	p_pend=$REPLY
-	req "$T" "t$n" "$g"
+	req "$T" "t$n" "$g_id"
 	p_t=$REPLY
 	monitor_start "$mon" root
 	pm=$MON_PID
@@ -1222,7 +1243,7 @@ t_dry_run() {
 	dry root '^dry run: .*would succeed$' peering delete "$p_act"
 	dry root '^dry run: .*would succeed$' peering set "$p_act" requester allow-dns-resolution on name x
 	dry "$T" '^dry run: .*would succeed$' peering delete "$p_t"
-	dry "$T" '^dry run: would be pending-acceptance$' peering request "t$n" "$r"
+	dry "$T" '^dry run: would be pending-acceptance$' peering request "t$n" "$r_id"
 	must_exit 1 '^dry run: would be failed: .*overlap' ctl -D peering request "$o" "$b"
 	unchanged "-D peering request $o $b"
 

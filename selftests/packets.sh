@@ -510,6 +510,35 @@ t_addresses() {
 	expect dst_not_in_peer 2 "${dst[@]}"
 }
 
+# Each drop is freed with its reason (kfree_skb_reason), so that dropwatch
+# and perf's skb:kfree_skb tracepoint say why, as the counters do:
+# src_not_in_vpc as IP_RPFILTER (source validation), dst_not_in_peer as
+# IP_OUTNOROUTES, malformed as IP_INHDR. Three of each, then the trace.
+t_drop_reasons() {
+	local tr=/sys/kernel/tracing want got
+	shared
+	[ -e "$tr/events/skb/kfree_skb/enable" ] ||
+		mount -t tracefs nodev "$tr" 2> /dev/null
+	[ -e "$tr/events/skb/kfree_skb/enable" ] ||
+		skip "no skb:kfree_skb tracepoint (tracefs) in this kernel"
+	echo > "$tr/trace"
+	echo 1 > "$tr/events/skb/kfree_skb/enable"
+	defer "echo 0 > $tr/events/skb/kfree_skb/enable"
+	udp4 10.1.0.1 10.1.0.1 "$DATA"
+	ip4 10.1.0.1 10.1.0.1 "$P"
+	expect src_not_in_vpc 3 "ip:$P"
+	udp4 10.0.0.1 10.2.0.1 "$DATA"
+	ip4 10.0.0.1 10.2.0.1 "$P"
+	expect dst_not_in_peer 3 "ip:$P"
+	expect malformed 3 "ip:45"
+	echo 0 > "$tr/events/skb/kfree_skb/enable"
+	for want in IP_RPFILTER IP_OUTNOROUTES IP_INHDR; do
+		got=$(grep -c "reason: $want\$" "$tr/trace")
+		[ "$got" -ge 3 ] ||
+			fail "skb:kfree_skb saw $got drops for $want, not 3: $(grep -m 5 kfree_skb "$tr/trace")"
+	done
+}
+
 # IPv6 extension headers. Sound chains between the two VPCs are delivered
 # and green's stack takes them (its UDP sees the datagram: no port); the
 # walk stops at the upper layer, ESP or No Next Header. A chain that runs
@@ -690,6 +719,7 @@ ktap_case ipv4_malformed_headers t_ipv4_malformed
 ktap_case truncated_packets t_truncated
 ktap_case skb_protocol_mismatch_and_non_ip t_protocols
 ktap_case addresses_src_then_dst t_addresses
+ktap_case drops_freed_with_their_reason t_drop_reasons
 ktap_case ipv6_extension_header_chains t_ipv6_ext
 ktap_case fragments_options_bad_checksum_delivered t_fragments_and_legal_oddities
 ktap_case seeded_garbage_matches_reference_model t_fuzz

@@ -59,8 +59,9 @@ t_vpc_add_show_del() {
 	! ctl -j vpc show | grep -q "$id" || fail "$id still dumped after vpc del"
 }
 
-# Names are unique across namespaces and found through an index: a second
-# VPC of a name is refused wherever it is asked for, a deleted name is
+# Names are unique in an account (root's here) across its namespaces and
+# found through an index: a second VPC of a name is refused wherever in
+# the account it is asked for, a deleted name is
 # free again and names the new VPC, and 300 names (chains of the index's
 # buckets) each find their own VPC.
 t_vpc_names_unique() {
@@ -69,8 +70,8 @@ t_vpc_names_unique() {
 	vpc_make "nm$n" 10.30.0.0/16
 	id1=$REPLY
 	netns_new "nmo$n"
-	must_exit 1 'a VPC of that name exists' ctl vpc add "nm$n" netns "nm$n" cidr 10.31.0.0/16
-	must_exit 1 'a VPC of that name exists' ctl vpc add "nm$n" netns "nmo$n" cidr 10.31.0.0/16
+	must_exit 1 'the account has a VPC of that name' ctl vpc add "nm$n" netns "nm$n" cidr 10.31.0.0/16
+	must_exit 1 'the account has a VPC of that name' ctl vpc add "nm$n" netns "nmo$n" cidr 10.31.0.0/16
 	[ "$(ctl -j vpc show | grep -c '"name": *"nm'"$n"'"')" = 1 ] || fail "two VPCs named nm$n"
 	ctl vpc del "nm$n"
 	must_exit 1 'no such VPC' ctl vpc show "nm$n"
@@ -123,10 +124,51 @@ t_pending() {
 	expect_delta "$f0" "$f1" requester.stats.tx_packets 0
 }
 
+# A name is a tag of one account, as in AWS: two accounts (unprivileged
+# owners) each make a VPC of the same name, neither learns of the other's,
+# and each finds its own by that name. A second one in the same account is
+# refused. Root, who sees both, is told to use an id, until it has a VPC
+# of that name of its own, which its name then means.
+t_names_per_account() {
+	local n A Bq out ia ib ir f w who mine theirs
+	n=$(case_no)
+	A=na$n Bq=nb$n
+	account_new "$A"
+	account_new "$Bq"
+	ia=$(as_account "$A" "$VPCPEER_CTL" vpc add "same$n" cidr 10.0.0.0/16 2>&1) ||
+		fail "account A: vpc add same$n: $ia"
+	ib=$(as_account "$Bq" "$VPCPEER_CTL" vpc add "same$n" cidr 10.0.0.0/16 2>&1) ||
+		fail "account B: vpc add same$n, a name A uses, failed: $ib"
+	[[ $ia =~ $VPC_RE && $ib =~ $VPC_RE && $ia != "$ib" ]] || fail "ids '$ia' and '$ib'"
+	must_exit 1 'the account has a VPC of that name' \
+		as_account "$A" "$VPCPEER_CTL" vpc add "same$n" cidr 10.1.0.0/16
+	for w in "$A:$ia:$ib" "$Bq:$ib:$ia"; do
+		IFS=: read -r who mine theirs <<< "$w"
+		f=$(as_account "$who" "$VPCPEER_CTL" -j vpc show "same$n" | json_flat '[0].') ||
+			fail "$who: vpc show same$n failed"
+		[ "$(jget "$f" id)" = "$mine" ] || fail "$who: same$n is not its own $mine: $f"
+		out=$(as_account "$who" "$VPCPEER_CTL" -j vpc show 2>&1) || fail "$who: vpc show: $out"
+		! grep -q "$theirs" <<< "$out" || fail "$who sees the other account's $theirs: $out"
+		[ "$(grep -c '"name": *"same'"$n"'"' <<< "$out")" = 1 ] || fail "$who lists: $out"
+	done
+	must_exit 1 'VPCs of several accounts have that name: give the id' ctl vpc show "same$n"
+	grep -q 'Name not unique' <<< "$REPLY" || fail "not ENOTUNIQ: $REPLY"
+	ctl vpc show "$ia" | grep -q "same$n" || fail "root: vpc show $ia"
+	vpc_make "same$n" 10.2.0.0/16
+	ir=$REPLY
+	[ "$(jget "$(ctl -j vpc show "same$n" | json_flat '[0].')" id)" = "$ir" ] ||
+		fail "root's name same$n does not mean root's $ir"
+	ctl vpc del "same$n"
+	must_exit 1 'several accounts' ctl vpc del "same$n"
+	ctl vpc show "$ia" > /dev/null || fail "root's vpc del took $ia"
+	ctl vpc show "$ib" > /dev/null || fail "root's vpc del took $ib"
+}
+
 # R4 across accounts: a VPC's owner is the user namespace that owns its
 # network namespace. A tenant (root of an unprivileged user namespace)
 # makes a VPC in its own namespace, sees only that, requests a peering to
-# green by id (as AWS's --peer-vpc-id), and may neither accept nor reject
+# green by id (as AWS's --peer-vpc-id), sees green's id but not its name
+# (a tag of green's account), and may neither accept nor reject
 # its own request; green's owner accepts; traffic flows between the two
 # accounts; the tenant, as one side of an active connection, deletes it.
 t_accounts() {
@@ -147,6 +189,13 @@ t_accounts() {
 		fail "the tenant's request failed: $out"
 	[[ $out =~ $PCX_RE ]] || fail "peering request printed '$out'"
 	pcx=$out
+	# Green's name is its account's tag: the tenant sees its id only.
+	out=$(as_account "$t" "$VPCPEER_CTL" -j peering show "$pcx" | json_flat '[0].')
+	[ "$(jget "$out" requester.vpc_name)" = "$t" ] || fail "the tenant's own side unnamed: $out"
+	[ "$(jget "$out" accepter.vpc_id)" = "$gid" ] || fail "the accepter is not $gid: $out"
+	! jget "$out" accepter.vpc_name > /dev/null || fail "the tenant learns green's name: $out"
+	out=$(pcx_flat "$pcx")
+	[ "$(jget "$out" accepter.vpc_name)" = "green$n" ] || fail "root does not see green's name: $out"
 	must_exit 1 "accepter|$DENIED" as_account "$t" "$VPCPEER_CTL" peering accept "$pcx"
 	must_exit 1 "accepter|$DENIED" as_account "$t" "$VPCPEER_CTL" peering reject "$pcx"
 	expect_state "$pcx" pending-acceptance
@@ -482,6 +531,7 @@ ktap_case module_loads t_load
 ktap_case vpc_add_show_del t_vpc_add_show_del
 ktap_case vpc_names_unique_and_indexed t_vpc_names_unique
 ktap_case pending_requester_device_dormant_drops_not_active t_pending
+ktap_case names_per_account t_names_per_account
 ktap_case accounts_only_accepter_accepts t_accounts
 ktap_case reject_removes_requester_device t_reject
 ktap_case delete_active_either_side_pending_by_requester t_delete

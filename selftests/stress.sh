@@ -473,6 +473,13 @@ slab_diag() {	# slab_diag WHEN: one line of the slab figures
 t_scale() {
 	local i t0 s0 s1 s2 s3 u0 u1 u3 tol n vpcs half
 	[ "$NVPC" -le 4096 ] || skip "at most 4096 VPCs (the address plan)"
+	# Every peering is requested before any is accepted, all from root's
+	# account: as many outstanding requests as an account may have.
+	[ "$NPCX" -le 1000 ] || skip "at most 1000 peerings (max_pending_requests allows 1000 outstanding requests)"
+	local pend
+	pend=$(cat "$PARAMS/max_pending_requests")
+	defer "echo $pend > $PARAMS/max_pending_requests"
+	echo 1000 > "$PARAMS/max_pending_requests"
 	# Both devices of a peering are named after it: its VPCs must be in
 	# different namespaces, so no stride may be a multiple of NETNS.
 	[ $(((NPCX + NVPC - 1) / NVPC)) -lt "$NNS" ] && [ $((2 * NPCX)) -lt $((NVPC * (NVPC - 1))) ] ||

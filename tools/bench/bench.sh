@@ -74,6 +74,8 @@ case $icount in off) icount= ;; ''|*[!0-9]*) echo "bench: --icount takes a shift
 for v in reps secs cidrs peerings mtu; do
 	case ${!v} in ''|*[!0-9]*|0) echo "bench: --$v takes a positive integer, not '${!v}'" >&2; exit 2 ;; esac
 done
+[ "$peerings" -le 1000 ] ||
+	{ echo "bench: --peerings takes at most 1000 (all are outstanding requests at once, and max_pending_requests allows 1000), not '$peerings'" >&2; exit 2; }
 [ "$mtu" -ge 68 ] && [ "$mtu" -le 65535 ] ||
 	{ echo "bench: --mtu takes 68 to 65535 (what veth and a pcx device accept), not '$mtu'" >&2; exit 2; }
 

@@ -241,6 +241,9 @@ bench_module_load() {
 	strip --strip-debug -o "$ko" "$VPCPEER_KO"
 	insmod "$ko"
 	echo $((CIDRS + 8)) > /sys/module/vpcpeer/parameters/bench_max_cidrs
+	# The control plane requests every peering before accepting any: as
+	# many outstanding requests as the one account may have (1000 at most).
+	echo 1000 > /sys/module/vpcpeer/parameters/max_pending_requests
 }
 
 ns_of() {	# ns_of SCENARIO SIDE: the namespace name

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The generic netlink family (netlink.c): the door every request comes
+ * through, and the events. The top of the module: only main.c calls it,
+ * and peering.c for the events it alone knows of.
+ */
+#ifndef _VPCPEER_NETLINK_H
+#define _VPCPEER_NETLINK_H
+
+#include "peering.h"
+#include "vpc.h"
+
+int vpcpeer_genl_init(void);
+void vpcpeer_genl_exit(void);
+/*
+ * Events (VPCPEER_MCGRP_EVENTS), under vpcpeer_lock. A VPC's event reaches
+ * the listeners in its namespace and in the initial one. A peering's
+ * reaches those in the namespace of a side in @hear (bits) and of none in
+ * @deaf, and the initial namespace's when it hears any side and is deaf to
+ * none; @old_state is for VPCPEER_CMD_PCX_STATE.
+ */
+void vpcpeer_notify_vpc(u8 cmd, const struct vpcpeer_vpc *vpc,
+			const struct vpcpeer_cidr *c);
+void vpcpeer_notify_pcx(u8 cmd, const struct vpcpeer_pcx *pcx, int old_state,
+			unsigned int hear, unsigned int deaf);
+
+#endif /* _VPCPEER_NETLINK_H */
