@@ -26,6 +26,9 @@
 #   make fuzz          host libFuzzer targets (tests/fuzz/), FUZZ_SECS each (300)
 #   make sparse        the module through sparse (C=2: every file)
 #   make checkpatch    the module's sources through checkpatch.pl --strict
+#   make gen           regenerate the uapi header and kmod/netlink-gen.[ch]
+#                      from Documentation/netlink/specs/vpcpeer.yaml with the
+#                      kernel's ynl-gen-c.py; make gen-check: fail if they differ
 #
 # KDIR defaults to the running kernel's build tree when it exists, else the
 # newest installed kernel headers.
@@ -92,6 +95,28 @@ bench-smoke: ctl modules-all
 checkpatch:
 	@$(TOP)/tools/checkpatch.sh
 
+# The kernel's ynl tools (ynl-gen-c.py, cli.py) and the schemas of the spec
+# format, from the linux-source-6.12 package that make deps installs; the
+# 6.12 tree is the one whose generator the committed files come from.
+# Nothing is downloaded.
+KSRC_TAR ?= /usr/src/linux-source-6.12.tar.xz
+YNL := $(BUILD)/ynl/linux-source-6.12/tools/net/ynl
+
+$(YNL)/ynl-gen-c.py:
+	@test -f $(KSRC_TAR) || { echo "no $(KSRC_TAR): run 'make deps'" >&2; exit 1; }
+	mkdir -p $(BUILD)/ynl
+	tar -xJf $(KSRC_TAR) -C $(BUILD)/ynl linux-source-6.12/tools/net/ynl \
+		linux-source-6.12/Documentation/netlink
+	touch $@
+
+ynl: $(YNL)/ynl-gen-c.py
+
+gen: ynl
+	@$(TOP)/tools/ynl-gen.py --ynl $(YNL)
+
+gen-check: ynl
+	@$(TOP)/tools/ynl-gen.py --ynl $(YNL) --check
+
 # The stress and load/unload selftests at the reliability issue's full
 # sizes (make check runs them smaller), in a guest of the newest kernel.
 STRESS_KVER ?= $(lastword $(filter 6.12%,$(KVERS)))
@@ -131,4 +156,4 @@ clean:
 	rm -rf $(BUILD)
 
 FORCE:
-.PHONY: all deps module ctl selftests fuzz modules-all debug-kernel modules-debug check-debug check-fresh sparse checkpatch bench bench-smoke bench-lpm stress unit check demo clean FORCE
+.PHONY: all deps module ctl ynl gen gen-check selftests fuzz modules-all debug-kernel modules-debug check-debug check-fresh sparse checkpatch bench bench-smoke bench-lpm stress unit check demo clean FORCE

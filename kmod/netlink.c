@@ -406,12 +406,12 @@ static int fill_pcx(struct sk_buff *skb, const struct vpcpeer_pcx *pcx,
 	    fill_side(skb, VPCPEER_A_PCX_ACCEPTER, &pcx->side[VPCPEER_ACCEPTER],
 		      seen & (same ? VPCPEER_BOTH_SIDES : BIT(VPCPEER_ACCEPTER))))
 		return -EMSGSIZE;
-	if (pcx->id && (pcx->state == VPCPEER_PCX_PENDING_ACCEPTANCE ||
-			pcx->state == VPCPEER_PCX_PROVISIONING) &&
+	if (pcx->id && (pcx->state == VPCPEER_PCX_STATE_PENDING_ACCEPTANCE ||
+			pcx->state == VPCPEER_PCX_STATE_PROVISIONING) &&
 	    nla_put_u64_64bit(skb, VPCPEER_A_PCX_EXPIRES, pcx->expires_real,
 			      VPCPEER_A_PCX_PAD))
 		return -EMSGSIZE;
-	if (!vpcpeer_pcx_live(pcx) && pcx->state != VPCPEER_PCX_DELETING) {
+	if (!vpcpeer_pcx_live(pcx) && pcx->state != VPCPEER_PCX_STATE_DELETING) {
 		for (i = 0; i < 2; i++)
 			if ((seen & BIT(i)) && pcx->side[i].open)
 				until = max(until,
@@ -1315,8 +1315,8 @@ static const struct genl_multicast_group vpcpeer_mcgrps[] = {
 };
 
 static struct genl_family vpcpeer_genl_family __ro_after_init = {
-	.name		= VPCPEER_GENL_NAME,
-	.version	= VPCPEER_GENL_VERSION,
+	.name		= VPCPEER_FAMILY_NAME,
+	.version	= VPCPEER_FAMILY_VERSION,
 	.maxattr	= VPCPEER_A_MAX,
 	.policy		= vpcpeer_policy,
 	.netnsok	= true,
@@ -1347,4 +1347,4 @@ void vpcpeer_genl_exit(void)
 	genl_unregister_family(&vpcpeer_genl_family);
 }
 
-MODULE_ALIAS_GENL_FAMILY(VPCPEER_GENL_NAME);
+MODULE_ALIAS_GENL_FAMILY(VPCPEER_FAMILY_NAME);

@@ -18,7 +18,7 @@
 
 #include "pcx_fsm.h"
 
-#define S(state)	BIT(VPCPEER_PCX_##state)
+#define S(state)	BIT(VPCPEER_PCX_STATE_##state)
 #define LIVE		(S(INITIATING_REQUEST) | S(PENDING_ACCEPTANCE) | \
 			 S(PROVISIONING) | S(ACTIVE))
 #define ENDED		(S(REJECTED) | S(EXPIRED) | S(FAILED) | \
@@ -50,44 +50,44 @@ static const char not_provisioning[] =
 static const struct pcx_rule pcx_rules[VPCPEER_PCX_ACTION_MAX] = {
 	[VPCPEER_PCX_REQUEST] = {
 		.may[VPCPEER_REQUESTER] = S(INITIATING_REQUEST),
-		.next = VPCPEER_PCX_PENDING_ACCEPTANCE,
+		.next = VPCPEER_PCX_STATE_PENDING_ACCEPTANCE,
 		.why = "Pending Acceptance by", .why_vpc = VPCPEER_ACCEPTER,
 		.never = "only the requester VPC's owner requests a peering connection",
 		.wrong = "the peering connection has already been requested",
 	},
 	[VPCPEER_PCX_FAIL] = {
 		.may[VPCPEER_KERNEL] = S(INITIATING_REQUEST),
-		.next = VPCPEER_PCX_FAILED, .ends = true, .why_vpc = -1,
+		.next = VPCPEER_PCX_STATE_FAILED, .ends = true, .why_vpc = -1,
 		.never = "only the kernel's checks fail a request",
 		.wrong = "only a request being initiated can fail its checks",
 	},
 	[VPCPEER_PCX_ACCEPT] = {
 		.may[VPCPEER_ACCEPTER] = S(PENDING_ACCEPTANCE),
-		.next = VPCPEER_PCX_PROVISIONING,
+		.next = VPCPEER_PCX_STATE_PROVISIONING,
 		.why = "Provisioning", .why_vpc = -1,
 		.never = only_accepter, .wrong = not_pending,
 	},
 	[VPCPEER_PCX_PROVISIONED] = {
 		.may[VPCPEER_KERNEL] = S(PROVISIONING),
-		.next = VPCPEER_PCX_ACTIVE, .why = "Active", .why_vpc = -1,
+		.next = VPCPEER_PCX_STATE_ACTIVE, .why = "Active", .why_vpc = -1,
 		.never = only_kernel_provisions, .wrong = not_provisioning,
 	},
 	[VPCPEER_PCX_PROVISION_FAILED] = {
 		.may[VPCPEER_KERNEL] = S(PROVISIONING),
-		.next = VPCPEER_PCX_PENDING_ACCEPTANCE,
+		.next = VPCPEER_PCX_STATE_PENDING_ACCEPTANCE,
 		.why = "Pending Acceptance by", .why_vpc = VPCPEER_ACCEPTER,
 		.never = only_kernel_provisions, .wrong = not_provisioning,
 	},
 	[VPCPEER_PCX_REJECT] = {
 		.may[VPCPEER_ACCEPTER] = S(PENDING_ACCEPTANCE),
-		.next = VPCPEER_PCX_REJECTED, .ends = true,
+		.next = VPCPEER_PCX_STATE_REJECTED, .ends = true,
 		.why = "Rejected by", .why_vpc = VPCPEER_ACCEPTER,
 		.never = only_accepter, .wrong = not_pending,
 	},
 	[VPCPEER_PCX_DELETE] = {
 		.may[VPCPEER_REQUESTER] = S(PENDING_ACCEPTANCE) | S(ACTIVE),
 		.may[VPCPEER_ACCEPTER] = S(ACTIVE),
-		.next = VPCPEER_PCX_DELETED, .ends = true,
+		.next = VPCPEER_PCX_STATE_DELETED, .ends = true,
 		.why = "Deleted by", .why_vpc = WHY_ACTOR,
 		.never = "only the requester or accepter VPC's owner deletes a peering connection",
 		.not_now = "only the requester deletes a pending request; the accepter rejects it",
@@ -96,7 +96,7 @@ static const struct pcx_rule pcx_rules[VPCPEER_PCX_ACTION_MAX] = {
 	},
 	[VPCPEER_PCX_EXPIRE] = {
 		.may[VPCPEER_KERNEL] = S(PENDING_ACCEPTANCE),
-		.next = VPCPEER_PCX_EXPIRED, .ends = true,
+		.next = VPCPEER_PCX_STATE_EXPIRED, .ends = true,
 		.why = "Expired", .why_vpc = -1,
 		.never = "only the kernel expires a request",
 		.wrong = "only a request pending acceptance expires",
@@ -104,13 +104,13 @@ static const struct pcx_rule pcx_rules[VPCPEER_PCX_ACTION_MAX] = {
 	[VPCPEER_PCX_DESTROY] = {
 		.may[VPCPEER_KERNEL] = LIVE,
 		.idle = ENDED,
-		.next = VPCPEER_PCX_DELETED, .ends = true, .why_vpc = -1,
+		.next = VPCPEER_PCX_STATE_DELETED, .ends = true, .why_vpc = -1,
 		.never = "only the kernel destroys a peering connection",
 	},
 	[VPCPEER_PCX_SET_OPTIONS] = {
 		.may[VPCPEER_REQUESTER] = S(ACTIVE),
 		.may[VPCPEER_ACCEPTER] = S(ACTIVE),
-		.next = VPCPEER_PCX_ACTIVE, .why_vpc = -1,
+		.next = VPCPEER_PCX_STATE_ACTIVE, .why_vpc = -1,
 		.never = "only the requester or accepter VPC's owner sets a side's options",
 		.wrong = "options can be set only while the peering connection is active",
 	},
@@ -171,16 +171,16 @@ unsigned int vpcpeer_pcx_window_hours(unsigned int state, unsigned int ender,
 	if (side > VPCPEER_ACCEPTER)
 		return 0;
 	switch (state) {
-	case VPCPEER_PCX_FAILED:	/* the requester's alone */
+	case VPCPEER_PCX_STATE_FAILED:	/* the requester's alone */
 		h = side == VPCPEER_REQUESTER ? SHORT : 0;
 		break;
-	case VPCPEER_PCX_EXPIRED:
+	case VPCPEER_PCX_STATE_EXPIRED:
 		h = LONG;
 		break;
-	case VPCPEER_PCX_REJECTED:	/* the accepter rejected */
+	case VPCPEER_PCX_STATE_REJECTED:	/* the accepter rejected */
 		h = side == VPCPEER_ACCEPTER ? SHORT : LONG;
 		break;
-	case VPCPEER_PCX_DELETED:
+	case VPCPEER_PCX_STATE_DELETED:
 		h = side == ender ? SHORT : LONG;
 		break;
 	default:			/* not ended */

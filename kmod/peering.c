@@ -130,7 +130,7 @@ static struct vpcpeer_pcx *pcx_alloc(struct vpcpeer_vpc *req,
 	pcx = kzalloc(sizeof(*pcx), GFP_KERNEL);
 	if (!pcx)
 		return ERR_PTR(-ENOMEM);
-	pcx->state = VPCPEER_PCX_INITIATING_REQUEST;
+	pcx->state = VPCPEER_PCX_STATE_INITIATING_REQUEST;
 	INIT_LIST_HEAD(&pcx->pending_node);
 	for (i = 0; i < 2; i++) {
 		const struct vpcpeer_vpc *v = vpc[i] ?: req;
@@ -176,7 +176,7 @@ bool vpcpeer_pcx_side_visible(const struct vpcpeer_pcx *pcx, int side)
 	const struct vpcpeer_side *s = &pcx->side[side];
 
 	/* Deleting: still both sides', for the moment it takes to end. */
-	if (vpcpeer_pcx_live(pcx) || pcx->state == VPCPEER_PCX_DELETING)
+	if (vpcpeer_pcx_live(pcx) || pcx->state == VPCPEER_PCX_STATE_DELETING)
 		return true;
 	return s->open && s->window && time_before(jiffies, side_deadline(s));
 }
@@ -357,7 +357,7 @@ static unsigned int vpc_active_count(const struct vpcpeer_vpc *vpc)
 	unsigned int n = 0;
 
 	list_for_each_entry(side, &vpc->sides, vpc_node)
-		n += side->pcx->state == VPCPEER_PCX_ACTIVE;
+		n += side->pcx->state == VPCPEER_PCX_STATE_ACTIVE;
 	return n;
 }
 
@@ -437,7 +437,7 @@ int vpcpeer_pcx_request_check(struct vpcpeer_vpc *req, struct vpcpeer_vpc *acc,
 	}
 	/* R5: overlapping blocks fail the request, and it stays visible. */
 	failed = !acc || vpcpeer_vpcs_overlap(req, acc, why, sizeof(why));
-	v = vpcpeer_pcx_decide(VPCPEER_PCX_INITIATING_REQUEST,
+	v = vpcpeer_pcx_decide(VPCPEER_PCX_STATE_INITIATING_REQUEST,
 			       failed ? VPCPEER_PCX_FAIL : VPCPEER_PCX_REQUEST,
 			       failed ? VPCPEER_KERNEL : VPCPEER_REQUESTER);
 	if (WARN_ON_ONCE(v.err))
@@ -464,7 +464,7 @@ int vpcpeer_pcx_request(struct vpcpeer_vpc *req, struct vpcpeer_vpc *acc,
 		return PTR_ERR(pcx);
 	pcx->state = plan->state;
 	strscpy(pcx->message, plan->message, sizeof(pcx->message));
-	if (pcx->state == VPCPEER_PCX_FAILED) {
+	if (pcx->state == VPCPEER_PCX_STATE_FAILED) {
 		pcx->side[VPCPEER_REQUESTER].vpc = NULL;
 		pcx->side[VPCPEER_ACCEPTER].vpc = NULL;
 		pcx_bury(pcx, VPCPEER_REQUESTER);
@@ -535,7 +535,7 @@ int vpcpeer_pcx_accept(struct vpcpeer_pcx *pcx, int by,
 		return err;
 	pcx->state = v.next;
 	pcx_set_message(pcx, &v, NULL);
-	pcx_moved(pcx, VPCPEER_PCX_PENDING_ACCEPTANCE);
+	pcx_moved(pcx, VPCPEER_PCX_STATE_PENDING_ACCEPTANCE);
 	/* Asked first, so that nothing refuses once the device exists. */
 	err = pcx_decide(pcx, VPCPEER_PCX_PROVISIONED, VPCPEER_KERNEL, &done,
 			 extack);
@@ -562,7 +562,7 @@ int vpcpeer_pcx_accept(struct vpcpeer_pcx *pcx, int by,
 	list_del_init(&pcx->pending_node);
 	vpcpeer_generation++;
 	pr_debug("pcx-%08x: active\n", pcx->id);
-	pcx_moved(pcx, VPCPEER_PCX_PROVISIONING);
+	pcx_moved(pcx, VPCPEER_PCX_STATE_PROVISIONING);
 	return 0;
 
 err_undo:
@@ -570,7 +570,7 @@ err_undo:
 				     VPCPEER_KERNEL, &v, NULL))) {
 		pcx->state = v.next;
 		pcx_set_message(pcx, &v, NULL);
-		pcx_moved(pcx, VPCPEER_PCX_PROVISIONING);
+		pcx_moved(pcx, VPCPEER_PCX_STATE_PROVISIONING);
 	}
 	return err;
 }
@@ -594,11 +594,11 @@ static void pcx_end(struct vpcpeer_pcx *pcx,
 	if (!v->ends)
 		return;
 	list_del_init(&pcx->pending_node);
-	pcx->state = VPCPEER_PCX_DELETING;
-	if (v->next == VPCPEER_PCX_DELETED) {
+	pcx->state = VPCPEER_PCX_STATE_DELETING;
+	if (v->next == VPCPEER_PCX_STATE_DELETED) {
 		strscpy(pcx->message, "Deleting", sizeof(pcx->message));
 		pcx_moved(pcx, old);
-		old = VPCPEER_PCX_DELETING;
+		old = VPCPEER_PCX_STATE_DELETING;
 	}
 	for (i = 0; i < 2; i++)
 		if (pcx->side[i].dev)

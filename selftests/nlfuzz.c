@@ -145,7 +145,7 @@ static unsigned long long sent_by_kind[4];
 static unsigned long long cur_msg;
 
 static const char *const cmd_name[] = {
-	[VPCPEER_CMD_UNSPEC] = "UNSPEC",
+	[0] = "UNSPEC",
 	[VPCPEER_CMD_VPC_NEW] = "VPC_NEW",
 	[VPCPEER_CMD_VPC_DEL] = "VPC_DEL",
 	[VPCPEER_CMD_VPC_GET] = "VPC_GET",
@@ -197,7 +197,7 @@ static void msg_init(struct msg *m, uint16_t type, uint16_t flags, uint8_t cmd)
 	msg_nlh(m)->nlmsg_flags = flags;
 	g = (struct genlmsghdr *)(m->b + NLMSG_HDRLEN);
 	g->cmd = cmd;
-	g->version = VPCPEER_GENL_VERSION;
+	g->version = VPCPEER_FAMILY_VERSION;
 	m->len = NLMSG_HDRLEN + GENL_HDRLEN;
 	m->nattrs = 0;
 }
@@ -615,7 +615,7 @@ static int resolve_family(void)
 
 	msg_init(&m, GENL_ID_CTRL, NLM_F_REQUEST, CTRL_CMD_GETFAMILY);
 	((struct genlmsghdr *)(m.b + NLMSG_HDRLEN))->version = 1;
-	put_str(&m, CTRL_ATTR_FAMILY_NAME, VPCPEER_GENL_NAME);
+	put_str(&m, CTRL_ATTR_FAMILY_NAME, VPCPEER_FAMILY_NAME);
 	msg_finish(&m);
 	msg_nlh(&m)->nlmsg_seq = seq++;
 	if (nl_send(m.b, m.len))
@@ -1036,8 +1036,8 @@ static void build_template(struct msg *m, unsigned int cmd)
 			break;
 		n = nest_start(m, VPCPEER_A_PCX);
 		tpl.pcx = cmd == VPCPEER_CMD_PCX_ACCEPT || cmd == VPCPEER_CMD_PCX_REJECT ?
-			  pcx_in(VPCPEER_PCX_PENDING_ACCEPTANCE) :
-			  cmd == VPCPEER_CMD_PCX_DEL ? pcx_in(VPCPEER_PCX_ACTIVE) :
+			  pcx_in(VPCPEER_PCX_STATE_PENDING_ACCEPTANCE) :
+			  cmd == VPCPEER_CMD_PCX_DEL ? pcx_in(VPCPEER_PCX_STATE_ACTIVE) :
 			  any_pcx();
 		put_u32(m, VPCPEER_A_PCX_ID, tpl.pcx);
 		if (chance(5))
@@ -1046,7 +1046,7 @@ static void build_template(struct msg *m, unsigned int cmd)
 		break;
 	case VPCPEER_CMD_PCX_SET:
 		n = nest_start(m, VPCPEER_A_PCX);
-		tpl.pcx = pcx_in(VPCPEER_PCX_ACTIVE);
+		tpl.pcx = pcx_in(VPCPEER_PCX_STATE_ACTIVE);
 		put_u32(m, VPCPEER_A_PCX_ID, tpl.pcx);
 		k = below(10);	/* one side, or both; a side's nest may be empty */
 		if (k < 4 || k >= 8)
@@ -1428,8 +1428,8 @@ static void dry_after(const struct msg *m, int before)
 		after = pcx_state_now(tpl.pcx);
 		/* Only the timer may have moved it: a request expiring. */
 		if (after != before &&
-		    !(before == VPCPEER_PCX_PENDING_ACCEPTANCE &&
-		      after == VPCPEER_PCX_EXPIRED))
+		    !(before == VPCPEER_PCX_STATE_PENDING_ACCEPTANCE &&
+		      after == VPCPEER_PCX_STATE_EXPIRED))
 			dry_broken(cmd_name[tpl.cmd]);
 		break;
 	}
@@ -1632,7 +1632,7 @@ int main(int argc, char **argv)
 	sock_open();
 	if (resolve_family()) {
 		fprintf(stderr, "nlfuzz: genl family \"%s\" not found\n",
-			VPCPEER_GENL_NAME);
+			VPCPEER_FAMILY_NAME);
 		return 2;
 	}
 	events_open();

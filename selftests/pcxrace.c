@@ -108,7 +108,7 @@ static void req_init(struct req *r, uint16_t type, uint8_t cmd)
 	r->nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
 	g = NLMSG_DATA(&r->nlh);
 	g->cmd = cmd;
-	g->version = type == GENL_ID_CTRL ? 1 : VPCPEER_GENL_VERSION;
+	g->version = type == GENL_ID_CTRL ? 1 : VPCPEER_FAMILY_VERSION;
 }
 
 static struct nlattr *put(struct req *r, uint16_t type, const void *data,
@@ -234,11 +234,11 @@ static void resolve_family(struct nl *nl)
 	int err;
 
 	req_init(&r, GENL_ID_CTRL, CTRL_CMD_GETFAMILY);
-	put(&r, CTRL_ATTR_FAMILY_NAME, VPCPEER_GENL_NAME,
-	    sizeof(VPCPEER_GENL_NAME));
+	put(&r, CTRL_ATTR_FAMILY_NAME, VPCPEER_FAMILY_NAME,
+	    sizeof(VPCPEER_FAMILY_NAME));
 	err = transact(nl, &r);
 	if (err)
-		die("family \"" VPCPEER_GENL_NAME "\": %s", strerror(-err));
+		die("family \"" VPCPEER_FAMILY_NAME "\": %s", strerror(-err));
 	parse(nl, NULL, tb, CTRL_ATTR_MAX);
 	if (!tb[CTRL_ATTR_FAMILY_ID])
 		die("no family id in the controller's reply");
@@ -427,7 +427,7 @@ int main(int argc, char *argv[])
 		if (err)
 			die("round %lu: request: %s (%s)", i, strerror(-err),
 			    nl.ext);
-		if (v.state != VPCPEER_PCX_PENDING_ACCEPTANCE || !v.has_dev[0] ||
+		if (v.state != VPCPEER_PCX_STATE_PENDING_ACCEPTANCE || !v.has_dev[0] ||
 		    v.has_dev[1])
 			die("round %lu: pcx-%08x requested as %s, devices %d/%d",
 			    i, v.id, state_name(v.state), v.has_dev[0],
@@ -458,7 +458,7 @@ int main(int argc, char *argv[])
 			die("round %lu: pcx-%08x: show: %s (%s)", i, v.id,
 			    strerror(-err), nl.ext);
 		read_pcx(&nl, &v);
-		if (v.state != VPCPEER_PCX_DELETED || strcmp(v.message, want) ||
+		if (v.state != VPCPEER_PCX_STATE_DELETED || strcmp(v.message, want) ||
 		    v.has_dev[0] || v.has_dev[1])
 			die("round %lu: pcx-%08x ended %s (\"%s\", not \"%s\"), devices %d/%d, after accept %s, delete %s",
 			    i, v.id, state_name(v.state), v.message, want,

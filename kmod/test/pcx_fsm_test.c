@@ -52,7 +52,7 @@ struct cell {
 };
 
 /* Allowed: to @n; @e: it ends; status @w (+ " vpc-..." of side @v). */
-#define GO(n, e, w, v)	{ true, 0, NULL, VPCPEER_PCX_##n, e, w, v }
+#define GO(n, e, w, v)	{ true, 0, NULL, VPCPEER_PCX_STATE_##n, e, w, v }
 /* Allowed, and nothing to do. */
 #define IDLE		{ true, 0, NULL, -1, false, NULL, -1 }
 /* Refused with -@e and message @m. */
@@ -62,15 +62,15 @@ struct cell {
 #define ACC	VPCPEER_ACCEPTER
 #define KERN	VPCPEER_KERNEL
 
-#define IR	VPCPEER_PCX_INITIATING_REQUEST
-#define PA	VPCPEER_PCX_PENDING_ACCEPTANCE
-#define PR	VPCPEER_PCX_PROVISIONING
-#define AC	VPCPEER_PCX_ACTIVE
-#define RJ	VPCPEER_PCX_REJECTED
-#define EX	VPCPEER_PCX_EXPIRED
-#define FA	VPCPEER_PCX_FAILED
-#define DG	VPCPEER_PCX_DELETING
-#define DD	VPCPEER_PCX_DELETED
+#define IR	VPCPEER_PCX_STATE_INITIATING_REQUEST
+#define PA	VPCPEER_PCX_STATE_PENDING_ACCEPTANCE
+#define PR	VPCPEER_PCX_STATE_PROVISIONING
+#define AC	VPCPEER_PCX_STATE_ACTIVE
+#define RJ	VPCPEER_PCX_STATE_REJECTED
+#define EX	VPCPEER_PCX_STATE_EXPIRED
+#define FA	VPCPEER_PCX_STATE_FAILED
+#define DG	VPCPEER_PCX_STATE_DELETING
+#define DD	VPCPEER_PCX_STATE_DELETED
 
 /* Columns: the requester's owner, the accepter's owner, the kernel. */
 static const struct cell fsm_want[VPCPEER_PCX_ACTION_MAX][__VPCPEER_PCX_STATE_MAX]

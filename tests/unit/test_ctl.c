@@ -565,7 +565,7 @@ static void put_side(struct nl_msg *m, int attr, const struct fake_pcx *x,
 
 	nla_put_u32(m, VPCPEER_A_SIDE_VPC_ID, vpc_id);
 	nla_put_string(m, VPCPEER_A_SIDE_VPC_NAME, name);
-	if (x->state == VPCPEER_PCX_ACTIVE) {
+	if (x->state == VPCPEER_PCX_STATE_ACTIVE) {
 		snprintf(ifname, sizeof(ifname), "pcx-%08x", x->id);
 		nla_put_u32(m, VPCPEER_A_SIDE_IFINDEX, ifindex);
 		nla_put_string(m, VPCPEER_A_SIDE_IFNAME, ifname);
@@ -663,7 +663,7 @@ static void pcx_request(const struct nlmsghdr *req, struct nlattr **ptb)
 	*x = (struct fake_pcx){
 		.used = true,
 		.id = pcx_ids[fk.next_pcx++ % ARRAY_SIZE(pcx_ids)],
-		.state = VPCPEER_PCX_PENDING_ACCEPTANCE,
+		.state = VPCPEER_PCX_STATE_PENDING_ACCEPTANCE,
 		.requester = r->id,
 		.accepter = a->id,
 	};
@@ -676,7 +676,7 @@ static void pcx_request(const struct nlmsghdr *req, struct nlattr **ptb)
 				continue;
 			format_prefix(&r->cidrs[j], pr, sizeof(pr));
 			format_prefix(&a->cidrs[k], pa, sizeof(pa));
-			x->state = VPCPEER_PCX_FAILED;
+			x->state = VPCPEER_PCX_STATE_FAILED;
 			snprintf(x->message, sizeof(x->message),
 				 "Overlapping CIDR blocks %s and %s", pr, pa);
 			return pcx_reply(req, x);
@@ -693,7 +693,7 @@ static const char *pcx_set(struct fake_pcx *x, struct nlattr **ptb)
 	const char *why;
 	int i;
 
-	if (x->state != VPCPEER_PCX_ACTIVE)
+	if (x->state != VPCPEER_PCX_STATE_ACTIVE)
 		return "options can be set only while the peering connection is active";
 	for (i = 0; i < 2; i++) {
 		struct nlattr *side = ptb[VPCPEER_A_PCX_REQUESTER + i];
@@ -765,18 +765,18 @@ static void pcx_cmd(const struct nlmsghdr *req, uint8_t cmd,
 		return send_error(req, -ENOENT, "no such peering connection");
 	switch (cmd) {
 	case VPCPEER_CMD_PCX_ACCEPT:
-		if (x->state != VPCPEER_PCX_PENDING_ACCEPTANCE)
+		if (x->state != VPCPEER_PCX_STATE_PENDING_ACCEPTANCE)
 			return send_error(req, -EINVAL,
 					  "the peering connection is not pending acceptance");
-		x->state = VPCPEER_PCX_ACTIVE;
+		x->state = VPCPEER_PCX_STATE_ACTIVE;
 		snprintf(x->message, sizeof(x->message), "Active");
 		break;
 	case VPCPEER_CMD_PCX_REJECT:
-		x->state = VPCPEER_PCX_REJECTED;
+		x->state = VPCPEER_PCX_STATE_REJECTED;
 		snprintf(x->message, sizeof(x->message), "Rejected");
 		break;
 	case VPCPEER_CMD_PCX_DEL:
-		x->state = VPCPEER_PCX_DELETED;
+		x->state = VPCPEER_PCX_STATE_DELETED;
 		snprintf(x->message, sizeof(x->message), "Deleted by %s",
 			 x->req_name);
 		break;
@@ -805,9 +805,9 @@ static void ctrl_dump(const struct nlmsghdr *req)
 	if (!fk.no_family) {
 		m = genl_answer(req, GENL_ID_CTRL, CTRL_CMD_NEWFAMILY,
 				NLM_F_MULTI);
-		nla_put_string(m, CTRL_ATTR_FAMILY_NAME, VPCPEER_GENL_NAME);
+		nla_put_string(m, CTRL_ATTR_FAMILY_NAME, VPCPEER_FAMILY_NAME);
 		nla_put_u16(m, CTRL_ATTR_FAMILY_ID, FAKE_FAMILY);
-		nla_put_u32(m, CTRL_ATTR_VERSION, VPCPEER_GENL_VERSION);
+		nla_put_u32(m, CTRL_ATTR_VERSION, VPCPEER_FAMILY_VERSION);
 		nla_put_u32(m, CTRL_ATTR_HDRSIZE, 0);
 		nla_put_u32(m, CTRL_ATTR_MAXATTR, VPCPEER_A_MAX);
 		batch_add(&b, m);
@@ -867,12 +867,12 @@ static void ctrl_get(const struct nlmsghdr *req)
 	assert_true(req->nlmsg_flags & NLM_F_ACK);
 	assert_non_null(tb[CTRL_ATTR_FAMILY_NAME]);
 	if (fk.no_family ||
-	    strcmp(nla_data(tb[CTRL_ATTR_FAMILY_NAME]), VPCPEER_GENL_NAME))
+	    strcmp(nla_data(tb[CTRL_ATTR_FAMILY_NAME]), VPCPEER_FAMILY_NAME))
 		return send_error(req, -ENOENT, NULL);
 	m = genl_answer(req, GENL_ID_CTRL, CTRL_CMD_NEWFAMILY, 0);
-	nla_put_string(m, CTRL_ATTR_FAMILY_NAME, VPCPEER_GENL_NAME);
+	nla_put_string(m, CTRL_ATTR_FAMILY_NAME, VPCPEER_FAMILY_NAME);
 	nla_put_u16(m, CTRL_ATTR_FAMILY_ID, FAKE_FAMILY);
-	nla_put_u32(m, CTRL_ATTR_VERSION, VPCPEER_GENL_VERSION);
+	nla_put_u32(m, CTRL_ATTR_VERSION, VPCPEER_FAMILY_VERSION);
 	grps = nla_nest_start(m, CTRL_ATTR_MCAST_GROUPS);
 	g = nla_nest_start(m, 1);
 	nla_put_u32(m, CTRL_ATTR_MCAST_GRP_ID, FAKE_GROUP - 1);
@@ -908,7 +908,7 @@ static int fake_send(struct nl_sock *sk, struct nl_msg *msg)
 	assert_int_equal(req->nlmsg_type, FAKE_FAMILY);
 	assert_true(req->nlmsg_flags & NLM_F_REQUEST);
 	assert_true(req->nlmsg_flags & NLM_F_ACK);
-	assert_int_equal(g->version, VPCPEER_GENL_VERSION);
+	assert_int_equal(g->version, VPCPEER_FAMILY_VERSION);
 	fk.requests++;
 	fk.last_cmd = g->cmd;
 	fk.last_flags = req->nlmsg_flags;
@@ -1765,16 +1765,16 @@ static void queue_events(void)
 	m = event(VPCPEER_CMD_PCX_STATE);
 	pcx = nla_nest_start(m, VPCPEER_A_PCX);
 	nla_put_u32(m, VPCPEER_A_PCX_ID, x->id);
-	nla_put_u8(m, VPCPEER_A_PCX_STATE, VPCPEER_PCX_ACTIVE);
+	nla_put_u8(m, VPCPEER_A_PCX_STATE, VPCPEER_PCX_STATE_ACTIVE);
 	nla_put_string(m, VPCPEER_A_PCX_MESSAGE, "Active");
-	nla_put_u8(m, VPCPEER_A_PCX_OLD_STATE, VPCPEER_PCX_PROVISIONING);
+	nla_put_u8(m, VPCPEER_A_PCX_OLD_STATE, VPCPEER_PCX_STATE_PROVISIONING);
 	nla_nest_end(m, pcx);
 	/* The rest of the nest is added by put_pcx() after the first. */
 	put_pcx(event(VPCPEER_CMD_PCX_SET), x);
 	m = event(VPCPEER_CMD_PCX_DEL);
 	pcx = nla_nest_start(m, VPCPEER_A_PCX);
 	nla_put_u32(m, VPCPEER_A_PCX_ID, x->id);
-	nla_put_u8(m, VPCPEER_A_PCX_STATE, VPCPEER_PCX_DELETED);
+	nla_put_u8(m, VPCPEER_A_PCX_STATE, VPCPEER_PCX_STATE_DELETED);
 	nla_nest_end(m, pcx);
 	put_vpc(event(VPCPEER_CMD_VPC_DEL), &fk.vpcs[1]);
 }
@@ -1850,9 +1850,9 @@ static void test_monitor_state_event(void **state)
 	m = event(VPCPEER_CMD_PCX_STATE);
 	pcx = nla_nest_start(m, VPCPEER_A_PCX);
 	nla_put_u32(m, VPCPEER_A_PCX_ID, 0x11223344);
-	nla_put_u8(m, VPCPEER_A_PCX_STATE, VPCPEER_PCX_DELETED);
+	nla_put_u8(m, VPCPEER_A_PCX_STATE, VPCPEER_PCX_STATE_DELETED);
 	nla_put_string(m, VPCPEER_A_PCX_MESSAGE, "Deleted by green: its VPC was deleted");
-	nla_put_u8(m, VPCPEER_A_PCX_OLD_STATE, VPCPEER_PCX_DELETING);
+	nla_put_u8(m, VPCPEER_A_PCX_OLD_STATE, VPCPEER_PCX_STATE_DELETING);
 	nla_put_u64(m, VPCPEER_A_PCX_VISIBLE_UNTIL, 1764151200);
 	side = nla_nest_start(m, VPCPEER_A_PCX_REQUESTER);
 	nla_put_u32(m, VPCPEER_A_SIDE_VPC_ID, 0x0a1b2c3d);

@@ -48,7 +48,7 @@ static struct nl_msg *reply_new(uint8_t cmd)
 
 	assert_non_null(m);
 	assert_non_null(genlmsg_put(m, 1234, 1, FAMILY, 0, 0, cmd,
-				    VPCPEER_GENL_VERSION));
+				    VPCPEER_FAMILY_VERSION));
 	return m;
 }
 
@@ -261,7 +261,7 @@ static void put_side(struct nl_msg *m, int attr, enum pcx_flaw f,
 static void put_pcx(struct nl_msg *m, enum pcx_flaw f)
 {
 	struct nlattr *pcx;
-	uint8_t state = VPCPEER_PCX_ACTIVE;
+	uint8_t state = VPCPEER_PCX_STATE_ACTIVE;
 	const char *message = "Active";
 
 	if (f == PCX_NO_NEST) {
@@ -269,18 +269,18 @@ static void put_pcx(struct nl_msg *m, enum pcx_flaw f)
 		return;
 	}
 	if (f == PCX_NO_DEV) {
-		state = VPCPEER_PCX_PENDING_ACCEPTANCE;
+		state = VPCPEER_PCX_STATE_PENDING_ACCEPTANCE;
 		message = "Pending Acceptance by 123456789012";
 	} else if (f == PCX_FAILED_QUOTE) {
-		state = VPCPEER_PCX_FAILED;
+		state = VPCPEER_PCX_STATE_FAILED;
 		message = "Overlapping CIDR \"10.0.0.0/16\"\nhere";
 	} else if (f == PCX_STATE_42) {
 		state = 42;
 	} else if (f == PCX_EXPIRES || f == PCX_EXPIRES_U32) {
-		state = VPCPEER_PCX_PENDING_ACCEPTANCE;
+		state = VPCPEER_PCX_STATE_PENDING_ACCEPTANCE;
 		message = "Pending Acceptance";
 	} else if (f == PCX_ENDED) {
-		state = VPCPEER_PCX_DELETED;
+		state = VPCPEER_PCX_STATE_DELETED;
 		message = "Deleted by blue";
 	}
 	pcx = nla_nest_start(m, VPCPEER_A_PCX);
@@ -288,12 +288,12 @@ static void put_pcx(struct nl_msg *m, enum pcx_flaw f)
 	if (f == PCX_ID_STATE || f == PCX_ID_ONLY) {
 		nla_put_u32(m, VPCPEER_A_PCX_ID, PCX_ID);
 		if (f == PCX_ID_STATE)
-			nla_put_u8(m, VPCPEER_A_PCX_STATE, VPCPEER_PCX_DELETED);
+			nla_put_u8(m, VPCPEER_A_PCX_STATE, VPCPEER_PCX_STATE_DELETED);
 		nla_nest_end(m, pcx);
 		return;
 	}
 	if (f == PCX_OLD_STATE)
-		nla_put_u8(m, VPCPEER_A_PCX_OLD_STATE, VPCPEER_PCX_PROVISIONING);
+		nla_put_u8(m, VPCPEER_A_PCX_OLD_STATE, VPCPEER_PCX_STATE_PROVISIONING);
 	if (f != PCX_NO_ID)
 		nla_put_u32(m, VPCPEER_A_PCX_ID, PCX_ID);
 	if (f == PCX_STATE_U32)
@@ -824,7 +824,7 @@ static const struct event_case event_cases[] = {
 	  NULL },
 	{ "unknown: from the future", VPCPEER_CMD_MAX + 1, EV_VPC, 0,
 	  -EOPNOTSUPP, NULL, NULL },
-	{ "unknown: 0", VPCPEER_CMD_UNSPEC, EV_NONE, 0, -EOPNOTSUPP, NULL,
+	{ "unknown: 0", 0, EV_NONE, 0, -EOPNOTSUPP, NULL,
 	  NULL },
 	{ "bad: state without old state", VPCPEER_CMD_PCX_STATE, EV_PCX,
 	  PCX_GOOD, -EINVAL, "PCX_STATE event without VPCPEER_A_PCX_OLD_STATE",
@@ -926,7 +926,7 @@ static void test_mcast_group(void **state)
 	(void)state;
 	assert_non_null(genlmsg_put(m, 0, 1, GENL_ID_CTRL, 0, 0,
 				    CTRL_CMD_NEWFAMILY, 2));
-	nla_put_string(m, CTRL_ATTR_FAMILY_NAME, VPCPEER_GENL_NAME);
+	nla_put_string(m, CTRL_ATTR_FAMILY_NAME, VPCPEER_FAMILY_NAME);
 	nla_put_u16(m, CTRL_ATTR_FAMILY_ID, FAMILY);
 	/* Without groups: none found. */
 	assert_int_equal(msg_mcast_group(nlmsg_hdr(m), "events", &id), -ENOENT);

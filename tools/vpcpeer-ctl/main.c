@@ -209,7 +209,7 @@ static int print_versions(const struct vp_conn *c)
 
 	if (!opt.json) {
 		printf(PROG_NAME " " VPCPEER_CTL_VERSION "\n"
-		       "kernel: " VPCPEER_GENL_NAME
+		       "kernel: " VPCPEER_FAMILY_NAME
 		       " genl family version %u (id %d)\n",
 		       c->version, c->family);
 		return RC_OK;
@@ -217,7 +217,7 @@ static int print_versions(const struct vp_conn *c)
 	json_init(&j, stdout);
 	json_object_start(&j);
 	json_kv_string(&j, "tool", VPCPEER_CTL_VERSION);
-	json_kv_string(&j, "family", VPCPEER_GENL_NAME);
+	json_kv_string(&j, "family", VPCPEER_FAMILY_NAME);
 	json_kv_u64(&j, "family_version", c->version);
 	json_kv_u64(&j, "family_id", c->family);
 	json_object_end(&j);

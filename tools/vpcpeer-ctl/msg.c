@@ -442,15 +442,15 @@ int pcx_decode(struct nlattr **top, struct pcx_info *p, char *err,
 const char *pcx_state_name(unsigned int state, char buf[PCX_STATE_STRLEN])
 {
 	static const char *const names[] = {
-		[VPCPEER_PCX_INITIATING_REQUEST] = "initiating-request",
-		[VPCPEER_PCX_PENDING_ACCEPTANCE] = "pending-acceptance",
-		[VPCPEER_PCX_PROVISIONING] = "provisioning",
-		[VPCPEER_PCX_ACTIVE] = "active",
-		[VPCPEER_PCX_REJECTED] = "rejected",
-		[VPCPEER_PCX_EXPIRED] = "expired",
-		[VPCPEER_PCX_FAILED] = "failed",
-		[VPCPEER_PCX_DELETING] = "deleting",
-		[VPCPEER_PCX_DELETED] = "deleted",
+		[VPCPEER_PCX_STATE_INITIATING_REQUEST] = "initiating-request",
+		[VPCPEER_PCX_STATE_PENDING_ACCEPTANCE] = "pending-acceptance",
+		[VPCPEER_PCX_STATE_PROVISIONING] = "provisioning",
+		[VPCPEER_PCX_STATE_ACTIVE] = "active",
+		[VPCPEER_PCX_STATE_REJECTED] = "rejected",
+		[VPCPEER_PCX_STATE_EXPIRED] = "expired",
+		[VPCPEER_PCX_STATE_FAILED] = "failed",
+		[VPCPEER_PCX_STATE_DELETING] = "deleting",
+		[VPCPEER_PCX_STATE_DELETED] = "deleted",
 	};
 
 	_Static_assert(sizeof(names) / sizeof(names[0]) ==

@@ -80,7 +80,7 @@ int vp_open(struct vp_conn *c)
 	/* Replies larger than a page are read whole, not cut. */
 	nl_socket_enable_msg_peek(c->sk);
 	set_ack_options(c->sk);
-	rc = family_lookup(c, VPCPEER_GENL_NAME);
+	rc = family_lookup(c, VPCPEER_FAMILY_NAME);
 	if (rc)
 		vp_close(c);
 	return rc;
@@ -134,7 +134,7 @@ struct nl_msg *vp_request(const struct vp_conn *c, uint8_t cmd, int flags,
 		return NULL;
 	}
 	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, c->family, 0, flags,
-			 cmd, VPCPEER_GENL_VERSION) ||
+			 cmd, VPCPEER_FAMILY_VERSION) ||
 	    (opt.dry_run && msg_cmd_mutates(cmd) &&
 	     nla_put_flag(msg, VPCPEER_A_DRY_RUN) < 0)) {
 		complain("out of memory");
@@ -445,7 +445,7 @@ int vp_subscribe(struct vp_conn *c, const char *title)
 	int err;
 
 	if (!c->has_events) {
-		complain("%s: the " VPCPEER_GENL_NAME
+		complain("%s: the " VPCPEER_FAMILY_NAME
 			 " family has no multicast group \"%s\": is the module too old?",
 			 title, VPCPEER_MCGRP_EVENTS);
 		return RC_FAIL;

@@ -142,9 +142,9 @@ static int request_dry_run(const struct new_pcx *n)
 		return RC_OK;
 	}
 	printf("dry run: would be %s%s%s\n", pcx_state_name(n->state, state),
-	       n->message && n->state == VPCPEER_PCX_FAILED ? ": " : "",
-	       n->message && n->state == VPCPEER_PCX_FAILED ? n->message : "");
-	return n->state == VPCPEER_PCX_FAILED ? RC_FAIL : RC_OK;
+	       n->message && n->state == VPCPEER_PCX_STATE_FAILED ? ": " : "",
+	       n->message && n->state == VPCPEER_PCX_STATE_FAILED ? n->message : "");
+	return n->state == VPCPEER_PCX_STATE_FAILED ? RC_FAIL : RC_OK;
 }
 
 /* request REQUESTER_VPC ACCEPTER_VPC */
@@ -179,7 +179,7 @@ static int peering_request(const struct command *cmd, int argc,
 		format_pcx_id(n.id, id);
 		printf("%s\n", id);
 	}
-	if (!rc && !opt.dry_run && n.state == VPCPEER_PCX_FAILED) {
+	if (!rc && !opt.dry_run && n.state == VPCPEER_PCX_STATE_FAILED) {
 		/* The id first: the connection exists, to show or delete. */
 		fflush(stdout);
 		if (n.message)
