@@ -61,4 +61,25 @@ static inline void vpcpeer_extack_msg(struct netlink_ext_ack *extack,
 		extack->_msg = msg;
 }
 
+struct genl_family;
+
+#ifdef VPCPEER_HAVE_GENL_SPLIT_OPS
+static inline void vpcpeer_genl_family_compat(struct genl_family *family)
+{
+}
+#else
+/*
+ * 6.1 predates split ops (6.2). netlink-gen.c, generated for 6.12, is
+ * still built there for its policies (Kbuild makes it include this file):
+ * under these names its ops table is a genl_ops table and its family
+ * points at it. That table names a command twice, a do and a dump, which
+ * 6.1 refuses, so before the family is registered compat-genl.c gives it
+ * small ops and a policy of their own.
+ */
+#define genl_split_ops	genl_ops
+#define split_ops	ops
+#define n_split_ops	n_ops
+void vpcpeer_genl_family_compat(struct genl_family *family);
+#endif
+
 #endif /* _VPCPEER_COMPAT_H */

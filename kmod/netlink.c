@@ -8,6 +8,10 @@
  * VPC or peering the caller may not administer is answered exactly as one
  * that does not exist. Every refusal carries an extack message and, where
  * one attribute is to blame, points at it.
+ *
+ * The policies, the ops table and the family are generated from
+ * Documentation/netlink/specs/vpcpeer.yaml (netlink-gen.[ch]); this file
+ * holds the handlers they name, the replies and the events.
  */
 
 #include <linux/ctype.h>
@@ -17,54 +21,10 @@
 #include <net/sock.h>
 #include <net/rtnetlink.h>
 
+#include "compat.h"
+#include "netlink-gen.h"
 #include "netlink.h"
 
-static const struct nla_policy vpcpeer_cidr_policy[VPCPEER_A_CIDR_MAX + 1] = {
-	[VPCPEER_A_CIDR_ADDR]		= { .type = NLA_BINARY, .len = 16 },
-	[VPCPEER_A_CIDR_PREFIXLEN]	= NLA_POLICY_MAX(NLA_U8, 128),
-};
-
-static const struct nla_policy vpcpeer_vpc_policy[VPCPEER_A_VPC_MAX + 1] = {
-	[VPCPEER_A_VPC_ID]		= { .type = NLA_U32 },
-	[VPCPEER_A_VPC_NAME]		= { .type = NLA_NUL_STRING,
-					    .len = VPCPEER_NAME_MAX - 1 },
-	[VPCPEER_A_VPC_NETNS_FD]	= { .type = NLA_U32 },
-	[VPCPEER_A_VPC_NETNSID]		= { .type = NLA_REJECT },
-	[VPCPEER_A_VPC_CIDR]		= NLA_POLICY_NESTED(vpcpeer_cidr_policy),
-};
-
-static const struct nla_policy vpcpeer_side_policy[VPCPEER_A_SIDE_MAX + 1] = {
-	[VPCPEER_A_SIDE_VPC_ID]		= { .type = NLA_U32 },
-	[VPCPEER_A_SIDE_VPC_NAME]	= { .type = NLA_NUL_STRING,
-					    .len = VPCPEER_NAME_MAX - 1 },
-	[VPCPEER_A_SIDE_IFINDEX]	= { .type = NLA_REJECT },
-	[VPCPEER_A_SIDE_IFNAME]		= { .type = NLA_REJECT },
-	[VPCPEER_A_SIDE_STATS]		= { .type = NLA_REJECT },
-	[VPCPEER_A_SIDE_ALLOW_DNS]	= NLA_POLICY_MAX(NLA_U8, 1),
-	[VPCPEER_A_SIDE_TAG]		= { .type = NLA_NUL_STRING,
-					    .len = VPCPEER_TAG_MAX - 1 },
-};
-
-static const struct nla_policy vpcpeer_pcx_policy[VPCPEER_A_PCX_MAX + 1] = {
-	[VPCPEER_A_PCX_ID]		= { .type = NLA_U32 },
-	[VPCPEER_A_PCX_STATE]		= { .type = NLA_REJECT },
-	[VPCPEER_A_PCX_MESSAGE]		= { .type = NLA_REJECT },
-	[VPCPEER_A_PCX_REQUESTER]	= NLA_POLICY_NESTED(vpcpeer_side_policy),
-	[VPCPEER_A_PCX_ACCEPTER]	= NLA_POLICY_NESTED(vpcpeer_side_policy),
-	[VPCPEER_A_PCX_PAD]		= { .type = NLA_REJECT },
-	[VPCPEER_A_PCX_EXPIRES]		= { .type = NLA_REJECT },
-	[VPCPEER_A_PCX_VISIBLE_UNTIL]	= { .type = NLA_REJECT },
-	[VPCPEER_A_PCX_OLD_STATE]	= { .type = NLA_REJECT },
-};
-
-static const struct nla_policy vpcpeer_policy[VPCPEER_A_MAX + 1] = {
-	[VPCPEER_A_VPC]	= NLA_POLICY_NESTED(vpcpeer_vpc_policy),
-	[VPCPEER_A_PCX]	= NLA_POLICY_NESTED(vpcpeer_pcx_policy),
-	[VPCPEER_A_DRY_RUN] = { .type = NLA_FLAG },
-	[VPCPEER_A_CIDR] = { .type = NLA_REJECT },
-};
-
-static struct genl_family vpcpeer_genl_family;
 /* Events may be sent: the family is registered. Under vpcpeer_lock. */
 static bool events_on;
 
@@ -167,7 +127,7 @@ static int parse_cidr(const struct nlattr *attr, struct vpcpeer_cidr *c,
 	unsigned int bits, i;
 	int err;
 
-	err = nla_parse_nested(tb, VPCPEER_A_CIDR_MAX, attr, vpcpeer_cidr_policy,
+	err = nla_parse_nested(tb, VPCPEER_A_CIDR_MAX, attr, vpcpeer_cidr_nl_policy,
 			       extack);
 	if (err)
 		return err;
@@ -256,28 +216,71 @@ static struct vpcpeer_vpc *lookup_vpc(const struct sk_buff *skb,
 	return vpc;
 }
 
+/*
+ * The generated policies of the nests take every attribute of their set,
+ * those that only replies carry too; a request that sends one of those is
+ * refused here, as the module's own policies (NLA_REJECT) did before the
+ * spec became their source. @reply_only: a mask of BIT(type).
+ */
+static int refuse_reply_only(const struct nlattr *nest, unsigned long reply_only,
+			     struct netlink_ext_ack *extack)
+{
+	const struct nlattr *a;
+	int rem;
+
+	nla_for_each_nested(a, nest, rem) {
+		if (nla_type(a) < BITS_PER_LONG && (reply_only & BIT(nla_type(a)))) {
+			NL_SET_ERR_MSG_ATTR(extack, a, "an attribute that only replies carry");
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 static int parse_vpc_nest(struct genl_info *info, struct nlattr **tb)
 {
 	struct nlattr *nest = info->attrs[VPCPEER_A_VPC];
+	int err;
 
 	if (GENL_REQ_ATTR_CHECK(info, VPCPEER_A_VPC)) {
 		NL_SET_ERR_MSG(info->extack, "the request has no VPC attribute");
 		return -EINVAL;
 	}
-	return nla_parse_nested(tb, VPCPEER_A_VPC_MAX, nest, vpcpeer_vpc_policy,
+	err = refuse_reply_only(nest, BIT(VPCPEER_A_VPC_NETNSID), info->extack);
+	if (err)
+		return err;
+	return nla_parse_nested(tb, VPCPEER_A_VPC_MAX, nest, vpcpeer_vpc_nl_policy,
 				info->extack);
 }
 
 static int parse_pcx_nest(struct genl_info *info, struct nlattr **tb)
 {
+	static const unsigned long side_replies = BIT(VPCPEER_A_SIDE_IFINDEX) |
+		BIT(VPCPEER_A_SIDE_IFNAME) | BIT(VPCPEER_A_SIDE_STATS);
+	static const unsigned long pcx_replies = BIT(VPCPEER_A_PCX_STATE) |
+		BIT(VPCPEER_A_PCX_MESSAGE) | BIT(VPCPEER_A_PCX_EXPIRES) |
+		BIT(VPCPEER_A_PCX_VISIBLE_UNTIL) | BIT(VPCPEER_A_PCX_OLD_STATE);
 	struct nlattr *nest = info->attrs[VPCPEER_A_PCX];
+	int err;
 
 	if (GENL_REQ_ATTR_CHECK(info, VPCPEER_A_PCX)) {
 		NL_SET_ERR_MSG(info->extack, "the request has no PCX attribute");
 		return -EINVAL;
 	}
-	return nla_parse_nested(tb, VPCPEER_A_PCX_MAX, nest, vpcpeer_pcx_policy,
-				info->extack);
+	err = refuse_reply_only(nest, pcx_replies, info->extack);
+	if (err)
+		return err;
+	err = nla_parse_nested(tb, VPCPEER_A_PCX_MAX, nest, vpcpeer_pcx_nl_policy,
+			       info->extack);
+	if (err)
+		return err;
+	if (tb[VPCPEER_A_PCX_REQUESTER])
+		err = refuse_reply_only(tb[VPCPEER_A_PCX_REQUESTER], side_replies,
+					info->extack);
+	if (!err && tb[VPCPEER_A_PCX_ACCEPTER])
+		err = refuse_reply_only(tb[VPCPEER_A_PCX_ACCEPTER], side_replies,
+					info->extack);
+	return err;
 }
 
 /* --- replies ------------------------------------------------------------ */
@@ -441,7 +444,7 @@ static int reply_obj(struct sk_buff *req, struct genl_info *info, u8 cmd,
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
-	hdr = genlmsg_put_reply(msg, info, &vpcpeer_genl_family, 0, cmd);
+	hdr = genlmsg_put_reply(msg, info, &vpcpeer_nl_family, 0, cmd);
 	if (!hdr) {
 		err = -EMSGSIZE;
 		goto err_free;
@@ -574,7 +577,7 @@ static int vpcpeer_dump(struct sk_buff *skb, struct netlink_callback *cb,
 	while ((obj = ops->next(&index))) {
 		if (ops->visible(cb->skb, obj)) {
 			hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
-					  cb->nlh->nlmsg_seq, &vpcpeer_genl_family,
+					  cb->nlh->nlmsg_seq, &vpcpeer_nl_family,
 					  NLM_F_MULTI, ops->cmd);
 			if (!hdr) {
 				err = -EMSGSIZE;
@@ -662,7 +665,7 @@ static int collect_cidrs(struct nlattr *nest, struct vpcpeer_cidr **out,
 	return n;
 }
 
-static int vpcpeer_vpc_new_doit(struct sk_buff *skb, struct genl_info *info)
+int vpcpeer_nl_vpc_new_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *tb[VPCPEER_A_VPC_MAX + 1];
 	struct vpcpeer_cidr *cidrs;
@@ -722,7 +725,7 @@ out_cidrs:
 	return err;
 }
 
-static int vpcpeer_vpc_del_doit(struct sk_buff *skb, struct genl_info *info)
+int vpcpeer_nl_vpc_del_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *tb[VPCPEER_A_VPC_MAX + 1];
 	struct vpcpeer_vpc *vpc;
@@ -798,17 +801,17 @@ static int vpc_cidr_change(struct sk_buff *skb, struct genl_info *info,
 	return err;
 }
 
-static int vpcpeer_vpc_cidr_add_doit(struct sk_buff *skb, struct genl_info *info)
+int vpcpeer_nl_vpc_cidr_add_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	return vpc_cidr_change(skb, info, true);
 }
 
-static int vpcpeer_vpc_cidr_del_doit(struct sk_buff *skb, struct genl_info *info)
+int vpcpeer_nl_vpc_cidr_del_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	return vpc_cidr_change(skb, info, false);
 }
 
-static int vpcpeer_vpc_get_doit(struct sk_buff *skb, struct genl_info *info)
+int vpcpeer_nl_vpc_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *tb[VPCPEER_A_VPC_MAX + 1];
 	struct vpcpeer_vpc *vpc;
@@ -838,8 +841,7 @@ static void *vpc_next(unsigned long *index)
 	return vpcpeer_vpc_next(index);
 }
 
-static int vpcpeer_vpc_get_dumpit(struct sk_buff *skb,
-				  struct netlink_callback *cb)
+int vpcpeer_nl_vpc_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	static const struct dump_ops ops = {
 		.cmd = VPCPEER_CMD_VPC_GET,
@@ -875,7 +877,7 @@ static struct vpcpeer_vpc *lookup_side(const struct sk_buff *skb,
 			NL_SET_ERR_MSG(extack, "no accepter VPC given");
 		return ERR_PTR(-EINVAL);
 	}
-	err = nla_parse_nested(tb, VPCPEER_A_SIDE_MAX, nest, vpcpeer_side_policy,
+	err = nla_parse_nested(tb, VPCPEER_A_SIDE_MAX, nest, vpcpeer_side_nl_policy,
 			       extack);
 	if (err)
 		return ERR_PTR(err);
@@ -913,7 +915,7 @@ static struct vpcpeer_vpc *lookup_side(const struct sk_buff *skb,
 	return vpc;
 }
 
-static int vpcpeer_pcx_request_doit(struct sk_buff *skb, struct genl_info *info)
+int vpcpeer_nl_pcx_request_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *tb[VPCPEER_A_PCX_MAX + 1];
 	struct vpcpeer_vpc_ref named = {};
@@ -1018,17 +1020,17 @@ out:
 	return err;
 }
 
-static int vpcpeer_pcx_accept_doit(struct sk_buff *skb, struct genl_info *info)
+int vpcpeer_nl_pcx_accept_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	return pcx_answer(skb, info, true);
 }
 
-static int vpcpeer_pcx_reject_doit(struct sk_buff *skb, struct genl_info *info)
+int vpcpeer_nl_pcx_reject_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	return pcx_answer(skb, info, false);
 }
 
-static int vpcpeer_pcx_del_doit(struct sk_buff *skb, struct genl_info *info)
+int vpcpeer_nl_pcx_del_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct vpcpeer_pcx *pcx;
 	int err, by;
@@ -1054,7 +1056,7 @@ out:
 	return err;
 }
 
-static int vpcpeer_pcx_get_doit(struct sk_buff *skb, struct genl_info *info)
+int vpcpeer_nl_pcx_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct vpcpeer_pcx *pcx;
 	int err;
@@ -1079,8 +1081,7 @@ static void *pcx_next(unsigned long *index)
 	return vpcpeer_pcx_next(index);
 }
 
-static int vpcpeer_pcx_get_dumpit(struct sk_buff *skb,
-				  struct netlink_callback *cb)
+int vpcpeer_nl_pcx_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	static const struct dump_ops ops = {
 		.cmd = VPCPEER_CMD_PCX_GET,
@@ -1100,7 +1101,7 @@ static int parse_side_opts(struct nlattr *nest, struct vpcpeer_side_opts *o,
 	const char *p;
 	int err;
 
-	err = nla_parse_nested(tb, VPCPEER_A_SIDE_MAX, nest, vpcpeer_side_policy,
+	err = nla_parse_nested(tb, VPCPEER_A_SIDE_MAX, nest, vpcpeer_side_nl_policy,
 			       extack);
 	if (err)
 		return err;
@@ -1125,7 +1126,7 @@ static int parse_side_opts(struct nlattr *nest, struct vpcpeer_side_opts *o,
 	return 0;
 }
 
-static int vpcpeer_pcx_set_doit(struct sk_buff *skb, struct genl_info *info)
+int vpcpeer_nl_pcx_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	static const int side_attr[2] = {
 		VPCPEER_A_PCX_REQUESTER, VPCPEER_A_PCX_ACCEPTER,
@@ -1198,7 +1199,7 @@ static bool net_hears(const struct net *net, u64 cookie)
 static void notify_one(struct net *net, struct sk_buff *msg, void *hdr)
 {
 	genlmsg_end(msg, hdr);
-	genlmsg_multicast_netns(&vpcpeer_genl_family, net, msg, 0, 0,
+	genlmsg_multicast_netns(&vpcpeer_nl_family, net, msg, 0, 0,
 				GFP_ATOMIC);
 }
 
@@ -1208,7 +1209,7 @@ static struct sk_buff *notify_new(u8 cmd, void **hdr)
 
 	if (!msg)
 		return NULL;
-	*hdr = genlmsg_put(msg, 0, 0, &vpcpeer_genl_family, 0, cmd);
+	*hdr = genlmsg_put(msg, 0, 0, &vpcpeer_nl_family, 0, cmd);
 	if (!*hdr) {
 		nlmsg_free(msg);
 		return NULL;
@@ -1230,7 +1231,7 @@ void vpcpeer_notify_vpc(u8 cmd, const struct vpcpeer_vpc *vpc,
 		return;
 	rcu_read_lock();
 	for_each_net_rcu(net) {
-		if (!genl_has_listeners(&vpcpeer_genl_family, net, 0) ||
+		if (!genl_has_listeners(&vpcpeer_nl_family, net, 0) ||
 		    !net_hears(net, vpcpeer_vpc_net(vpc)->net_cookie))
 			continue;
 		msg = notify_new(cmd, &hdr);
@@ -1263,7 +1264,7 @@ void vpcpeer_notify_pcx(u8 cmd, const struct vpcpeer_pcx *pcx, int old_state,
 		return;
 	rcu_read_lock();
 	for_each_net_rcu(net) {
-		if (!genl_has_listeners(&vpcpeer_genl_family, net, 0))
+		if (!genl_has_listeners(&vpcpeer_nl_family, net, 0))
 			continue;
 		seen = 0;
 		for (i = 0; i < 2; i++) {
@@ -1288,49 +1289,27 @@ void vpcpeer_notify_pcx(u8 cmd, const struct vpcpeer_pcx *pcx, int old_state,
 	rcu_read_unlock();
 }
 
-static const struct genl_ops vpcpeer_genl_ops[] = {
-	{ .cmd = VPCPEER_CMD_VPC_NEW, .doit = vpcpeer_vpc_new_doit },
-	{ .cmd = VPCPEER_CMD_VPC_DEL, .doit = vpcpeer_vpc_del_doit },
-	{
-		.cmd = VPCPEER_CMD_VPC_GET,
-		.doit = vpcpeer_vpc_get_doit,
-		.dumpit = vpcpeer_vpc_get_dumpit,
-	},
-	{ .cmd = VPCPEER_CMD_VPC_CIDR_ADD, .doit = vpcpeer_vpc_cidr_add_doit },
-	{ .cmd = VPCPEER_CMD_VPC_CIDR_DEL, .doit = vpcpeer_vpc_cidr_del_doit },
-	{ .cmd = VPCPEER_CMD_PCX_REQUEST, .doit = vpcpeer_pcx_request_doit },
-	{ .cmd = VPCPEER_CMD_PCX_ACCEPT, .doit = vpcpeer_pcx_accept_doit },
-	{ .cmd = VPCPEER_CMD_PCX_REJECT, .doit = vpcpeer_pcx_reject_doit },
-	{ .cmd = VPCPEER_CMD_PCX_DEL, .doit = vpcpeer_pcx_del_doit },
-	{ .cmd = VPCPEER_CMD_PCX_SET, .doit = vpcpeer_pcx_set_doit },
-	{
-		.cmd = VPCPEER_CMD_PCX_GET,
-		.doit = vpcpeer_pcx_get_doit,
-		.dumpit = vpcpeer_pcx_get_dumpit,
-	},
-};
-
+/*
+ * Binding to the events group takes CAP_NET_ADMIN over the listener's
+ * network namespace. The generator of 6.12 renders no flags for a group,
+ * so the generated family is given this table, the same group with the
+ * flag, before it is registered.
+ */
 static const struct genl_multicast_group vpcpeer_mcgrps[] = {
-	{ .name = VPCPEER_MCGRP_EVENTS, .flags = GENL_MCAST_CAP_NET_ADMIN },
-};
-
-static struct genl_family vpcpeer_genl_family __ro_after_init = {
-	.name		= VPCPEER_FAMILY_NAME,
-	.version	= VPCPEER_FAMILY_VERSION,
-	.maxattr	= VPCPEER_A_MAX,
-	.policy		= vpcpeer_policy,
-	.netnsok	= true,
-	.module		= THIS_MODULE,
-	.ops		= vpcpeer_genl_ops,
-	.n_ops		= ARRAY_SIZE(vpcpeer_genl_ops),
-	.mcgrps		= vpcpeer_mcgrps,
-	.n_mcgrps	= ARRAY_SIZE(vpcpeer_mcgrps),
+	[VPCPEER_NLGRP_EVENTS] = {
+		.name = VPCPEER_MCGRP_EVENTS,
+		.flags = GENL_MCAST_CAP_NET_ADMIN,
+	},
 };
 
 int __init vpcpeer_genl_init(void)
 {
-	int err = genl_register_family(&vpcpeer_genl_family);
+	int err;
 
+	vpcpeer_nl_family.mcgrps = vpcpeer_mcgrps;
+	vpcpeer_nl_family.n_mcgrps = ARRAY_SIZE(vpcpeer_mcgrps);
+	vpcpeer_genl_family_compat(&vpcpeer_nl_family);
+	err = genl_register_family(&vpcpeer_nl_family);
 	if (!err) {
 		mutex_lock(&vpcpeer_lock);
 		events_on = true;
@@ -1344,7 +1323,7 @@ void vpcpeer_genl_exit(void)
 	mutex_lock(&vpcpeer_lock);
 	events_on = false;
 	mutex_unlock(&vpcpeer_lock);
-	genl_unregister_family(&vpcpeer_genl_family);
+	genl_unregister_family(&vpcpeer_nl_family);
 }
 
 MODULE_ALIAS_GENL_FAMILY(VPCPEER_FAMILY_NAME);

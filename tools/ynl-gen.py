@@ -11,6 +11,7 @@ linux-source-6.12 one into build/ynl/). Writes, under DIR (default: the
 top of this tree):
 
   include/uapi/linux/vpcpeer.h    ynl-gen-c --mode uapi
+  kmod/netlink-gen.h, .c          ynl-gen-c --mode kernel (policies, split ops)
 
 --check generates into a temporary directory instead and fails (exit 1,
 with a diff) when a committed file differs: the spec is the source, the
@@ -42,6 +43,8 @@ SPEC = "Documentation/netlink/specs/vpcpeer.yaml"
 OUTPUTS = [
     # (path under the tree, ynl-gen-c arguments)
     ("include/uapi/linux/vpcpeer.h", ["--mode", "uapi", "--header"]),
+    ("kmod/netlink-gen.h", ["--mode", "kernel", "--header"]),
+    ("kmod/netlink-gen.c", ["--mode", "kernel", "--source"]),
 ]
 
 # Run inside the child python: ynl-gen-c.py as its own __main__, with the
