@@ -714,7 +714,7 @@ int vpcpeer_nl_vpc_new_doit(struct sk_buff *skb, struct genl_info *info)
 		err = vpcpeer_vpc_create(net, nla_data(tb[VPCPEER_A_VPC_NAME]),
 					 cidrs, n, &vpc);
 	if (!err && !only_check(info)) {
-		vpcpeer_notify_vpc(VPCPEER_CMD_VPC_NEW, vpc, NULL);
+		vpcpeer_notify_vpc(VPCPEER_CMD_VPC_NEW_NTF, vpc, NULL);
 		err = reply_obj(skb, info, VPCPEER_CMD_VPC_NEW, fill_vpc_obj, vpc);
 	}
 	vpcpeer_write_unlock();
@@ -791,8 +791,8 @@ static int vpc_cidr_change(struct sk_buff *skb, struct genl_info *info,
 	if (!err && !only_check(info)) {
 		struct vpc_change change = { .vpc = vpc, .c = &c };
 
-		vpcpeer_notify_vpc(add ? VPCPEER_CMD_VPC_CIDR_ADD :
-				   VPCPEER_CMD_VPC_CIDR_DEL, vpc, &c);
+		vpcpeer_notify_vpc(add ? VPCPEER_CMD_VPC_CIDR_ADD_NTF :
+				   VPCPEER_CMD_VPC_CIDR_DEL_NTF, vpc, &c);
 
 		err = reply_obj(skb, info, info->genlhdr->cmd, fill_vpc_change,
 				&change);
@@ -1237,7 +1237,7 @@ void vpcpeer_notify_vpc(u8 cmd, const struct vpcpeer_vpc *vpc,
 		msg = notify_new(cmd, &hdr);
 		if (!msg)
 			continue;
-		if (cmd == VPCPEER_CMD_VPC_NEW)
+		if (cmd == VPCPEER_CMD_VPC_NEW_NTF)
 			err = fill_vpc(msg, vpc, net, true);
 		else
 			err = fill_vpc_change(msg, &change, net, NULL);

@@ -17,7 +17,8 @@ void vpcpeer_genl_exit(void);
  * the listeners in its namespace and in the initial one. A peering's
  * reaches those in the namespace of a side in @hear (bits) and of none in
  * @deaf, and the initial namespace's when it hears any side and is deaf to
- * none; @old_state is for VPCPEER_CMD_PCX_STATE.
+ * none; @old_state is for VPCPEER_CMD_PCX_STATE_NTF. @cmd: the
+ * notification, VPCPEER_CMD_*_NTF.
  */
 void vpcpeer_notify_vpc(u8 cmd, const struct vpcpeer_vpc *vpc,
 			const struct vpcpeer_cidr *c);

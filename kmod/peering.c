@@ -289,7 +289,7 @@ static void pcx_close_view(struct vpcpeer_pcx *pcx, int side)
 	for (i = 0; i < 2; i++)
 		if (pcx->side[i].open)
 			still |= BIT(i);
-	vpcpeer_notify_pcx(VPCPEER_CMD_PCX_DEL, pcx, -1, BIT(side), still);
+	vpcpeer_notify_pcx(VPCPEER_CMD_PCX_DEL_NTF, pcx, -1, BIT(side), still);
 	vpcpeer_generation++;
 	if (!still)
 		pcx_erase(pcx);
@@ -378,7 +378,7 @@ static unsigned int account_pending_count(const struct user_namespace *owner)
 /* Tell everyone who may see @pcx that it left @old for its state. */
 static void pcx_moved(const struct vpcpeer_pcx *pcx, int old)
 {
-	vpcpeer_notify_pcx(VPCPEER_CMD_PCX_STATE, pcx, old,
+	vpcpeer_notify_pcx(VPCPEER_CMD_PCX_STATE_NTF, pcx, old,
 			   vpcpeer_pcx_open_sides(pcx), 0);
 }
 
@@ -484,7 +484,7 @@ int vpcpeer_pcx_request(struct vpcpeer_vpc *req, struct vpcpeer_vpc *acc,
 out:
 	vpcpeer_generation++;
 	pr_debug("pcx-%08x: created (%s)\n", pcx->id, pcx->message);
-	vpcpeer_notify_pcx(VPCPEER_CMD_PCX_REQUEST, pcx, -1,
+	vpcpeer_notify_pcx(VPCPEER_CMD_PCX_REQUEST_NTF, pcx, -1,
 			   vpcpeer_pcx_open_sides(pcx), 0);
 	*out = pcx;
 	return 0;
@@ -709,7 +709,7 @@ void vpcpeer_pcx_set(struct vpcpeer_pcx *pcx, unsigned int sides,
 			strscpy(side->tag, opts[i].tag, sizeof(side->tag));
 	}
 	vpcpeer_generation++;
-	vpcpeer_notify_pcx(VPCPEER_CMD_PCX_SET, pcx, -1,
+	vpcpeer_notify_pcx(VPCPEER_CMD_PCX_SET_NTF, pcx, -1,
 			   vpcpeer_pcx_open_sides(pcx), 0);
 }
 
@@ -780,7 +780,7 @@ void vpcpeer_pcx_vpc_del(struct vpcpeer_vpc *vpc, struct list_head *kill)
 	list_for_each_entry_safe(side, tmp, &vpc->sides, vpc_node)
 		pcx_destroy(side->pcx, side - side->pcx->side,
 			    "Deleted: a VPC of the peering was deleted", kill);
-	vpcpeer_notify_vpc(VPCPEER_CMD_VPC_DEL, vpc, NULL);
+	vpcpeer_notify_vpc(VPCPEER_CMD_VPC_DEL_NTF, vpc, NULL);
 	vpcpeer_vpc_remove(vpc);
 }
 

@@ -28,8 +28,8 @@
  * second socket listens to the "events" group, where the caller may, and
  * every event must be one of the event commands with its object's nest.
  * Exit status 1 when a check fails: a name against the rule, a dry run
- * that changed something, a malformed event, or the events-only command
- * PCX_STATE answered as a request.
+ * that changed something, a malformed event, or an event's command
+ * (VPCPEER_CMD_*_NTF) answered as a request.
  *
  *   nlfuzz [-n COUNT] [--seed N] [--userns] [--peer NAME] [--timeout S] [-v]
  */
@@ -157,7 +157,14 @@ static const char *const cmd_name[] = {
 	[VPCPEER_CMD_PCX_DEL] = "PCX_DEL",
 	[VPCPEER_CMD_PCX_GET] = "PCX_GET",
 	[VPCPEER_CMD_PCX_SET] = "PCX_SET",
-	[VPCPEER_CMD_PCX_STATE] = "PCX_STATE",
+	[VPCPEER_CMD_PCX_STATE_NTF] = "PCX_STATE_NTF",
+	[VPCPEER_CMD_VPC_NEW_NTF] = "VPC_NEW_NTF",
+	[VPCPEER_CMD_VPC_DEL_NTF] = "VPC_DEL_NTF",
+	[VPCPEER_CMD_VPC_CIDR_ADD_NTF] = "VPC_CIDR_ADD_NTF",
+	[VPCPEER_CMD_VPC_CIDR_DEL_NTF] = "VPC_CIDR_DEL_NTF",
+	[VPCPEER_CMD_PCX_REQUEST_NTF] = "PCX_REQUEST_NTF",
+	[VPCPEER_CMD_PCX_SET_NTF] = "PCX_SET_NTF",
+	[VPCPEER_CMD_PCX_DEL_NTF] = "PCX_DEL_NTF",
 };
 
 _Static_assert(ARRAY_SIZE(cmd_name) == VPCPEER_CMD_MAX + 1,
@@ -165,8 +172,8 @@ _Static_assert(ARRAY_SIZE(cmd_name) == VPCPEER_CMD_MAX + 1,
 
 /*
  * Commands that change state: none of them may succeed without rights,
- * dry run or not. PCX_STATE is an event, never a request: it must never
- * succeed at all.
+ * dry run or not. The *_NTF ids are events, never requests: they must
+ * never succeed at all.
  */
 static bool cmd_changes(unsigned int cmd)
 {
@@ -685,14 +692,14 @@ static void events_open(void)
 static bool is_event_cmd(unsigned int cmd)
 {
 	switch (cmd) {
-	case VPCPEER_CMD_VPC_NEW:
-	case VPCPEER_CMD_VPC_DEL:
-	case VPCPEER_CMD_VPC_CIDR_ADD:
-	case VPCPEER_CMD_VPC_CIDR_DEL:
-	case VPCPEER_CMD_PCX_REQUEST:
-	case VPCPEER_CMD_PCX_STATE:
-	case VPCPEER_CMD_PCX_SET:
-	case VPCPEER_CMD_PCX_DEL:
+	case VPCPEER_CMD_VPC_NEW_NTF:
+	case VPCPEER_CMD_VPC_DEL_NTF:
+	case VPCPEER_CMD_VPC_CIDR_ADD_NTF:
+	case VPCPEER_CMD_VPC_CIDR_DEL_NTF:
+	case VPCPEER_CMD_PCX_REQUEST_NTF:
+	case VPCPEER_CMD_PCX_STATE_NTF:
+	case VPCPEER_CMD_PCX_SET_NTF:
+	case VPCPEER_CMD_PCX_DEL_NTF:
 		return true;
 	}
 	return false;
@@ -712,14 +719,17 @@ static bool event_ok(struct nlmsghdr *h)
 	if (!is_event_cmd(cmd))
 		return false;
 	ev_by_cmd[cmd]++;
-	want = cmd <= VPCPEER_CMD_VPC_CIDR_DEL ? VPCPEER_A_VPC : VPCPEER_A_PCX;
+	want = cmd == VPCPEER_CMD_VPC_NEW_NTF || cmd == VPCPEER_CMD_VPC_DEL_NTF ||
+	       cmd == VPCPEER_CMD_VPC_CIDR_ADD_NTF ||
+	       cmd == VPCPEER_CMD_VPC_CIDR_DEL_NTF ? VPCPEER_A_VPC : VPCPEER_A_PCX;
 	for_each_attr(a, (uint8_t *)h + hdr, h->nlmsg_len - hdr) {
 		if ((a->nla_type & NLA_TYPE_MASK) == want)
 			nest = true;
 		if ((a->nla_type & NLA_TYPE_MASK) == VPCPEER_A_CIDR)
 			cidr = true;
 	}
-	if (cmd == VPCPEER_CMD_VPC_CIDR_ADD || cmd == VPCPEER_CMD_VPC_CIDR_DEL)
+	if (cmd == VPCPEER_CMD_VPC_CIDR_ADD_NTF ||
+	    cmd == VPCPEER_CMD_VPC_CIDR_DEL_NTF)
 		return nest && cidr;
 	return nest;
 }
@@ -1613,6 +1623,7 @@ int main(int argc, char **argv)
 {
 	struct msg *m = malloc(sizeof(*m));
 	unsigned int i, kind;
+	unsigned long long n_ntf_ok = 0;
 	double t0;
 	int res;
 
@@ -1693,10 +1704,13 @@ int main(int argc, char **argv)
 	alarm(0);
 	events_drain();
 	report(now() - t0);
-	if (ok_by_cmd[VPCPEER_CMD_PCX_STATE])
-		fprintf(stderr, "nlfuzz: PCX_STATE, an event, was answered as a request %llu times\n",
-			ok_by_cmd[VPCPEER_CMD_PCX_STATE]);
+	for (i = 1; i <= VPCPEER_CMD_MAX; i++) {
+		if (!is_event_cmd(i) || !ok_by_cmd[i])
+			continue;
+		fprintf(stderr, "nlfuzz: %s, an event, was answered as a request %llu times\n",
+			cmd_name[i], ok_by_cmd[i]);
+		n_ntf_ok += ok_by_cmd[i];
+	}
 	return n_timeout ? 3 :
-	       n_bad_names || n_dry_broken || n_bad_events ||
-	       ok_by_cmd[VPCPEER_CMD_PCX_STATE] ? 1 : 0;
+	       n_bad_names || n_dry_broken || n_bad_events || n_ntf_ok ? 1 : 0;
 }

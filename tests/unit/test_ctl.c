@@ -1749,20 +1749,20 @@ static void queue_events(void)
 	struct nlattr *pcx, *c;
 	struct nl_msg *m;
 
-	put_vpc(event(VPCPEER_CMD_VPC_NEW), &fk.vpcs[1]);
-	m = event(VPCPEER_CMD_VPC_CIDR_ADD);
+	put_vpc(event(VPCPEER_CMD_VPC_NEW_NTF), &fk.vpcs[1]);
+	m = event(VPCPEER_CMD_VPC_CIDR_ADD_NTF);
 	put_vpc(m, &fk.vpcs[0]);
 	c = nla_nest_start(m, VPCPEER_A_CIDR);
 	nla_put(m, VPCPEER_A_CIDR_ADDR, 4, "\x0a\x02\0\0");
 	nla_put_u8(m, VPCPEER_A_CIDR_PREFIXLEN, 16);
 	nla_nest_end(m, c);
-	put_pcx(event(VPCPEER_CMD_PCX_REQUEST), x);
+	put_pcx(event(VPCPEER_CMD_PCX_REQUEST_NTF), x);
 	/* Not an event: skipped. */
 	put_pcx(event(VPCPEER_CMD_PCX_GET), x);
 	put_pcx(event(VPCPEER_CMD_MAX + 1), x);
 	/* Malformed: reported, skipped. */
-	put_pcx(event(VPCPEER_CMD_PCX_STATE), x);
-	m = event(VPCPEER_CMD_PCX_STATE);
+	put_pcx(event(VPCPEER_CMD_PCX_STATE_NTF), x);
+	m = event(VPCPEER_CMD_PCX_STATE_NTF);
 	pcx = nla_nest_start(m, VPCPEER_A_PCX);
 	nla_put_u32(m, VPCPEER_A_PCX_ID, x->id);
 	nla_put_u8(m, VPCPEER_A_PCX_STATE, VPCPEER_PCX_STATE_ACTIVE);
@@ -1770,13 +1770,13 @@ static void queue_events(void)
 	nla_put_u8(m, VPCPEER_A_PCX_OLD_STATE, VPCPEER_PCX_STATE_PROVISIONING);
 	nla_nest_end(m, pcx);
 	/* The rest of the nest is added by put_pcx() after the first. */
-	put_pcx(event(VPCPEER_CMD_PCX_SET), x);
-	m = event(VPCPEER_CMD_PCX_DEL);
+	put_pcx(event(VPCPEER_CMD_PCX_SET_NTF), x);
+	m = event(VPCPEER_CMD_PCX_DEL_NTF);
 	pcx = nla_nest_start(m, VPCPEER_A_PCX);
 	nla_put_u32(m, VPCPEER_A_PCX_ID, x->id);
 	nla_put_u8(m, VPCPEER_A_PCX_STATE, VPCPEER_PCX_STATE_DELETED);
 	nla_nest_end(m, pcx);
-	put_vpc(event(VPCPEER_CMD_VPC_DEL), &fk.vpcs[1]);
+	put_vpc(event(VPCPEER_CMD_VPC_DEL_NTF), &fk.vpcs[1]);
 }
 
 static const char bad_state_event[] =
@@ -1847,7 +1847,7 @@ static void test_monitor_state_event(void **state)
 	struct nl_msg *m;
 
 	(void)state;
-	m = event(VPCPEER_CMD_PCX_STATE);
+	m = event(VPCPEER_CMD_PCX_STATE_NTF);
 	pcx = nla_nest_start(m, VPCPEER_A_PCX);
 	nla_put_u32(m, VPCPEER_A_PCX_ID, 0x11223344);
 	nla_put_u8(m, VPCPEER_A_PCX_STATE, VPCPEER_PCX_STATE_DELETED);
@@ -1894,7 +1894,7 @@ static void test_batch_monitor(void **state)
 	(void)state;
 	make_blue_green();
 	batch_file(path, "vpc show green\nmonitor\nvpc show green\n");
-	put_vpc(event(VPCPEER_CMD_VPC_DEL), &fk.vpcs[1]);
+	put_vpc(event(VPCPEER_CMD_VPC_DEL_NTF), &fk.vpcs[1]);
 	fk.stop_when_read = true;
 	count_from_zero();
 	CTL(0, "vpc-99887766 green netnsid 0\n\tcidr 10.1.0.0/16\n"

@@ -765,34 +765,34 @@ struct event_case {
 };
 
 static const struct event_case event_cases[] = {
-	{ "vpc new", VPCPEER_CMD_VPC_NEW, EV_VPC, 0, 0,
+	{ "vpc new", VPCPEER_CMD_VPC_NEW_NTF, EV_VPC, 0, 0,
 	  "vpc new vpc-0a1b2c3d blue 10.0.0.0/16 fd00:b::/48\n",
 	  "{\"event\":\"vpc-new\",\"vpc\":{\"id\":\"vpc-0a1b2c3d\",\"name\":\"blue\","
 	  "\"netnsid\":3,\"cidrs\":[\"10.0.0.0/16\",\"fd00:b::/48\"]}}\n" },
-	{ "vpc del", VPCPEER_CMD_VPC_DEL, EV_VPC_BARE, 0, 0,
+	{ "vpc del", VPCPEER_CMD_VPC_DEL_NTF, EV_VPC_BARE, 0, 0,
 	  "vpc del vpc-0a1b2c3d blue\n",
 	  "{\"event\":\"vpc-del\",\"vpc\":{\"id\":\"vpc-0a1b2c3d\",\"name\":\"blue\"}}\n" },
-	{ "vpc cidr-add", VPCPEER_CMD_VPC_CIDR_ADD, EV_VPC_CIDR, 0, 0,
+	{ "vpc cidr-add", VPCPEER_CMD_VPC_CIDR_ADD_NTF, EV_VPC_CIDR, 0, 0,
 	  "vpc cidr-add vpc-0a1b2c3d blue 10.2.0.0/16\n",
 	  "{\"event\":\"vpc-cidr-add\",\"vpc\":{\"id\":\"vpc-0a1b2c3d\",\"name\":\"blue\","
 	  "\"netnsid\":3},\"cidr\":\"10.2.0.0/16\"}\n" },
-	{ "vpc cidr-del", VPCPEER_CMD_VPC_CIDR_DEL, EV_VPC_CIDR, 0, 0,
+	{ "vpc cidr-del", VPCPEER_CMD_VPC_CIDR_DEL_NTF, EV_VPC_CIDR, 0, 0,
 	  "vpc cidr-del vpc-0a1b2c3d blue 10.2.0.0/16\n",
 	  "{\"event\":\"vpc-cidr-del\",\"vpc\":{\"id\":\"vpc-0a1b2c3d\",\"name\":\"blue\","
 	  "\"netnsid\":3},\"cidr\":\"10.2.0.0/16\"}\n" },
-	{ "pcx new", VPCPEER_CMD_PCX_REQUEST, EV_PCX, PCX_EXPIRES, 0,
+	{ "pcx new", VPCPEER_CMD_PCX_REQUEST_NTF, EV_PCX, PCX_EXPIRES, 0,
 	  "pcx new pcx-11223344 blue -> green pending-acceptance\n",
 	  "{\"event\":\"pcx-new\",\"pcx\":{\"id\":\"pcx-11223344\","
 	  "\"state\":\"pending-acceptance\",\"message\":\"Pending Acceptance\","
 	  "\"expires\":1764756000,"
 	  "\"requester\":{\"vpc_id\":\"vpc-0a1b2c3d\",\"vpc_name\":\"blue\"},"
 	  "\"accepter\":{\"vpc_id\":\"vpc-99887766\",\"vpc_name\":\"green\"}}}\n" },
-	{ "pcx new, no names", VPCPEER_CMD_PCX_REQUEST, EV_PCX,
+	{ "pcx new, no names", VPCPEER_CMD_PCX_REQUEST_NTF, EV_PCX,
 	  PCX_NO_NAMES, 0,
 	  "pcx new pcx-11223344 vpc-0a1b2c3d -> vpc-99887766 active\n", NULL },
-	{ "pcx new, failed", VPCPEER_CMD_PCX_REQUEST, EV_PCX, PCX_FAILED_QUOTE,
+	{ "pcx new, failed", VPCPEER_CMD_PCX_REQUEST_NTF, EV_PCX, PCX_FAILED_QUOTE,
 	  0, "pcx new pcx-11223344 blue -> green failed\n", NULL },
-	{ "pcx state", VPCPEER_CMD_PCX_STATE, EV_PCX, PCX_OLD_STATE, 0,
+	{ "pcx state", VPCPEER_CMD_PCX_STATE_NTF, EV_PCX, PCX_OLD_STATE, 0,
 	  "pcx state pcx-11223344 provisioning -> active: Active\n",
 	  "{\"event\":\"pcx-state\",\"pcx\":{\"id\":\"pcx-11223344\","
 	  "\"state\":\"active\",\"message\":\"Active\","
@@ -801,7 +801,7 @@ static const struct event_case event_cases[] = {
 	  "\"accepter\":{\"vpc_id\":\"vpc-99887766\",\"vpc_name\":\"green\","
 	  "\"ifname\":\"pcx-11223344\",\"ifindex\":7}},"
 	  "\"old_state\":\"provisioning\"}\n" },
-	{ "pcx set", VPCPEER_CMD_PCX_SET, EV_PCX, PCX_OPTIONS, 0,
+	{ "pcx set", VPCPEER_CMD_PCX_SET_NTF, EV_PCX, PCX_OPTIONS, 0,
 	  "pcx set pcx-11223344 requester allow-dns-resolution on name blue's \"side\" of it"
 	  " accepter allow-dns-resolution off\n",
 	  "{\"event\":\"pcx-set\",\"pcx\":{\"id\":\"pcx-11223344\","
@@ -811,32 +811,34 @@ static const struct event_case event_cases[] = {
 	  "\"name\":\"blue's \\\"side\\\" of it\"},"
 	  "\"accepter\":{\"vpc_id\":\"vpc-99887766\",\"vpc_name\":\"green\","
 	  "\"ifname\":\"pcx-11223344\",\"ifindex\":7,\"allow_dns_resolution\":false}}}\n" },
-	{ "pcx del", VPCPEER_CMD_PCX_DEL, EV_PCX, PCX_ID_STATE, 0,
+	{ "pcx del", VPCPEER_CMD_PCX_DEL_NTF, EV_PCX, PCX_ID_STATE, 0,
 	  "pcx del pcx-11223344\n",
 	  "{\"event\":\"pcx-del\",\"pcx\":{\"id\":\"pcx-11223344\","
 	  "\"state\":\"deleted\"}}\n" },
-	{ "pcx del, id only", VPCPEER_CMD_PCX_DEL, EV_PCX, PCX_ID_ONLY, 0,
+	{ "pcx del, id only", VPCPEER_CMD_PCX_DEL_NTF, EV_PCX, PCX_ID_ONLY, 0,
 	  "pcx del pcx-11223344\n",
 	  "{\"event\":\"pcx-del\",\"pcx\":{\"id\":\"pcx-11223344\"}}\n" },
-	{ "pcx del, whole", VPCPEER_CMD_PCX_DEL, EV_PCX, PCX_ENDED, 0,
+	{ "pcx del, whole", VPCPEER_CMD_PCX_DEL_NTF, EV_PCX, PCX_ENDED, 0,
 	  "pcx del pcx-11223344\n", NULL },
 	{ "unknown: a GET", VPCPEER_CMD_VPC_GET, EV_VPC, 0, -EOPNOTSUPP, NULL,
 	  NULL },
+	{ "unknown: a request's id, as events had before *_NTF",
+	  VPCPEER_CMD_VPC_NEW, EV_VPC, 0, -EOPNOTSUPP, NULL, NULL },
 	{ "unknown: from the future", VPCPEER_CMD_MAX + 1, EV_VPC, 0,
 	  -EOPNOTSUPP, NULL, NULL },
 	{ "unknown: 0", 0, EV_NONE, 0, -EOPNOTSUPP, NULL,
 	  NULL },
-	{ "bad: state without old state", VPCPEER_CMD_PCX_STATE, EV_PCX,
+	{ "bad: state without old state", VPCPEER_CMD_PCX_STATE_NTF, EV_PCX,
 	  PCX_GOOD, -EINVAL, "PCX_STATE event without VPCPEER_A_PCX_OLD_STATE",
 	  NULL },
-	{ "bad: cidr-add without the block", VPCPEER_CMD_VPC_CIDR_ADD, EV_VPC, 0,
+	{ "bad: cidr-add without the block", VPCPEER_CMD_VPC_CIDR_ADD_NTF, EV_VPC, 0,
 	  -EINVAL, "VPC_CIDR_ADD event without VPCPEER_A_CIDR", NULL },
-	{ "bad: pcx del without id", VPCPEER_CMD_PCX_DEL, EV_PCX, PCX_NO_ID,
+	{ "bad: pcx del without id", VPCPEER_CMD_PCX_DEL_NTF, EV_PCX, PCX_NO_ID,
 	  -EINVAL, "peering without VPCPEER_A_PCX_ID", NULL },
-	{ "bad: pcx set without accepter", VPCPEER_CMD_PCX_SET, EV_PCX,
+	{ "bad: pcx set without accepter", VPCPEER_CMD_PCX_SET_NTF, EV_PCX,
 	  PCX_NO_ACCEPTER, -EINVAL, "peering without VPCPEER_A_PCX_ACCEPTER",
 	  NULL },
-	{ "bad: vpc new without nest", VPCPEER_CMD_VPC_NEW, EV_NONE, 0, -EINVAL,
+	{ "bad: vpc new without nest", VPCPEER_CMD_VPC_NEW_NTF, EV_NONE, 0, -EINVAL,
 	  "no VPCPEER_A_VPC", NULL },
 };
 

@@ -471,30 +471,30 @@ int event_decode(uint8_t cmd, struct nlattr **tb, struct vp_event *e,
 	memset(e, 0, sizeof(*e));
 	e->cmd = cmd;
 	switch (cmd) {
-	case VPCPEER_CMD_VPC_NEW:
-	case VPCPEER_CMD_VPC_DEL:
+	case VPCPEER_CMD_VPC_NEW_NTF:
+	case VPCPEER_CMD_VPC_DEL_NTF:
 		return vpc_decode(tb, &e->vpc, err, errlen);
-	case VPCPEER_CMD_VPC_CIDR_ADD:
-	case VPCPEER_CMD_VPC_CIDR_DEL:
+	case VPCPEER_CMD_VPC_CIDR_ADD_NTF:
+	case VPCPEER_CMD_VPC_CIDR_DEL_NTF:
 		if (!tb[VPCPEER_A_CIDR])
 			return fail(err, errlen, "%s event without VPCPEER_A_CIDR",
-				    cmd == VPCPEER_CMD_VPC_CIDR_ADD ?
+				    cmd == VPCPEER_CMD_VPC_CIDR_ADD_NTF ?
 				    "VPC_CIDR_ADD" : "VPC_CIDR_DEL");
 		ret = cidr_decode(tb[VPCPEER_A_CIDR], "VPCPEER_A_CIDR",
 				  &e->cidr, err, errlen);
 		if (!ret)
 			ret = vpc_decode(tb, &e->vpc, err, errlen);
 		return ret;
-	case VPCPEER_CMD_PCX_REQUEST:
-	case VPCPEER_CMD_PCX_SET:
+	case VPCPEER_CMD_PCX_REQUEST_NTF:
+	case VPCPEER_CMD_PCX_SET_NTF:
 		return pcx_decode(tb, &e->pcx, err, errlen);
-	case VPCPEER_CMD_PCX_STATE:
+	case VPCPEER_CMD_PCX_STATE_NTF:
 		ret = pcx_decode(tb, &e->pcx, err, errlen);
 		if (!ret && !e->pcx.has_old_state)
 			return fail(err, errlen,
 				    "PCX_STATE event without VPCPEER_A_PCX_OLD_STATE");
 		return ret;
-	case VPCPEER_CMD_PCX_DEL:
+	case VPCPEER_CMD_PCX_DEL_NTF:
 		return pcx_nest_decode(tb, &e->pcx, true, err, errlen);
 	default:
 		return -EOPNOTSUPP;

@@ -113,13 +113,14 @@ int pcx_decode(struct nlattr **tb, struct pcx_info *p, char *err,
 
 /*
  * One message of the multicast group VPCPEER_MCGRP_EVENTS: its genl
- * command says what happened, its attributes are those of a reply.
+ * command, a notification (VPCPEER_CMD_*_NTF), says what happened, its
+ * attributes are those of a reply.
  */
 struct vp_event {
-	uint8_t cmd;		/* VPCPEER_CMD_VPC_NEW ... _PCX_STATE */
-	struct vpc_info vpc;	/* VPC_NEW, VPC_DEL, VPC_CIDR_ADD/DEL */
-	struct prefix cidr;	/* VPC_CIDR_ADD/DEL: the block */
-	struct pcx_info pcx;	/* PCX_REQUEST, _STATE, _SET, _DEL */
+	uint8_t cmd;		/* VPCPEER_CMD_PCX_STATE_NTF ... _PCX_DEL_NTF */
+	struct vpc_info vpc;	/* VPC_NEW, VPC_DEL, VPC_CIDR_ADD/DEL _NTF */
+	struct prefix cidr;	/* VPC_CIDR_ADD/DEL_NTF: the block */
+	struct pcx_info pcx;	/* PCX_REQUEST, _STATE, _SET, _DEL _NTF */
 };
 
 /*

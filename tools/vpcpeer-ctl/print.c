@@ -347,8 +347,8 @@ static void vpc_event_text(FILE *f, const char *what,
 	for (i = 0; cidrs && i < e->vpc.ncidrs; i++)
 		if (!format_prefix(&e->vpc.cidrs[i], cidr, sizeof(cidr)))
 			fprintf(f, " %s", cidr);
-	if ((e->cmd == VPCPEER_CMD_VPC_CIDR_ADD ||
-	     e->cmd == VPCPEER_CMD_VPC_CIDR_DEL) &&
+	if ((e->cmd == VPCPEER_CMD_VPC_CIDR_ADD_NTF ||
+	     e->cmd == VPCPEER_CMD_VPC_CIDR_DEL_NTF) &&
 	    !format_prefix(&e->cidr, cidr, sizeof(cidr)))
 		fprintf(f, " %s", cidr);
 }
@@ -360,14 +360,14 @@ static void pcx_event_text(FILE *f, const struct vp_event *e)
 
 	format_pcx_id(x->id, id);
 	switch (e->cmd) {
-	case VPCPEER_CMD_PCX_REQUEST:
+	case VPCPEER_CMD_PCX_REQUEST_NTF:
 		fprintf(f, "pcx new %s ", id);
 		side_name_text(f, &x->requester);
 		fputs(" -> ", f);
 		side_name_text(f, &x->accepter);
 		fprintf(f, " %s", pcx_state_name(x->state, s1));
 		break;
-	case VPCPEER_CMD_PCX_STATE:
+	case VPCPEER_CMD_PCX_STATE_NTF:
 		fprintf(f, "pcx state %s %s -> %s", id,
 			pcx_state_name(x->old_state, s1),
 			pcx_state_name(x->state, s2));
@@ -376,7 +376,7 @@ static void pcx_event_text(FILE *f, const struct vp_event *e)
 			put_text(f, x->message, NULL);
 		}
 		break;
-	case VPCPEER_CMD_PCX_SET:
+	case VPCPEER_CMD_PCX_SET_NTF:
 		fprintf(f, "pcx set %s requester", id);
 		side_options_text(f, &x->requester);
 		fputs(" accepter", f);
@@ -390,44 +390,52 @@ static void pcx_event_text(FILE *f, const struct vp_event *e)
 static const char *event_name(uint8_t cmd)
 {
 	switch (cmd) {
-	case VPCPEER_CMD_VPC_NEW:
+	case VPCPEER_CMD_VPC_NEW_NTF:
 		return "vpc-new";
-	case VPCPEER_CMD_VPC_DEL:
+	case VPCPEER_CMD_VPC_DEL_NTF:
 		return "vpc-del";
-	case VPCPEER_CMD_VPC_CIDR_ADD:
+	case VPCPEER_CMD_VPC_CIDR_ADD_NTF:
 		return "vpc-cidr-add";
-	case VPCPEER_CMD_VPC_CIDR_DEL:
+	case VPCPEER_CMD_VPC_CIDR_DEL_NTF:
 		return "vpc-cidr-del";
-	case VPCPEER_CMD_PCX_REQUEST:
+	case VPCPEER_CMD_PCX_REQUEST_NTF:
 		return "pcx-new";
-	case VPCPEER_CMD_PCX_STATE:
+	case VPCPEER_CMD_PCX_STATE_NTF:
 		return "pcx-state";
-	case VPCPEER_CMD_PCX_SET:
+	case VPCPEER_CMD_PCX_SET_NTF:
 		return "pcx-set";
+	case VPCPEER_CMD_PCX_DEL_NTF:
 	default:
 		return "pcx-del";
 	}
+}
+
+static bool event_of_vpc(uint8_t cmd)
+{
+	return cmd == VPCPEER_CMD_VPC_NEW_NTF || cmd == VPCPEER_CMD_VPC_DEL_NTF ||
+	       cmd == VPCPEER_CMD_VPC_CIDR_ADD_NTF ||
+	       cmd == VPCPEER_CMD_VPC_CIDR_DEL_NTF;
 }
 
 static int event_json(FILE *f, bool stats, const struct vp_event *e)
 {
 	char state[PCX_STATE_STRLEN], cidr[PREFIX_STRLEN];
 	struct printer p = { .out = f, .json = true, .stats = stats };
-	bool is_vpc = e->cmd <= VPCPEER_CMD_VPC_CIDR_DEL;
+	bool is_vpc = event_of_vpc(e->cmd);
 
 	json_init(&p.j, f);
 	json_object_start(&p.j);
 	json_kv_string(&p.j, "event", event_name(e->cmd));
 	json_key(&p.j, is_vpc ? "vpc" : "pcx");
 	if (is_vpc)
-		vpc_json_blocks(&p, &e->vpc, e->cmd == VPCPEER_CMD_VPC_NEW);
+		vpc_json_blocks(&p, &e->vpc, e->cmd == VPCPEER_CMD_VPC_NEW_NTF);
 	else
 		pcx_json(&p, &e->pcx);
-	if ((e->cmd == VPCPEER_CMD_VPC_CIDR_ADD ||
-	     e->cmd == VPCPEER_CMD_VPC_CIDR_DEL) &&
+	if ((e->cmd == VPCPEER_CMD_VPC_CIDR_ADD_NTF ||
+	     e->cmd == VPCPEER_CMD_VPC_CIDR_DEL_NTF) &&
 	    !format_prefix(&e->cidr, cidr, sizeof(cidr)))
 		json_kv_string(&p.j, "cidr", cidr);
-	if (e->cmd == VPCPEER_CMD_PCX_STATE)
+	if (e->cmd == VPCPEER_CMD_PCX_STATE_NTF)
 		json_kv_string(&p.j, "old_state",
 			       pcx_state_name(e->pcx.old_state, state));
 	json_object_end(&p.j);
@@ -439,16 +447,16 @@ int print_event(FILE *f, bool json, bool stats, const struct vp_event *e)
 	if (json)
 		return event_json(f, stats, e);
 	switch (e->cmd) {
-	case VPCPEER_CMD_VPC_NEW:
+	case VPCPEER_CMD_VPC_NEW_NTF:
 		vpc_event_text(f, "new", e, true);
 		break;
-	case VPCPEER_CMD_VPC_DEL:
+	case VPCPEER_CMD_VPC_DEL_NTF:
 		vpc_event_text(f, "del", e, false);
 		break;
-	case VPCPEER_CMD_VPC_CIDR_ADD:
+	case VPCPEER_CMD_VPC_CIDR_ADD_NTF:
 		vpc_event_text(f, "cidr-add", e, false);
 		break;
-	case VPCPEER_CMD_VPC_CIDR_DEL:
+	case VPCPEER_CMD_VPC_CIDR_DEL_NTF:
 		vpc_event_text(f, "cidr-del", e, false);
 		break;
 	default:
