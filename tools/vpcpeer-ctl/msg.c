@@ -25,10 +25,6 @@
 
 #include "msg.h"
 
-_Static_assert(NR_SIDE_STATS ==
-	       VPCPEER_A_STATS_MAX - VPCPEER_A_STATS_TX_PACKETS + 1,
-	       "enum side_stat must follow enum vpcpeer_a_stats");
-
 static int __attribute__((format(printf, 3, 4)))
 fail(char *err, size_t errlen, const char *fmt, ...)
 {
@@ -283,15 +279,15 @@ void vpc_info_free(struct vpc_info *v)
 static int stats_decode(struct nlattr *a, struct pcx_side *s, char *err,
 			size_t errlen)
 {
+#define STAT_NAME(name) [STAT_##name] = "VPCPEER_A_STATS_" #name
 	static const char *const names[NR_SIDE_STATS] = {
-		"VPCPEER_A_STATS_TX_PACKETS", "VPCPEER_A_STATS_TX_BYTES",
-		"VPCPEER_A_STATS_RX_PACKETS", "VPCPEER_A_STATS_RX_BYTES",
-		"VPCPEER_A_STATS_DROP_NOT_ACTIVE",
-		"VPCPEER_A_STATS_DROP_SRC_NOT_IN_VPC",
-		"VPCPEER_A_STATS_DROP_DST_NOT_IN_PEER",
-		"VPCPEER_A_STATS_DROP_TOO_BIG", "VPCPEER_A_STATS_DROP_MALFORMED",
-		"VPCPEER_A_STATS_DROP_RX",
+		STAT_NAME(TX_PACKETS), STAT_NAME(TX_BYTES),
+		STAT_NAME(RX_PACKETS), STAT_NAME(RX_BYTES),
+		STAT_NAME(DROP_NOT_ACTIVE), STAT_NAME(DROP_SRC_NOT_IN_VPC),
+		STAT_NAME(DROP_DST_NOT_IN_PEER), STAT_NAME(DROP_TOO_BIG),
+		STAT_NAME(DROP_MALFORMED), STAT_NAME(DROP_RX),
 	};
+#undef STAT_NAME
 	struct nlattr *tb[VPCPEER_A_STATS_MAX + 1];
 	unsigned int i;
 	int ret;

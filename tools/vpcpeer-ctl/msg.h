@@ -64,20 +64,27 @@ int vpc_decode(struct nlattr **tb, struct vpc_info *v, char *err,
 	       size_t errlen);
 void vpc_info_free(struct vpc_info *v);
 
-/* The counters of one side, in the order of enum vpcpeer_a_stats. */
-enum side_stat {
-	STAT_TX_PACKETS,
-	STAT_TX_BYTES,
-	STAT_RX_PACKETS,
-	STAT_RX_BYTES,
-	STAT_DROP_NOT_ACTIVE,
-	STAT_DROP_SRC_NOT_IN_VPC,
-	STAT_DROP_DST_NOT_IN_PEER,
-	STAT_DROP_TOO_BIG,
-	STAT_DROP_MALFORMED,
-	STAT_DROP_RX,
+/*
+ * The counters of one side: those of enum vpcpeer_a_stats, generated from
+ * the spec, from TX_PACKETS to the last, numbered from 0.
+ * tools/spec-check.py checks that the tables indexed by them (the names in
+ * msg.c, the keys in print.c) cover every counter of the spec.
+ */
+#define SIDE_STAT(name)	(VPCPEER_A_STATS_##name - VPCPEER_A_STATS_TX_PACKETS)
 
-	NR_SIDE_STATS
+enum side_stat {
+	STAT_TX_PACKETS = SIDE_STAT(TX_PACKETS),
+	STAT_TX_BYTES = SIDE_STAT(TX_BYTES),
+	STAT_RX_PACKETS = SIDE_STAT(RX_PACKETS),
+	STAT_RX_BYTES = SIDE_STAT(RX_BYTES),
+	STAT_DROP_NOT_ACTIVE = SIDE_STAT(DROP_NOT_ACTIVE),
+	STAT_DROP_SRC_NOT_IN_VPC = SIDE_STAT(DROP_SRC_NOT_IN_VPC),
+	STAT_DROP_DST_NOT_IN_PEER = SIDE_STAT(DROP_DST_NOT_IN_PEER),
+	STAT_DROP_TOO_BIG = SIDE_STAT(DROP_TOO_BIG),
+	STAT_DROP_MALFORMED = SIDE_STAT(DROP_MALFORMED),
+	STAT_DROP_RX = SIDE_STAT(DROP_RX),
+
+	NR_SIDE_STATS = VPCPEER_A_STATS_MAX - VPCPEER_A_STATS_TX_PACKETS + 1
 };
 
 struct pcx_side {
