@@ -151,6 +151,7 @@ make -s -C tools/bench TOP=$PWD lpm-bench
 groff -man -ww -z Documentation/vpcpeer-ctl.8
 make -s sparse
 tools/checkpatch.sh
+make -s gen-check
 python3 tools/spec-check.py'
 
 rest=("make deps installs every package" "make builds the module and vpcpeer-ctl"
