@@ -16,6 +16,8 @@ pkgs=(
 	gcc make libc6-dev pkg-config perl
 	libnl-3-dev libnl-genl-3-dev libnl-3-200 libnl-genl-3-200
 	libcmocka-dev sparse groff-base valgrind python3 python3-yaml
+	# the netlink spec: ynl-gen-c.py and the ynl client validate it
+	python3-jsonschema
 	clang libclang-rt-14-dev
 	# the guests (tools/vm/run) and what the selftests, the demo and the
 	# benchmarks run inside them (the guest's root is this machine's)
