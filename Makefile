@@ -135,7 +135,8 @@ FUZZ_SECS ?= 300
 fuzz:
 	$(MAKE) -C $(TOP)/tests/fuzz TOP=$(TOP) FUZZ_SECS=$(FUZZ_SECS) run
 
-selftests:
+# ynl: lifecycle.sh drives the family with the kernel's cli.py too.
+selftests: ynl
 	$(MAKE) -C $(TOP)/selftests all
 	$(MAKE) -C $(TOP)/tools/vpcpeer-ctl static
 

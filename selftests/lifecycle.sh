@@ -30,13 +30,16 @@
 #   events (vpcpeer-ctl monitor, text and -j), scoped to the listener's
 #        namespace; dry runs (-D) that change nothing and fail as the real
 #        request would
+#   the spec: the kernel's generic client (tools/net/ynl/cli.py) reading
+#        Documentation/netlink/specs/vpcpeer.yaml makes a peering and hears
+#        its notifications
 #
 # Module parameters a case changes come back when it ends (defer), after
 # its namespaces, and with them its VPCs and connections, are gone.
 source "$(dirname "$0")/lib.sh"
 
 require_root
-require_cmd ip insmod rmmod unshare nsenter setpriv awk sed date python3
+require_cmd ip insmod rmmod unshare nsenter setpriv awk sed date python3 genl
 require_module_file
 require_ctl
 
@@ -1303,6 +1306,114 @@ t_dry_run() {
 
 # After all of the above, unloading leaves nothing: every VPC, connection
 # and device the kernel logged as created was destroyed, no splat.
+# The kernel's own generic netlink client (tools/net/ynl/cli.py, from
+# linux-source-6.12: make ynl) knows the family from our spec alone: it
+# creates two VPCs, requests and accepts a peering, dumps the peerings,
+# and a listener of its own (--subscribe) hears every change by its
+# notification. The peering it made is active for vpcpeer-ctl and has its
+# devices: the spec says what the module does. The listener is a process
+# apart: 6.12's cli.py fails on a notification that arrives during its own
+# request (ynl.py reads the next message with the op it cleared). And
+# --no-schema: make gen-check validates the spec on the host; in the guest
+# that would cost seconds per command.
+YNL_DIR=${VPCPEER_YNL:-$SELFTEST_DIR/../build/ynl/linux-source-6.12/tools/net/ynl}
+SPEC=$SELFTEST_DIR/../Documentation/netlink/specs/vpcpeer.yaml
+
+# ynl_do NS ARGS...: cli.py in namespace NS ("" for this one), which must
+# succeed; REPLY is its reply, flattened.
+ynl_do() {
+	local ns=$1 out
+	shift
+	out=$(${ns:+ip netns exec "$ns"} python3 "$YNL_DIR/cli.py" --spec "$SPEC" \
+		--no-schema --output-json "$@" 2>&1) || fail "cli.py $*: $out"
+	[ "$(wc -l <<< "$out")" = 1 ] || fail "cli.py $*: $out"
+	REPLY=$(json_flat <<< "$out")
+}
+
+# ynl_subscribed PID: PID's netlink socket has joined a multicast group
+# (/proc/net/netlink shows the first 32 groups of each socket).
+ynl_subscribed() {
+	local fd ino
+	for fd in /proc/"$1"/fd/*; do
+		ino=$(readlink "$fd" 2> /dev/null) || continue
+		[[ $ino == "socket:["*"]" ]] || continue
+		ino=${ino#socket:[}
+		awk -v ino="${ino%]}" '$10 == ino && $4 != "00000000" { f = 1 } END { exit !f }' \
+			/proc/net/netlink && return 0
+	done
+	return 1
+}
+
+t_ynl() {
+	[ -f "$YNL_DIR/cli.py" ] || skip "no $YNL_DIR/cli.py (make ynl)"
+	local n a b a_id b_id p t0 c ev lp f grp
+	n=$(case_no)
+	a=ya$n b=yb$n
+	ev=/tmp/lc-ynl.$$
+	defer rm -f "$ev"
+	netns_new "$a"
+	netns_new "$b"
+
+	# One command's cost sizes the listener's life: six more, and slack.
+	t0=$(now_ms)
+	ynl_do "" --dump vpc-get
+	c=$(($(now_ms) - t0))
+	diag "a cli.py command takes about $c ms"
+	python3 "$YNL_DIR/cli.py" --spec "$SPEC" --no-schema --output-json \
+		--subscribe events --sleep $(((8 * c + 3000) / 1000)) > "$ev" 2>&1 &
+	lp=$!
+	# The group's id, to see the listener join it; one past the first 32
+	# is not shown there, and the listener's startup is waited out.
+	grp=$(genl ctrl get name vpcpeer | sed -n 's/.*ID-\(0x[0-9a-f]*\) *name: events.*/\1/p')
+	[ -n "$grp" ] || fail "genl ctrl: no events group of vpcpeer"
+	if ((grp < 32)); then
+		wait_for 30 ynl_subscribed "$lp" || fail "the cli.py listener did not subscribe"
+	else
+		sleep $(((c + 999) / 1000))
+	fi
+
+	# A VPC in the namespace of the caller (no netns-fd); the block's
+	# address is hex, as ynl writes binary. ynl shows the ids in hex (the
+	# spec's display-hint) and takes them as numbers.
+	ynl_do "$a" --do vpc-new \
+		--json "{\"vpc\": {\"name\": \"$a\", \"cidr\": [{\"addr\": \"0a010000\", \"prefixlen\": 16}]}}"
+	a_id=$(jget "$REPLY" vpc.id) || fail "vpc-new: no id in $REPLY"
+	[ "$(jget "$REPLY" vpc.name)" = "$a" ] || fail "vpc-new: not $a: $REPLY"
+	ynl_do "$b" --do vpc-new \
+		--json "{\"vpc\": {\"name\": \"$b\", \"cidr\": [{\"addr\": \"0a020000\", \"prefixlen\": 16}]}}"
+	b_id=$(jget "$REPLY" vpc.id) || fail "vpc-new: no id in $REPLY"
+	f=$(ctl -j vpc show "$b" | json_flat)
+	[ "$(jget "$f" '[0].id')" = "$(printf 'vpc-%08x' "$b_id")" ] ||
+		fail "vpcpeer-ctl does not know $b as vpc $b_id: $f"
+
+	ynl_do "" --do pcx-request \
+		--json "{\"pcx\": {\"requester\": {\"vpc-id\": $((a_id))}, \"accepter\": {\"vpc-id\": $((b_id))}}}"
+	p=$(jget "$REPLY" pcx.id) || fail "pcx-request: no id in $REPLY"
+	[ "$(jget "$REPLY" pcx.state)" = pending-acceptance ] || fail "pcx-request: $REPLY"
+	ynl_do "$b" --do pcx-accept --json "{\"pcx\": {\"id\": $((p))}}"
+	ynl_do "" --do pcx-get --json "{\"pcx\": {\"id\": $((p))}}"
+	[ "$(jget "$REPLY" pcx.state)" = active ] || fail "pcx-get after pcx-accept: $REPLY"
+	ynl_do "" --dump pcx-get
+	grep -q "^\[[0-9]*\]\.pcx\.id=$p\$" <<< "$REPLY" || fail "the pcx-get dump has no $p: $REPLY"
+
+	f=$(pcx_flat "$(printf 'pcx-%08x' "$p")")
+	[ "$(jget "$f" state)" = active ] || fail "vpcpeer-ctl: $p is not active: $f"
+	ip -n "$a" link show "$(jget "$f" requester.ifname)" > /dev/null &&
+		ip -n "$b" link show "$(jget "$f" accepter.ifname)" > /dev/null ||
+		fail "$p has not its two devices"
+
+	wait "$lp" || fail "the cli.py listener failed: $(cat "$ev")"
+	f=$(json_flat < "$ev")
+	[ "$(sed -n 's/^\[[0-9]*\]\.name=//p' <<< "$f" | tr '\n' ' ')" = \
+	  "vpc-new-ntf vpc-new-ntf pcx-request-ntf pcx-state-ntf pcx-state-ntf " ] ||
+		fail "the listener did not hear what was done: $f"
+	[ "$(jget "$f" '[0].msg.vpc.id')/$(jget "$f" '[1].msg.vpc.id')" = "$a_id/$b_id" ] &&
+		[ "$(jget "$f" '[2].msg.pcx.id')" = "$p" ] &&
+		[ "$(jget "$f" '[4].msg.pcx.old-state')/$(jget "$f" '[4].msg.pcx.state')" = \
+		  provisioning/active ] || fail "the listener heard other changes: $f"
+	ctl peering delete "$(printf 'pcx-%08x' "$p")"
+}
+
 t_unload() {
 	local out bad
 	module_unload
@@ -1330,5 +1441,6 @@ ktap_case per_side_options t_options
 ktap_case monitor_text_and_json t_monitor
 ktap_case monitor_scoped_to_listener_namespace t_monitor_scoped
 ktap_case dry_run_changes_nothing_fails_alike t_dry_run
+ktap_case ynl_cli_speaks_the_spec t_ynl
 ktap_case unload_leaves_no_objects t_unload
 ktap_finish
