@@ -16,15 +16,16 @@ const struct nla_policy vpcpeer_cidr_nl_policy[VPCPEER_A_CIDR_PREFIXLEN + 1] = {
 	[VPCPEER_A_CIDR_PREFIXLEN] = NLA_POLICY_MAX(NLA_U8, 128),
 };
 
-const struct nla_policy vpcpeer_pcx_nl_policy[VPCPEER_A_PCX_OLD_STATE + 1] = {
+const struct nla_policy vpcpeer_pcx_nl_policy[VPCPEER_A_PCX_REASON_CIDR + 1] = {
 	[VPCPEER_A_PCX_ID] = { .type = NLA_U32, },
 	[VPCPEER_A_PCX_STATE] = NLA_POLICY_MAX(NLA_U8, 8),
-	[VPCPEER_A_PCX_MESSAGE] = { .type = NLA_NUL_STRING, },
+	[VPCPEER_A_PCX_REASON] = NLA_POLICY_MAX(NLA_U8, 11),
 	[VPCPEER_A_PCX_REQUESTER] = NLA_POLICY_NESTED(vpcpeer_side_nl_policy),
 	[VPCPEER_A_PCX_ACCEPTER] = NLA_POLICY_NESTED(vpcpeer_side_nl_policy),
 	[VPCPEER_A_PCX_EXPIRES] = { .type = NLA_U64, },
 	[VPCPEER_A_PCX_VISIBLE_UNTIL] = { .type = NLA_U64, },
 	[VPCPEER_A_PCX_OLD_STATE] = NLA_POLICY_MAX(NLA_U8, 8),
+	[VPCPEER_A_PCX_REASON_CIDR] = NLA_POLICY_NESTED(vpcpeer_cidr_nl_policy),
 };
 
 const struct nla_policy vpcpeer_side_nl_policy[VPCPEER_A_SIDE_TAG + 1] = {

@@ -258,8 +258,9 @@ static int parse_pcx_nest(struct genl_info *info, struct nlattr **tb)
 	static const unsigned long side_replies = BIT(VPCPEER_A_SIDE_IFINDEX) |
 		BIT(VPCPEER_A_SIDE_IFNAME) | BIT(VPCPEER_A_SIDE_STATS);
 	static const unsigned long pcx_replies = BIT(VPCPEER_A_PCX_STATE) |
-		BIT(VPCPEER_A_PCX_MESSAGE) | BIT(VPCPEER_A_PCX_EXPIRES) |
-		BIT(VPCPEER_A_PCX_VISIBLE_UNTIL) | BIT(VPCPEER_A_PCX_OLD_STATE);
+		BIT(VPCPEER_A_PCX_REASON) | BIT(VPCPEER_A_PCX_EXPIRES) |
+		BIT(VPCPEER_A_PCX_VISIBLE_UNTIL) | BIT(VPCPEER_A_PCX_OLD_STATE) |
+		BIT(VPCPEER_A_PCX_REASON_CIDR);
 	struct nlattr *nest = info->attrs[VPCPEER_A_PCX];
 	int err;
 
@@ -301,6 +302,26 @@ static int fill_cidr(void *arg, const struct vpcpeer_cidr *c)
 	    nla_put_u8(ctx->skb, VPCPEER_A_CIDR_PREFIXLEN, c->plen))
 		return -EMSGSIZE;
 	nla_nest_end(ctx->skb, nest);
+	return 0;
+}
+
+/* A connection's reason and, for an overlap, the requester's block at fault. */
+static int fill_reason(struct sk_buff *skb, u8 reason,
+		       const struct vpcpeer_cidr *overlap)
+{
+	struct nlattr *nest;
+
+	if (nla_put_u8(skb, VPCPEER_A_PCX_REASON, reason))
+		return -EMSGSIZE;
+	if (reason != VPCPEER_PCX_REASON_OVERLAP)
+		return 0;
+	nest = nla_nest_start(skb, VPCPEER_A_PCX_REASON_CIDR);
+	if (!nest ||
+	    nla_put(skb, VPCPEER_A_CIDR_ADDR,
+		    overlap->family == AF_INET ? 4 : 16, overlap->addr) ||
+	    nla_put_u8(skb, VPCPEER_A_CIDR_PREFIXLEN, overlap->plen))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
 	return 0;
 }
 
@@ -403,7 +424,7 @@ static int fill_pcx(struct sk_buff *skb, const struct vpcpeer_pcx *pcx,
 	if (!nest ||
 	    nla_put_u32(skb, VPCPEER_A_PCX_ID, pcx->id) ||
 	    nla_put_u8(skb, VPCPEER_A_PCX_STATE, pcx->state) ||
-	    nla_put_string(skb, VPCPEER_A_PCX_MESSAGE, pcx->message) ||
+	    fill_reason(skb, pcx->reason, &pcx->overlap) ||
 	    fill_side(skb, VPCPEER_A_PCX_REQUESTER, &pcx->side[VPCPEER_REQUESTER],
 		      seen & (same ? VPCPEER_BOTH_SIDES : BIT(VPCPEER_REQUESTER))) ||
 	    fill_side(skb, VPCPEER_A_PCX_ACCEPTER, &pcx->side[VPCPEER_ACCEPTER],
@@ -509,7 +530,7 @@ static int fill_pcx_obj(struct sk_buff *skb, const void *obj,
 /*
  * A dry run's answer to a request, from its check's verdict alone: the
  * connection as the request would make it (no id: none is made), its
- * state and status message and the two VPCs as the request named them.
+ * state and reason and the two VPCs as the request named them.
  */
 struct pcx_dry {
 	const struct vpcpeer_vpc *req, *acc;
@@ -540,7 +561,7 @@ static int fill_pcx_dry(struct sk_buff *skb, const void *obj,
 	if (!nest ||
 	    nla_put_u32(skb, VPCPEER_A_PCX_ID, 0) ||
 	    nla_put_u8(skb, VPCPEER_A_PCX_STATE, d->plan->state) ||
-	    nla_put_string(skb, VPCPEER_A_PCX_MESSAGE, d->plan->message) ||
+	    fill_reason(skb, d->plan->reason, &d->plan->overlap) ||
 	    fill_dry_side(skb, VPCPEER_A_PCX_REQUESTER, d->req->id,
 			  d->req->name) ||
 	    fill_dry_side(skb, VPCPEER_A_PCX_ACCEPTER,
@@ -742,7 +763,7 @@ int vpcpeer_nl_vpc_del_doit(struct sk_buff *skb, struct genl_info *info)
 	if (IS_ERR(vpc)) {
 		err = PTR_ERR(vpc);
 	} else if (!only_check(info)) {
-		vpcpeer_pcx_vpc_del(vpc, &kill);
+		vpcpeer_pcx_vpc_del(vpc, VPCPEER_PCX_REASON_VPC_GONE, &kill);
 		unregister_netdevice_many(&kill);
 	}
 	vpcpeer_write_unlock();

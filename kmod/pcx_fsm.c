@@ -23,16 +23,15 @@
 			 S(PROVISIONING) | S(ACTIVE))
 #define ENDED		(S(REJECTED) | S(EXPIRED) | S(FAILED) | \
 			 S(DELETING) | S(DELETED))
-/* The status message names the side that acted. */
-#define WHY_ACTOR	-2
+/* The reason is "deleted by" the side that acted. */
+#define BY_ACTOR	-2
 
 struct pcx_rule {
 	unsigned long may[VPCPEER_ROLE_MAX];	/* states, per role */
 	unsigned long idle;	/* states where it is allowed but a no-op */
 	u8 next;
 	bool ends;
-	const char *why;
-	int why_vpc;
+	s8 reason;		/* enum vpcpeer_pcx_reason; -1: the caller's */
 	const char *never;	/* -EPERM: not this role's to take */
 	const char *not_now;	/* -EPERM: another role's, in this state */
 	const char *wrong;	/* -EINVAL: nobody's, in this state */
@@ -51,44 +50,45 @@ static const struct pcx_rule pcx_rules[VPCPEER_PCX_ACTION_MAX] = {
 	[VPCPEER_PCX_REQUEST] = {
 		.may[VPCPEER_REQUESTER] = S(INITIATING_REQUEST),
 		.next = VPCPEER_PCX_STATE_PENDING_ACCEPTANCE,
-		.why = "Pending Acceptance by", .why_vpc = VPCPEER_ACCEPTER,
+		.reason = VPCPEER_PCX_REASON_REQUESTED,
 		.never = "only the requester VPC's owner requests a peering connection",
 		.wrong = "the peering connection has already been requested",
 	},
 	[VPCPEER_PCX_FAIL] = {
 		.may[VPCPEER_KERNEL] = S(INITIATING_REQUEST),
-		.next = VPCPEER_PCX_STATE_FAILED, .ends = true, .why_vpc = -1,
+		.next = VPCPEER_PCX_STATE_FAILED, .ends = true, .reason = -1,
 		.never = "only the kernel's checks fail a request",
 		.wrong = "only a request being initiated can fail its checks",
 	},
 	[VPCPEER_PCX_ACCEPT] = {
 		.may[VPCPEER_ACCEPTER] = S(PENDING_ACCEPTANCE),
 		.next = VPCPEER_PCX_STATE_PROVISIONING,
-		.why = "Provisioning", .why_vpc = -1,
+		.reason = VPCPEER_PCX_REASON_ACCEPTED,
 		.never = only_accepter, .wrong = not_pending,
 	},
 	[VPCPEER_PCX_PROVISIONED] = {
 		.may[VPCPEER_KERNEL] = S(PROVISIONING),
-		.next = VPCPEER_PCX_STATE_ACTIVE, .why = "Active", .why_vpc = -1,
+		.next = VPCPEER_PCX_STATE_ACTIVE,
+		.reason = VPCPEER_PCX_REASON_PROVISIONED,
 		.never = only_kernel_provisions, .wrong = not_provisioning,
 	},
 	[VPCPEER_PCX_PROVISION_FAILED] = {
 		.may[VPCPEER_KERNEL] = S(PROVISIONING),
 		.next = VPCPEER_PCX_STATE_PENDING_ACCEPTANCE,
-		.why = "Pending Acceptance by", .why_vpc = VPCPEER_ACCEPTER,
+		.reason = VPCPEER_PCX_REASON_REQUESTED,
 		.never = only_kernel_provisions, .wrong = not_provisioning,
 	},
 	[VPCPEER_PCX_REJECT] = {
 		.may[VPCPEER_ACCEPTER] = S(PENDING_ACCEPTANCE),
 		.next = VPCPEER_PCX_STATE_REJECTED, .ends = true,
-		.why = "Rejected by", .why_vpc = VPCPEER_ACCEPTER,
+		.reason = VPCPEER_PCX_REASON_REJECTED,
 		.never = only_accepter, .wrong = not_pending,
 	},
 	[VPCPEER_PCX_DELETE] = {
 		.may[VPCPEER_REQUESTER] = S(PENDING_ACCEPTANCE) | S(ACTIVE),
 		.may[VPCPEER_ACCEPTER] = S(ACTIVE),
 		.next = VPCPEER_PCX_STATE_DELETED, .ends = true,
-		.why = "Deleted by", .why_vpc = WHY_ACTOR,
+		.reason = BY_ACTOR,
 		.never = "only the requester or accepter VPC's owner deletes a peering connection",
 		.not_now = "only the requester deletes a pending request; the accepter rejects it",
 		/* AWS: failed and rejected connections cannot be deleted. */
@@ -97,20 +97,20 @@ static const struct pcx_rule pcx_rules[VPCPEER_PCX_ACTION_MAX] = {
 	[VPCPEER_PCX_EXPIRE] = {
 		.may[VPCPEER_KERNEL] = S(PENDING_ACCEPTANCE),
 		.next = VPCPEER_PCX_STATE_EXPIRED, .ends = true,
-		.why = "Expired", .why_vpc = -1,
+		.reason = VPCPEER_PCX_REASON_EXPIRED,
 		.never = "only the kernel expires a request",
 		.wrong = "only a request pending acceptance expires",
 	},
 	[VPCPEER_PCX_DESTROY] = {
 		.may[VPCPEER_KERNEL] = LIVE,
 		.idle = ENDED,
-		.next = VPCPEER_PCX_STATE_DELETED, .ends = true, .why_vpc = -1,
+		.next = VPCPEER_PCX_STATE_DELETED, .ends = true, .reason = -1,
 		.never = "only the kernel destroys a peering connection",
 	},
 	[VPCPEER_PCX_SET_OPTIONS] = {
 		.may[VPCPEER_REQUESTER] = S(ACTIVE),
 		.may[VPCPEER_ACCEPTER] = S(ACTIVE),
-		.next = VPCPEER_PCX_STATE_ACTIVE, .why_vpc = -1,
+		.next = VPCPEER_PCX_STATE_ACTIVE, .reason = -1,
 		.never = "only the requester or accepter VPC's owner sets a side's options",
 		.wrong = "options can be set only while the peering connection is active",
 	},
@@ -121,7 +121,7 @@ struct vpcpeer_pcx_verdict vpcpeer_pcx_decide(unsigned int state,
 					      unsigned int role)
 {
 	struct vpcpeer_pcx_verdict v = { .err = -EPERM, .next = state,
-					 .why_vpc = -1 };
+					 .reason = -1 };
 	const struct pcx_rule *r;
 	unsigned int other;
 
@@ -140,8 +140,11 @@ struct vpcpeer_pcx_verdict vpcpeer_pcx_decide(unsigned int state,
 		v.err = 0;
 		v.next = r->next;
 		v.ends = r->ends;
-		v.why = r->why;
-		v.why_vpc = r->why_vpc == WHY_ACTOR ? (int)role : r->why_vpc;
+		v.reason = r->reason;
+		if (r->reason == BY_ACTOR)
+			v.reason = role == VPCPEER_REQUESTER ?
+				   VPCPEER_PCX_REASON_DELETED_BY_REQUESTER :
+				   VPCPEER_PCX_REASON_DELETED_BY_ACCEPTER;
 		return v;
 	}
 	if (r->idle & BIT(state)) {

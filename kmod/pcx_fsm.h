@@ -3,7 +3,7 @@
  * The peering connection's state machine (R1, R2, R4) as one pure
  * function: given the state a connection is in, what is asked of it and
  * who asks, vpcpeer_pcx_decide() says whether it may happen, the state it
- * moves to, the status message AWS would show, or the errno and extack
+ * moves to, why (enum vpcpeer_pcx_reason), or the errno and extack
  * message of the refusal. It touches no kernel object, so peering.c and
  * netlink.c ask it for every decision and the host and KUnit tests check
  * it against a table of every state, action and role.
@@ -34,7 +34,7 @@ enum vpcpeer_pcx_action {
 	VPCPEER_PCX_PROVISIONED,	/* the accepter's device is up */
 	VPCPEER_PCX_PROVISION_FAILED,	/* it could not be made: undo accept */
 	VPCPEER_PCX_REJECT,
-	VPCPEER_PCX_DELETE,		/* by one side, "Deleted by vpc-..." */
+	VPCPEER_PCX_DELETE,		/* by one side: deleted-by-<role> */
 	VPCPEER_PCX_EXPIRE,		/* nobody answered in time (R2) */
 	VPCPEER_PCX_DESTROY,		/* a VPC, device or netns went (R15) */
 	VPCPEER_PCX_SET_OPTIONS,	/* a side's options (R14) */
@@ -46,17 +46,15 @@ enum vpcpeer_pcx_action {
  * Allowed: @err is 0 and the connection moves to @next (which may be the
  * state it is in: nothing to do). @ends: it leaves the live states, so its
  * devices go and it becomes a tombstone, passing through "deleting" while
- * they do. The new status message is @why, followed by " vpc-%08x" of the
- * side @why_vpc unless that is -1; a NULL @why is the caller's own words
- * (the overlap found, or what went away).
+ * they do. @reason is its new enum vpcpeer_pcx_reason, or -1 where the
+ * caller knows it (which overlap, or what went away) or it stays.
  */
 struct vpcpeer_pcx_verdict {
 	int err;
 	const char *extack;
 	u8 next;
 	bool ends;
-	const char *why;
-	int why_vpc;
+	int reason;
 };
 
 struct vpcpeer_pcx_verdict vpcpeer_pcx_decide(unsigned int state,

@@ -6,7 +6,7 @@
  * makes the connection active; rejecting, deleting, or losing a device or
  * a VPC ends it. Overlapping CIDR blocks put a request in "failed", as AWS
  * does, rather than refusing it. Whether a step may happen, the state it
- * leads to and the status message are pcx_fsm.c's to decide; this file
+ * leads to and why (the reason) are pcx_fsm.c's to decide; this file
  * does what the answer says to the devices and the lists.
  *
  * Ending a connection follows WireGuard's order: mark it, detach the
@@ -326,28 +326,16 @@ static int pcx_decide(const struct vpcpeer_pcx *pcx, unsigned int action,
 }
 
 /*
- * The status message of @v, or @words when the state machine has none;
- * @ids: the VPC ids of the sides, which a message may name.
+ * The reason @v gives, or @cause where the state machine leaves it to the
+ * caller; -1 for both: it stays. Userspace words it (AWS's messages).
  */
-static void format_message(char *buf, size_t len,
-			   const struct vpcpeer_pcx_verdict *v,
-			   const char *words, const u32 ids[2])
+static void pcx_set_reason(struct vpcpeer_pcx *pcx,
+			   const struct vpcpeer_pcx_verdict *v, int cause)
 {
-	if (!v->why)
-		strscpy(buf, words, len);
-	else if (v->why_vpc < 0)
-		strscpy(buf, v->why, len);
-	else
-		snprintf(buf, len, "%s vpc-%08x", v->why, ids[v->why_vpc]);
-}
+	int reason = v->reason >= 0 ? v->reason : cause;
 
-static void pcx_set_message(struct vpcpeer_pcx *pcx,
-			    const struct vpcpeer_pcx_verdict *v,
-			    const char *words)
-{
-	u32 ids[2] = { pcx->side[0].vpc_id, pcx->side[1].vpc_id };
-
-	format_message(pcx->message, sizeof(pcx->message), v, words, ids);
+	if (reason >= 0)
+		pcx->reason = reason;
 }
 
 /* R7: a VPC's active connections. */
@@ -392,23 +380,12 @@ static struct net_device *pcx_dev_create(struct vpcpeer_pcx *pcx, int side,
 				  &vpcpeer_link_ops, extack);
 }
 
-/*
- * What the requester's owner hears when the accepter is not its own VPC:
- * AWS's words, the same for a VPC that does not exist, one it may not see
- * and one whose blocks overlap, so that a request tells nothing of other
- * owners' VPCs (R4).
- */
-static const char opaque_failure[] =
-	"Failed due to incorrect VPC-ID, Account ID, or overlapping CIDR range";
-
 int vpcpeer_pcx_request_check(struct vpcpeer_vpc *req, struct vpcpeer_vpc *acc,
 			      const struct vpcpeer_vpc_ref *named,
 			      struct vpcpeer_pcx_plan *plan,
 			      struct netlink_ext_ack *extack)
 {
-	u32 ids[2] = { req->id, acc ? acc->id : named->id };
 	struct vpcpeer_pcx_verdict v;
-	char why[sizeof(plan->message)];
 	bool failed;
 
 	lockdep_assert_held(&vpcpeer_lock);
@@ -436,15 +413,27 @@ int vpcpeer_pcx_request_check(struct vpcpeer_vpc *req, struct vpcpeer_vpc *acc,
 		return -ENOSPC;
 	}
 	/* R5: overlapping blocks fail the request, and it stays visible. */
-	failed = !acc || vpcpeer_vpcs_overlap(req, acc, why, sizeof(why));
+	memset(&plan->overlap, 0, sizeof(plan->overlap));
+	failed = !acc || vpcpeer_vpcs_overlap(req, acc, &plan->overlap);
 	v = vpcpeer_pcx_decide(VPCPEER_PCX_STATE_INITIATING_REQUEST,
 			       failed ? VPCPEER_PCX_FAIL : VPCPEER_PCX_REQUEST,
 			       failed ? VPCPEER_KERNEL : VPCPEER_REQUESTER);
 	if (WARN_ON_ONCE(v.err))
 		return v.err;
 	plan->state = v.next;
-	format_message(plan->message, sizeof(plan->message), &v,
-		       !failed ? NULL : named->opaque ? opaque_failure : why, ids);
+	plan->reason = v.reason;
+	/*
+	 * When the accepter is not the requester's own VPC, its owner hears
+	 * what AWS says: the same for a VPC that does not exist, one it may
+	 * not see and one whose blocks overlap, so that a request tells
+	 * nothing of other owners' VPCs (R4).
+	 */
+	if (failed && named->opaque) {
+		plan->reason = VPCPEER_PCX_REASON_NO_SUCH_VPC_OR_OVERLAP;
+		memset(&plan->overlap, 0, sizeof(plan->overlap));
+	} else if (failed) {
+		plan->reason = VPCPEER_PCX_REASON_OVERLAP;
+	}
 	return 0;
 }
 
@@ -463,7 +452,8 @@ int vpcpeer_pcx_request(struct vpcpeer_vpc *req, struct vpcpeer_vpc *acc,
 	if (IS_ERR(pcx))
 		return PTR_ERR(pcx);
 	pcx->state = plan->state;
-	strscpy(pcx->message, plan->message, sizeof(pcx->message));
+	pcx->reason = plan->reason;
+	pcx->overlap = plan->overlap;
 	if (pcx->state == VPCPEER_PCX_STATE_FAILED) {
 		pcx->side[VPCPEER_REQUESTER].vpc = NULL;
 		pcx->side[VPCPEER_ACCEPTER].vpc = NULL;
@@ -483,7 +473,8 @@ int vpcpeer_pcx_request(struct vpcpeer_vpc *req, struct vpcpeer_vpc *acc,
 	pcx_pend(pcx);
 out:
 	vpcpeer_generation++;
-	pr_debug("pcx-%08x: created (%s)\n", pcx->id, pcx->message);
+	pr_debug("pcx-%08x: created (state %u, reason %u)\n", pcx->id,
+		 pcx->state, pcx->reason);
 	vpcpeer_notify_pcx(VPCPEER_CMD_PCX_REQUEST_NTF, pcx, -1,
 			   vpcpeer_pcx_open_sides(pcx), 0);
 	*out = pcx;
@@ -534,7 +525,7 @@ int vpcpeer_pcx_accept(struct vpcpeer_pcx *pcx, int by,
 	if (WARN_ON_ONCE(err))
 		return err;
 	pcx->state = v.next;
-	pcx_set_message(pcx, &v, NULL);
+	pcx_set_reason(pcx, &v, -1);
 	pcx_moved(pcx, VPCPEER_PCX_STATE_PENDING_ACCEPTANCE);
 	/* Asked first, so that nothing refuses once the device exists. */
 	err = pcx_decide(pcx, VPCPEER_PCX_PROVISIONED, VPCPEER_KERNEL, &done,
@@ -557,7 +548,7 @@ int vpcpeer_pcx_accept(struct vpcpeer_pcx *pcx, int by,
 		goto err_undo;
 	}
 	acc->dev = dev;
-	pcx_set_message(pcx, &done, NULL);
+	pcx_set_reason(pcx, &done, -1);
 	pcx->state = done.next;
 	list_del_init(&pcx->pending_node);
 	vpcpeer_generation++;
@@ -569,7 +560,7 @@ err_undo:
 	if (!WARN_ON_ONCE(pcx_decide(pcx, VPCPEER_PCX_PROVISION_FAILED,
 				     VPCPEER_KERNEL, &v, NULL))) {
 		pcx->state = v.next;
-		pcx_set_message(pcx, &v, NULL);
+		pcx_set_reason(pcx, &v, -1);
 		pcx_moved(pcx, VPCPEER_PCX_STATE_PROVISIONING);
 	}
 	return err;
@@ -579,11 +570,12 @@ err_undo:
  * End a live connection as @v says, because of side @ender: detach its
  * devices, wait until no transmit can still be reading it, then queue the
  * devices on @kill (the caller unregisters them) and unlink it from its
- * VPCs. The status message is @v's, or @words. A deletion passes through
- * "deleting" in the open, as AWS shows it; the other ends go straight.
+ * VPCs. The reason is @v's, or @cause. A deletion passes through
+ * "deleting" in the open, as AWS shows it, already with the reason it
+ * ends with; the other ends go straight.
  */
 static void pcx_end(struct vpcpeer_pcx *pcx,
-		    const struct vpcpeer_pcx_verdict *v, const char *words,
+		    const struct vpcpeer_pcx_verdict *v, int cause,
 		    int ender, struct list_head *kill)
 {
 	int old = pcx->state;
@@ -595,8 +587,8 @@ static void pcx_end(struct vpcpeer_pcx *pcx,
 		return;
 	list_del_init(&pcx->pending_node);
 	pcx->state = VPCPEER_PCX_STATE_DELETING;
+	pcx_set_reason(pcx, v, cause);
 	if (v->next == VPCPEER_PCX_STATE_DELETED) {
-		strscpy(pcx->message, "Deleting", sizeof(pcx->message));
 		pcx_moved(pcx, old);
 		old = VPCPEER_PCX_STATE_DELETING;
 	}
@@ -619,22 +611,22 @@ static void pcx_end(struct vpcpeer_pcx *pcx,
 		}
 	}
 	pcx->state = v->next;
-	pcx_set_message(pcx, v, words);
 	pcx_bury(pcx, ender);
 	vpcpeer_generation++;
-	pr_debug("pcx-%08x: ended (%s)\n", pcx->id, pcx->message);
+	pr_debug("pcx-%08x: ended (state %u, reason %u)\n", pcx->id,
+		 pcx->state, pcx->reason);
 	pcx_moved(pcx, old);
 }
 
-/* The kernel ends @pcx because side @ender's VPC or device went. */
-static void pcx_destroy(struct vpcpeer_pcx *pcx, int ender, const char *why,
-			struct list_head *kill)
+/* The kernel ends @pcx because side @ender's VPC, netns or device went. */
+static void pcx_destroy(struct vpcpeer_pcx *pcx, int ender,
+			enum vpcpeer_pcx_reason cause, struct list_head *kill)
 {
 	struct vpcpeer_pcx_verdict v;
 
 	if (!WARN_ON_ONCE(pcx_decide(pcx, VPCPEER_PCX_DESTROY, VPCPEER_KERNEL,
 				     &v, NULL)))
-		pcx_end(pcx, &v, why, ender, kill);
+		pcx_end(pcx, &v, cause, ender, kill);
 }
 
 /* Reject (R4: the accepter) or delete (either side, as the rules say). */
@@ -645,7 +637,7 @@ static void pcx_close(struct vpcpeer_pcx *pcx, unsigned int action, int by)
 
 	if (WARN_ON_ONCE(pcx_decide(pcx, action, by, &v, NULL)))
 		return;
-	pcx_end(pcx, &v, NULL, by, &kill);
+	pcx_end(pcx, &v, -1, by, &kill);
 	unregister_netdevice_many(&kill);
 }
 
@@ -731,7 +723,7 @@ static void pcx_dellink(struct net_device *dev, struct list_head *kill)
 	side = vpcpeer_dev_owner(dev);
 	if (side && !WARN_ON_ONCE(side->dev != dev))
 		pcx_destroy(side->pcx, side - side->pcx->side,
-			    "Deleted: its device was removed", kill);
+			    VPCPEER_PCX_REASON_DEVICE_GONE, kill);
 	mutex_unlock(&vpcpeer_lock);
 	unregister_netdevice_queue(dev, kill);
 }
@@ -772,14 +764,14 @@ int vpcpeer_pcx_cidr_check(const struct vpcpeer_vpc *vpc,
 	return 0;
 }
 
-void vpcpeer_pcx_vpc_del(struct vpcpeer_vpc *vpc, struct list_head *kill)
+void vpcpeer_pcx_vpc_del(struct vpcpeer_vpc *vpc,
+			 enum vpcpeer_pcx_reason cause, struct list_head *kill)
 {
 	struct vpcpeer_side *side, *tmp;
 
 	lockdep_assert_held(&vpcpeer_lock);
 	list_for_each_entry_safe(side, tmp, &vpc->sides, vpc_node)
-		pcx_destroy(side->pcx, side - side->pcx->side,
-			    "Deleted: a VPC of the peering was deleted", kill);
+		pcx_destroy(side->pcx, side - side->pcx->side, cause, kill);
 	vpcpeer_notify_vpc(VPCPEER_CMD_VPC_DEL_NTF, vpc, NULL);
 	vpcpeer_vpc_remove(vpc);
 }
@@ -795,7 +787,8 @@ static void __net_exit pcx_net_exit(struct net *net)
 	mutex_lock(&vpcpeer_lock);
 	while ((vpc = vpcpeer_vpc_next(&i))) {
 		if (net_eq(vpcpeer_vpc_net(vpc), net))
-			vpcpeer_pcx_vpc_del(vpc, &kill);
+			vpcpeer_pcx_vpc_del(vpc, VPCPEER_PCX_REASON_NETNS_GONE,
+					    &kill);
 		i++;
 	}
 	mutex_unlock(&vpcpeer_lock);
@@ -814,7 +807,7 @@ static void pcx_expire(struct vpcpeer_pcx *pcx, struct list_head *kill)
 
 	if (!WARN_ON_ONCE(pcx_decide(pcx, VPCPEER_PCX_EXPIRE, VPCPEER_KERNEL,
 				     &v, NULL)))
-		pcx_end(pcx, &v, NULL, VPCPEER_KERNEL, kill);
+		pcx_end(pcx, &v, -1, VPCPEER_KERNEL, kill);
 	else
 		list_del_init(&pcx->pending_node);
 }

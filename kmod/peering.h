@@ -49,7 +49,9 @@ struct vpcpeer_side {
 struct vpcpeer_pcx {
 	u32 id;
 	u8 state;			/* enum vpcpeer_pcx_state */
-	char message[96];
+	u8 reason;			/* enum vpcpeer_pcx_reason */
+	/* Reason overlap: the requester's block that overlaps the accepter. */
+	struct vpcpeer_cidr overlap;
 	struct vpcpeer_side side[2];	/* [VPCPEER_REQUESTER], [VPCPEER_ACCEPTER] */
 	/* R2: while pending, on the expiry list, by deadline (jiffies). */
 	unsigned long expires;
@@ -95,10 +97,11 @@ struct vpcpeer_vpc_ref {
  * for want of memory or a device.
  */
 
-/* What a request will make: the state and status message it will have. */
+/* What a request will make: the state and reason it will have. */
 struct vpcpeer_pcx_plan {
 	u8 state;
-	char message[96];
+	u8 reason;
+	struct vpcpeer_cidr overlap;
 };
 
 int vpcpeer_pcx_request_check(struct vpcpeer_vpc *req, struct vpcpeer_vpc *acc,
@@ -138,10 +141,12 @@ int vpcpeer_pcx_cidr_check(const struct vpcpeer_vpc *vpc,
 			   const struct vpcpeer_cidr *c,
 			   struct netlink_ext_ack *extack);
 /*
- * End every peering of @vpc (their devices go on @kill, which the caller
- * unregisters), announce its end and delete it.
+ * End every peering of @vpc for @cause (vpc-gone or netns-gone; their
+ * devices go on @kill, which the caller unregisters), announce its end
+ * and delete it.
  */
-void vpcpeer_pcx_vpc_del(struct vpcpeer_vpc *vpc, struct list_head *kill);
+void vpcpeer_pcx_vpc_del(struct vpcpeer_vpc *vpc,
+			 enum vpcpeer_pcx_reason cause, struct list_head *kill);
 /* Expire due requests, close due tombstone views, arm the timer. */
 void vpcpeer_pcx_tick(void);
 /* The sides (bits) of @pcx whose owner can still see it. */

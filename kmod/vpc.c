@@ -72,13 +72,6 @@ const struct vpcpeer_lpm *vpcpeer_vpc_lpm(const struct vpcpeer_vpc *vpc,
 	return family == AF_INET ? &vpc->cidr4 : &vpc->cidr6;
 }
 
-int vpcpeer_cidr_fmt(char *buf, size_t len, const struct vpcpeer_cidr *c)
-{
-	if (c->family == AF_INET)
-		return snprintf(buf, len, "%pI4/%u", c->addr, c->plen);
-	return snprintf(buf, len, "%pI6c/%u", c->addr, c->plen);
-}
-
 struct vpcpeer_vpc *vpcpeer_vpc_find(u32 id)
 {
 	lockdep_assert_held(&vpcpeer_lock);
@@ -274,10 +267,9 @@ static int overlap_cb(void *arg, const u8 *addr, u8 plen)
 }
 
 bool vpcpeer_vpcs_overlap(const struct vpcpeer_vpc *a,
-			  const struct vpcpeer_vpc *b, char *msg, size_t len)
+			  const struct vpcpeer_vpc *b, struct vpcpeer_cidr *hit)
 {
 	struct overlap_ctx ctx = { .other = b };
-	char cidr[64];
 
 	ctx.family = AF_INET;
 	if (!vpcpeer_lpm_walk(&a->cidr4, overlap_cb, &ctx, &vpcpeer_lock)) {
@@ -286,9 +278,7 @@ bool vpcpeer_vpcs_overlap(const struct vpcpeer_vpc *a,
 				      &vpcpeer_lock))
 			return false;
 	}
-	vpcpeer_cidr_fmt(cidr, sizeof(cidr), &ctx.hit);
-	snprintf(msg, len, "Failed: overlapping CIDR blocks (%s of %s overlaps %s)",
-		 cidr, a->name, b->name);
+	*hit = ctx.hit;
 	return true;
 }
 

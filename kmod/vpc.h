@@ -86,12 +86,14 @@ int vpcpeer_vpc_cidr_del(struct vpcpeer_vpc *vpc, const struct vpcpeer_cidr *c);
 int vpcpeer_vpc_walk_cidrs(const struct vpcpeer_vpc *vpc,
 			   int (*cb)(void *arg, const struct vpcpeer_cidr *c),
 			   void *arg);
-/* R5: does any block of @a overlap any block of @b, in either family? */
+/*
+ * R5: does any block of @a overlap any block of @b, in either family? If
+ * so, *@hit is the first such block of @a.
+ */
 bool vpcpeer_vpcs_overlap(const struct vpcpeer_vpc *a,
-			  const struct vpcpeer_vpc *b, char *msg, size_t len);
+			  const struct vpcpeer_vpc *b, struct vpcpeer_cidr *hit);
 bool vpcpeer_cidr_overlaps_vpc(const struct vpcpeer_vpc *vpc,
 			       const struct vpcpeer_cidr *c);
-int vpcpeer_cidr_fmt(char *buf, size_t len, const struct vpcpeer_cidr *c);
 /* @vpc's prefix set of @family (AF_INET or AF_INET6). */
 const struct vpcpeer_lpm *vpcpeer_vpc_lpm(const struct vpcpeer_vpc *vpc,
 					  u8 family);

@@ -1389,10 +1389,12 @@ t_ynl() {
 	ynl_do "" --do pcx-request \
 		--json "{\"pcx\": {\"requester\": {\"vpc-id\": $((a_id))}, \"accepter\": {\"vpc-id\": $((b_id))}}}"
 	p=$(jget "$REPLY" pcx.id) || fail "pcx-request: no id in $REPLY"
-	[ "$(jget "$REPLY" pcx.state)" = pending-acceptance ] || fail "pcx-request: $REPLY"
+	[ "$(jget "$REPLY" pcx.state)/$(jget "$REPLY" pcx.reason)" = pending-acceptance/requested ] ||
+		fail "pcx-request: $REPLY"
 	ynl_do "$b" --do pcx-accept --json "{\"pcx\": {\"id\": $((p))}}"
 	ynl_do "" --do pcx-get --json "{\"pcx\": {\"id\": $((p))}}"
-	[ "$(jget "$REPLY" pcx.state)" = active ] || fail "pcx-get after pcx-accept: $REPLY"
+	[ "$(jget "$REPLY" pcx.state)/$(jget "$REPLY" pcx.reason)" = active/provisioned ] ||
+		fail "pcx-get after pcx-accept: $REPLY"
 	ynl_do "" --dump pcx-get
 	grep -q "^\[[0-9]*\]\.pcx\.id=$p\$" <<< "$REPLY" || fail "the pcx-get dump has no $p: $REPLY"
 

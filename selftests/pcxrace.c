@@ -248,7 +248,7 @@ static void resolve_family(struct nl *nl)
 struct pcx_view {
 	uint32_t id;
 	uint8_t state;
-	char message[128];
+	int reason;		/* enum vpcpeer_pcx_reason */
 	uint32_t vpc_id[2];
 	bool has_dev[2];
 };
@@ -268,12 +268,11 @@ static void read_pcx(const struct nl *nl, struct pcx_view *v)
 		die("a reply without a PCX attribute");
 	parse(nl, top[VPCPEER_A_PCX], tb, VPCPEER_A_PCX_MAX);
 	if (!tb[VPCPEER_A_PCX_ID] || !tb[VPCPEER_A_PCX_STATE] ||
-	    !tb[VPCPEER_A_PCX_MESSAGE])
-		die("a PCX without id, state or message");
+	    !tb[VPCPEER_A_PCX_REASON])
+		die("a PCX without id, state or reason");
 	v->id = *(const uint32_t *)data(tb[VPCPEER_A_PCX_ID]);
 	v->state = *(const uint8_t *)data(tb[VPCPEER_A_PCX_STATE]);
-	snprintf(v->message, sizeof(v->message), "%s",
-		 (const char *)data(tb[VPCPEER_A_PCX_MESSAGE]));
+	v->reason = *(const uint8_t *)data(tb[VPCPEER_A_PCX_REASON]);
 	for (i = 0; i < 2; i++) {
 		if (!tb[sides[i]])
 			die("pcx-%08x: a side is missing", v->id);
@@ -385,7 +384,6 @@ int main(int argc, char *argv[])
 	double t0, tp, slowest = 0;
 	unsigned int seed = 1;
 	struct pcx_view v;
-	char want[64];
 	struct nl nl;
 	int c, err;
 
@@ -432,7 +430,6 @@ int main(int argc, char *argv[])
 			die("round %lu: pcx-%08x requested as %s, devices %d/%d",
 			    i, v.id, state_name(v.state), v.has_dev[0],
 			    v.has_dev[1]);
-		snprintf(want, sizeof(want), "Deleted by vpc-%08x", v.vpc_id[0]);
 
 		/* Up to 100 us of head start, for either side, or none. */
 		acc.delay_us = r % 3 == 0 ? (r >> 2) % 100 : 0;
@@ -458,10 +455,11 @@ int main(int argc, char *argv[])
 			die("round %lu: pcx-%08x: show: %s (%s)", i, v.id,
 			    strerror(-err), nl.ext);
 		read_pcx(&nl, &v);
-		if (v.state != VPCPEER_PCX_STATE_DELETED || strcmp(v.message, want) ||
+		if (v.state != VPCPEER_PCX_STATE_DELETED ||
+		    v.reason != VPCPEER_PCX_REASON_DELETED_BY_REQUESTER ||
 		    v.has_dev[0] || v.has_dev[1])
-			die("round %lu: pcx-%08x ended %s (\"%s\", not \"%s\"), devices %d/%d, after accept %s, delete %s",
-			    i, v.id, state_name(v.state), v.message, want,
+			die("round %lu: pcx-%08x ended %s (reason %d, not deleted-by-requester), devices %d/%d, after accept %s, delete %s",
+			    i, v.id, state_name(v.state), v.reason,
 			    v.has_dev[0], v.has_dev[1],
 			    acc.err ? strerror(-acc.err) : "ok",
 			    del.err ? strerror(-del.err) : "ok");

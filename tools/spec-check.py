@@ -19,7 +19,8 @@ entry by entry, and shrank to what is still written by hand.
     decoders' file (but the request-only ones, listed below; a name is
     all this looks for); every counter of the stats set
     has its enum side_stat entry in msg.h, its name in msg.c and its key in
-    print.c; every pcx state its name in msg.c, the spec's; every
+    print.c; every pcx state and reason its name in msg.c, the spec's,
+    and every reason its words (AWS's message) in pcx_message(); every
     notification is decoded in msg.c and named in print.c. The CLI takes
     every id from the generated header, so a counter or a notification
     added to the spec compiles; this is what says the CLI shows it.
@@ -124,15 +125,22 @@ def check_decoders(spec):
             if not re.search(pat, text):
                 errors.append("vpcpeer-ctl: %s has no %s for counter %s" % (where, pat, a["name"]))
 
-    # States: the spec's names.
+    # States and reasons: the spec's names; every reason its words too
+    # (a case in pcx_message()).
+    words = msg_c[msg_c.index("const char *pcx_message("):]
+    words = words[:words.index("\n}\n")]
     for d in spec.get("definitions", []):
-        if d["name"] != "pcx-state":
+        if d["name"] not in ("pcx-state", "pcx-reason"):
             continue
+        kind = d["name"][4:]
         for e in d["entries"]:
             e = e["name"] if isinstance(e, dict) else e
-            pat = r"\[VPCPEER_PCX_STATE_%s\] = \"%s\"" % (c_upper(e), e)
+            enum = "VPCPEER_PCX_%s_%s" % (kind.upper(), c_upper(e))
+            pat = r"\[%s\] = \"%s\"" % (enum, e)
             if not re.search(pat, msg_c):
-                errors.append("vpcpeer-ctl: msg.c does not name state %s %s" % (e, pat))
+                errors.append("vpcpeer-ctl: msg.c does not name %s %s %s" % (kind, e, pat))
+            if kind == "reason" and not re.search(r"\bcase %s:" % enum, words):
+                errors.append("vpcpeer-ctl: pcx_message() in msg.c has no words for reason %s" % e)
 
     # Notifications: decoded and named.
     decode = msg_c[msg_c.index("int event_decode("):]

@@ -5,7 +5,7 @@
  * table written out by hand from DESIGN.md (R1-R5) and AWS's documented
  * behaviour, not computed from the code under test: for every state,
  * every action and every role, the expected verdict (allowed: the next
- * state, whether the connection ends, its status message; refused: the
+ * state, whether the connection ends, its reason; refused: the
  * errno and the extack message). The messages are copied here on purpose,
  * so that changing what a user reads means changing this file too. Then
  * AWS's lifecycles walked step by step, and properties that must hold
@@ -39,24 +39,22 @@
 #define M_NOT_ACTIVE_SET "options can be set only while the peering connection is active"
 #define M_INVALID	"no such state, action or role"
 
-#define W_PENDING	"Pending Acceptance by"
-
 struct cell {
 	bool set;		/* written in the table, not left zero */
 	int err;
 	const char *extack;
 	int next;		/* -1: stays in its state */
 	bool ends;
-	const char *why;
-	int why_vpc;
+	int reason;		/* -1: the caller's (KEEP) */
 };
 
-/* Allowed: to @n; @e: it ends; status @w (+ " vpc-..." of side @v). */
-#define GO(n, e, w, v)	{ true, 0, NULL, VPCPEER_PCX_STATE_##n, e, w, v }
+/* Allowed: to @n; @e: it ends; reason @r (KEEP: the caller's). */
+#define VPCPEER_PCX_REASON_KEEP	-1
+#define GO(n, e, r)	{ true, 0, NULL, VPCPEER_PCX_STATE_##n, e, VPCPEER_PCX_REASON_##r }
 /* Allowed, and nothing to do. */
-#define IDLE		{ true, 0, NULL, -1, false, NULL, -1 }
+#define IDLE		{ true, 0, NULL, -1, false, -1 }
 /* Refused with -@e and message @m. */
-#define NO(e, m)	{ true, -(e), m, -1, false, NULL, -1 }
+#define NO(e, m)	{ true, -(e), m, -1, false, -1 }
 
 #define REQ	VPCPEER_REQUESTER
 #define ACC	VPCPEER_ACCEPTER
@@ -76,7 +74,7 @@ struct cell {
 static const struct cell fsm_want[VPCPEER_PCX_ACTION_MAX][__VPCPEER_PCX_STATE_MAX]
 			     [VPCPEER_ROLE_MAX] = {
 	[VPCPEER_PCX_REQUEST] = {
-		[IR] = { GO(PENDING_ACCEPTANCE, false, W_PENDING, ACC),
+		[IR] = { GO(PENDING_ACCEPTANCE, false, REQUESTED),
 			 NO(EPERM, M_ONLY_REQUESTER), NO(EPERM, M_ONLY_REQUESTER) },
 		[PA] = { NO(EINVAL, M_REQUESTED),
 			 NO(EPERM, M_ONLY_REQUESTER), NO(EPERM, M_ONLY_REQUESTER) },
@@ -95,10 +93,10 @@ static const struct cell fsm_want[VPCPEER_PCX_ACTION_MAX][__VPCPEER_PCX_STATE_MA
 		[DD] = { NO(EINVAL, M_REQUESTED),
 			 NO(EPERM, M_ONLY_REQUESTER), NO(EPERM, M_ONLY_REQUESTER) },
 	},
-	/* R5: overlapping CIDRs; the status message is the overlap found. */
+	/* R5: overlapping CIDRs; the reason (which overlap) is the caller's. */
 	[VPCPEER_PCX_FAIL] = {
 		[IR] = { NO(EPERM, M_ONLY_CHECKS), NO(EPERM, M_ONLY_CHECKS),
-			 GO(FAILED, true, NULL, -1) },
+			 GO(FAILED, true, KEEP) },
 		[PA] = { NO(EPERM, M_ONLY_CHECKS), NO(EPERM, M_ONLY_CHECKS),
 			 NO(EINVAL, M_NOT_INIT) },
 		[PR] = { NO(EPERM, M_ONLY_CHECKS), NO(EPERM, M_ONLY_CHECKS),
@@ -121,7 +119,7 @@ static const struct cell fsm_want[VPCPEER_PCX_ACTION_MAX][__VPCPEER_PCX_STATE_MA
 		[IR] = { NO(EPERM, M_ONLY_ACCEPTER), NO(EINVAL, M_NOT_PENDING),
 			 NO(EPERM, M_ONLY_ACCEPTER) },
 		[PA] = { NO(EPERM, M_ONLY_ACCEPTER),
-			 GO(PROVISIONING, false, "Provisioning", -1),
+			 GO(PROVISIONING, false, ACCEPTED),
 			 NO(EPERM, M_ONLY_ACCEPTER) },
 		[PR] = { NO(EPERM, M_ONLY_ACCEPTER), NO(EINVAL, M_NOT_PENDING),
 			 NO(EPERM, M_ONLY_ACCEPTER) },
@@ -144,7 +142,7 @@ static const struct cell fsm_want[VPCPEER_PCX_ACTION_MAX][__VPCPEER_PCX_STATE_MA
 		[PA] = { NO(EPERM, M_ONLY_KERNEL_PROV), NO(EPERM, M_ONLY_KERNEL_PROV),
 			 NO(EINVAL, M_NOT_PROV) },
 		[PR] = { NO(EPERM, M_ONLY_KERNEL_PROV), NO(EPERM, M_ONLY_KERNEL_PROV),
-			 GO(ACTIVE, false, "Active", -1) },
+			 GO(ACTIVE, false, PROVISIONED) },
 		[AC] = { NO(EPERM, M_ONLY_KERNEL_PROV), NO(EPERM, M_ONLY_KERNEL_PROV),
 			 NO(EINVAL, M_NOT_PROV) },
 		[RJ] = { NO(EPERM, M_ONLY_KERNEL_PROV), NO(EPERM, M_ONLY_KERNEL_PROV),
@@ -165,7 +163,7 @@ static const struct cell fsm_want[VPCPEER_PCX_ACTION_MAX][__VPCPEER_PCX_STATE_MA
 		[PA] = { NO(EPERM, M_ONLY_KERNEL_PROV), NO(EPERM, M_ONLY_KERNEL_PROV),
 			 NO(EINVAL, M_NOT_PROV) },
 		[PR] = { NO(EPERM, M_ONLY_KERNEL_PROV), NO(EPERM, M_ONLY_KERNEL_PROV),
-			 GO(PENDING_ACCEPTANCE, false, W_PENDING, ACC) },
+			 GO(PENDING_ACCEPTANCE, false, REQUESTED) },
 		[AC] = { NO(EPERM, M_ONLY_KERNEL_PROV), NO(EPERM, M_ONLY_KERNEL_PROV),
 			 NO(EINVAL, M_NOT_PROV) },
 		[RJ] = { NO(EPERM, M_ONLY_KERNEL_PROV), NO(EPERM, M_ONLY_KERNEL_PROV),
@@ -183,7 +181,7 @@ static const struct cell fsm_want[VPCPEER_PCX_ACTION_MAX][__VPCPEER_PCX_STATE_MA
 		[IR] = { NO(EPERM, M_ONLY_ACCEPTER), NO(EINVAL, M_NOT_PENDING),
 			 NO(EPERM, M_ONLY_ACCEPTER) },
 		[PA] = { NO(EPERM, M_ONLY_ACCEPTER),
-			 GO(REJECTED, true, "Rejected by", ACC),
+			 GO(REJECTED, true, REJECTED),
 			 NO(EPERM, M_ONLY_ACCEPTER) },
 		[PR] = { NO(EPERM, M_ONLY_ACCEPTER), NO(EINVAL, M_NOT_PENDING),
 			 NO(EPERM, M_ONLY_ACCEPTER) },
@@ -207,12 +205,12 @@ static const struct cell fsm_want[VPCPEER_PCX_ACTION_MAX][__VPCPEER_PCX_STATE_MA
 	[VPCPEER_PCX_DELETE] = {
 		[IR] = { NO(EINVAL, M_NOT_DELETABLE), NO(EINVAL, M_NOT_DELETABLE),
 			 NO(EPERM, M_ONLY_SIDES) },
-		[PA] = { GO(DELETED, true, "Deleted by", REQ),
+		[PA] = { GO(DELETED, true, DELETED_BY_REQUESTER),
 			 NO(EPERM, M_PENDING_REQ), NO(EPERM, M_ONLY_SIDES) },
 		[PR] = { NO(EINVAL, M_NOT_DELETABLE), NO(EINVAL, M_NOT_DELETABLE),
 			 NO(EPERM, M_ONLY_SIDES) },
-		[AC] = { GO(DELETED, true, "Deleted by", REQ),
-			 GO(DELETED, true, "Deleted by", ACC),
+		[AC] = { GO(DELETED, true, DELETED_BY_REQUESTER),
+			 GO(DELETED, true, DELETED_BY_ACCEPTER),
 			 NO(EPERM, M_ONLY_SIDES) },
 		[RJ] = { NO(EINVAL, M_NOT_DELETABLE), NO(EINVAL, M_NOT_DELETABLE),
 			 NO(EPERM, M_ONLY_SIDES) },
@@ -230,7 +228,7 @@ static const struct cell fsm_want[VPCPEER_PCX_ACTION_MAX][__VPCPEER_PCX_STATE_MA
 		[IR] = { NO(EPERM, M_ONLY_KERNEL_EXP), NO(EPERM, M_ONLY_KERNEL_EXP),
 			 NO(EINVAL, M_NOT_EXPIRING) },
 		[PA] = { NO(EPERM, M_ONLY_KERNEL_EXP), NO(EPERM, M_ONLY_KERNEL_EXP),
-			 GO(EXPIRED, true, "Expired", -1) },
+			 GO(EXPIRED, true, EXPIRED) },
 		[PR] = { NO(EPERM, M_ONLY_KERNEL_EXP), NO(EPERM, M_ONLY_KERNEL_EXP),
 			 NO(EINVAL, M_NOT_EXPIRING) },
 		[AC] = { NO(EPERM, M_ONLY_KERNEL_EXP), NO(EPERM, M_ONLY_KERNEL_EXP),
@@ -248,17 +246,17 @@ static const struct cell fsm_want[VPCPEER_PCX_ACTION_MAX][__VPCPEER_PCX_STATE_MA
 	},
 	/*
 	 * R15: a VPC, device or namespace went; what ended already has
-	 * nothing left to tear down. The status message is what went.
+	 * nothing left to tear down. The reason (what went) is the caller's.
 	 */
 	[VPCPEER_PCX_DESTROY] = {
 		[IR] = { NO(EPERM, M_ONLY_KERNEL_DESTROY),
-			 NO(EPERM, M_ONLY_KERNEL_DESTROY), GO(DELETED, true, NULL, -1) },
+			 NO(EPERM, M_ONLY_KERNEL_DESTROY), GO(DELETED, true, KEEP) },
 		[PA] = { NO(EPERM, M_ONLY_KERNEL_DESTROY),
-			 NO(EPERM, M_ONLY_KERNEL_DESTROY), GO(DELETED, true, NULL, -1) },
+			 NO(EPERM, M_ONLY_KERNEL_DESTROY), GO(DELETED, true, KEEP) },
 		[PR] = { NO(EPERM, M_ONLY_KERNEL_DESTROY),
-			 NO(EPERM, M_ONLY_KERNEL_DESTROY), GO(DELETED, true, NULL, -1) },
+			 NO(EPERM, M_ONLY_KERNEL_DESTROY), GO(DELETED, true, KEEP) },
 		[AC] = { NO(EPERM, M_ONLY_KERNEL_DESTROY),
-			 NO(EPERM, M_ONLY_KERNEL_DESTROY), GO(DELETED, true, NULL, -1) },
+			 NO(EPERM, M_ONLY_KERNEL_DESTROY), GO(DELETED, true, KEEP) },
 		[RJ] = { NO(EPERM, M_ONLY_KERNEL_DESTROY),
 			 NO(EPERM, M_ONLY_KERNEL_DESTROY), IDLE },
 		[EX] = { NO(EPERM, M_ONLY_KERNEL_DESTROY),
@@ -273,7 +271,7 @@ static const struct cell fsm_want[VPCPEER_PCX_ACTION_MAX][__VPCPEER_PCX_STATE_MA
 	/*
 	 * R14: each side's owner sets its side's options (which side is
 	 * netlink.c's check), only while active; the state stays, nothing
-	 * ends, the status message is left alone. Never the kernel's.
+	 * ends, the reason is left alone. Never the kernel's.
 	 */
 	[VPCPEER_PCX_SET_OPTIONS] = {
 		[IR] = { NO(EINVAL, M_NOT_ACTIVE_SET), NO(EINVAL, M_NOT_ACTIVE_SET),
@@ -282,7 +280,7 @@ static const struct cell fsm_want[VPCPEER_PCX_ACTION_MAX][__VPCPEER_PCX_STATE_MA
 			 NO(EPERM, M_ONLY_SIDES_SET) },
 		[PR] = { NO(EINVAL, M_NOT_ACTIVE_SET), NO(EINVAL, M_NOT_ACTIVE_SET),
 			 NO(EPERM, M_ONLY_SIDES_SET) },
-		[AC] = { GO(ACTIVE, false, NULL, -1), GO(ACTIVE, false, NULL, -1),
+		[AC] = { GO(ACTIVE, false, KEEP), GO(ACTIVE, false, KEEP),
 			 NO(EPERM, M_ONLY_SIDES_SET) },
 		[RJ] = { NO(EINVAL, M_NOT_ACTIVE_SET), NO(EINVAL, M_NOT_ACTIVE_SET),
 			 NO(EPERM, M_ONLY_SIDES_SET) },
@@ -330,16 +328,15 @@ static void test_every_transition(struct kunit *test)
 					  state_names[s], action_names[a], role_names[r]);
 				v = vpcpeer_pcx_decide(s, a, r);
 				VT_EXPECT(test, v.err == w->err && v.next == next &&
-					  v.ends == w->ends && v.why_vpc == w->why_vpc &&
-					  vtest_streq(v.extack, w->extack) &&
-					  vtest_streq(v.why, w->why),
-					  "%s, %s by %s: got %d \"%s\" -> %s%s \"%s\" %d; want %d \"%s\" -> %s%s \"%s\" %d",
+					  v.ends == w->ends && v.reason == w->reason &&
+					  vtest_streq(v.extack, w->extack),
+					  "%s, %s by %s: got %d \"%s\" -> %s%s reason %d; want %d \"%s\" -> %s%s reason %d",
 					  state_names[s], action_names[a], role_names[r],
 					  v.err, v.extack ?: "", v.next < __VPCPEER_PCX_STATE_MAX ?
 					  state_names[v.next] : "?", v.ends ? " (ends)" : "",
-					  v.why ?: "", v.why_vpc,
+					  v.reason,
 					  w->err, w->extack ?: "", state_names[next],
-					  w->ends ? " (ends)" : "", w->why ?: "", w->why_vpc);
+					  w->ends ? " (ends)" : "", w->reason);
 				cells++;
 				allowed += !w->err;
 			}
@@ -512,7 +509,7 @@ static void test_lifecycles(struct kunit *test)
 /*
  * Whatever the table says: an ended connection goes nowhere; whatever
  * ends lands in an ended state; every refusal says why and changes
- * nothing; a status message naming a side names one of the two.
+ * nothing; a reason is one of the enum's, or the caller's.
  */
 static void test_invariants(struct kunit *test)
 {
@@ -540,11 +537,11 @@ static void test_invariants(struct kunit *test)
 					  "%s, %s by %s: ends is %d, going to %s",
 					  state_names[s], action_names[a], role_names[r],
 					  v.ends, state_names[v.next]);
-				VT_EXPECT(test, v.why_vpc == -1 || v.why_vpc == REQ ||
-					  v.why_vpc == ACC,
-					  "%s, %s by %s: status names side %d",
+				VT_EXPECT(test, v.reason >= -1 &&
+					  v.reason <= VPCPEER_PCX_REASON_MAX,
+					  "%s, %s by %s: reason %d",
 					  state_names[s], action_names[a], role_names[r],
-					  v.why_vpc);
+					  v.reason);
 				VT_EXPECT(test, v.next != DG || s == DG,
 					  "%s, %s by %s: deleting is only passed through",
 					  state_names[s], action_names[a], role_names[r]);

@@ -73,7 +73,8 @@ struct fake_pcx {
 	bool used;
 	uint32_t id;
 	uint8_t state;
-	char message[128];
+	uint8_t reason;			/* enum vpcpeer_pcx_reason */
+	struct prefix overlap;		/* reason overlap: the requester's block */
 	uint32_t requester, accepter;	/* VPC ids */
 	char req_name[VPCPEER_NAME_MAX], acc_name[VPCPEER_NAME_MAX];
 	bool allow_dns[2];		/* requester, accepter */
@@ -102,6 +103,8 @@ static struct {
 	bool silent;		/* answer nothing: the socket "closes" */
 	bool bad_reply;		/* VPC replies lack their id */
 	uint8_t force_state;	/* peering replies say this state (if set) */
+	bool not_requester;	/* the caller may not act for the requester's
+				 * owner: a delete is the accepter's */
 	bool r14;		/* sides carry ALLOW_DNS and TAG (issue 5) */
 	bool no_group;		/* the family has no "events" group */
 	int join_error;		/* nl_socket_add_membership() fails so */
@@ -588,12 +591,20 @@ static void put_side(struct nl_msg *m, int attr, const struct fake_pcx *x,
 
 static void put_pcx(struct nl_msg *m, const struct fake_pcx *x)
 {
-	struct nlattr *pcx = nla_nest_start(m, VPCPEER_A_PCX);
+	struct nlattr *pcx = nla_nest_start(m, VPCPEER_A_PCX), *c;
 
 	nla_put_u32(m, VPCPEER_A_PCX_ID, x->id);
 	nla_put_u8(m, VPCPEER_A_PCX_STATE,
 		   fk.force_state ? fk.force_state : x->state);
-	nla_put_string(m, VPCPEER_A_PCX_MESSAGE, x->message);
+	/* As the module: always the reason, and for an overlap the block. */
+	nla_put_u8(m, VPCPEER_A_PCX_REASON, x->reason);
+	if (x->reason == VPCPEER_PCX_REASON_OVERLAP) {
+		c = nla_nest_start(m, VPCPEER_A_PCX_REASON_CIDR);
+		nla_put(m, VPCPEER_A_CIDR_ADDR,
+			x->overlap.family == AF_INET ? 4 : 16, x->overlap.addr);
+		nla_put_u8(m, VPCPEER_A_CIDR_PREFIXLEN, x->overlap.len);
+		nla_nest_end(m, c);
+	}
 	put_side(m, VPCPEER_A_PCX_REQUESTER, x, x->requester, x->req_name, 5,
 		 12);
 	put_side(m, VPCPEER_A_PCX_ACCEPTER, x, x->accepter, x->acc_name, 7,
@@ -643,7 +654,6 @@ static void pcx_request(const struct nlmsghdr *req, struct nlattr **ptb)
 	const char *why;
 	unsigned int i;
 	size_t j, k;
-	char pr[PREFIX_STRLEN], pa[PREFIX_STRLEN];
 
 	if (!ptb[VPCPEER_A_PCX_REQUESTER] || !ptb[VPCPEER_A_PCX_ACCEPTER] ||
 	    ptb[VPCPEER_A_PCX_ID])
@@ -664,21 +674,20 @@ static void pcx_request(const struct nlmsghdr *req, struct nlattr **ptb)
 		.used = true,
 		.id = pcx_ids[fk.next_pcx++ % ARRAY_SIZE(pcx_ids)],
 		.state = VPCPEER_PCX_STATE_PENDING_ACCEPTANCE,
+		.reason = VPCPEER_PCX_REASON_REQUESTED,
 		.requester = r->id,
 		.accepter = a->id,
 	};
-	snprintf(x->message, sizeof(x->message), "Pending Acceptance");
 	snprintf(x->req_name, sizeof(x->req_name), "%s", r->name);
 	snprintf(x->acc_name, sizeof(x->acc_name), "%s", a->name);
 	for (j = 0; j < r->ncidrs; j++) {
 		for (k = 0; k < a->ncidrs; k++) {
 			if (!overlap(&r->cidrs[j], &a->cidrs[k]))
 				continue;
-			format_prefix(&r->cidrs[j], pr, sizeof(pr));
-			format_prefix(&a->cidrs[k], pa, sizeof(pa));
+			/* The requester's block is the one named. */
 			x->state = VPCPEER_PCX_STATE_FAILED;
-			snprintf(x->message, sizeof(x->message),
-				 "Overlapping CIDR blocks %s and %s", pr, pa);
+			x->reason = VPCPEER_PCX_REASON_OVERLAP;
+			x->overlap = r->cidrs[j];
 			return pcx_reply(req, x);
 		}
 	}
@@ -768,17 +777,20 @@ static void pcx_cmd(const struct nlmsghdr *req, uint8_t cmd,
 		if (x->state != VPCPEER_PCX_STATE_PENDING_ACCEPTANCE)
 			return send_error(req, -EINVAL,
 					  "the peering connection is not pending acceptance");
+		/* Provisioning passes at once: the devices are made. */
 		x->state = VPCPEER_PCX_STATE_ACTIVE;
-		snprintf(x->message, sizeof(x->message), "Active");
+		x->reason = VPCPEER_PCX_REASON_PROVISIONED;
 		break;
 	case VPCPEER_CMD_PCX_REJECT:
 		x->state = VPCPEER_PCX_STATE_REJECTED;
-		snprintf(x->message, sizeof(x->message), "Rejected");
+		x->reason = VPCPEER_PCX_REASON_REJECTED;
 		break;
 	case VPCPEER_CMD_PCX_DEL:
+		/* As the module: for the requester, if the caller may. */
 		x->state = VPCPEER_PCX_STATE_DELETED;
-		snprintf(x->message, sizeof(x->message), "Deleted by %s",
-			 x->req_name);
+		x->reason = fk.not_requester ?
+			    VPCPEER_PCX_REASON_DELETED_BY_ACCEPTER :
+			    VPCPEER_PCX_REASON_DELETED_BY_REQUESTER;
 		break;
 	case VPCPEER_CMD_PCX_SET:
 		why = pcx_set(x, ptb);
@@ -1119,7 +1131,8 @@ static void test_demo(void **state)
 	CTL(0, "pcx-11223344\n", "", "peering", "request", "blue",
 	    "vpc-99887766");
 	assert_int_equal(fk.last_cmd, VPCPEER_CMD_PCX_REQUEST);
-	CTL(0, "pcx-11223344 pending-acceptance \"Pending Acceptance\"\n"
+	CTL(0, "pcx-11223344 pending-acceptance \"Pending Acceptance by "
+	    "vpc-99887766\"\n"
 	    "\trequester vpc-0a1b2c3d blue\n"
 	    "\taccepter  vpc-99887766 green\n", "", "peering", "show");
 	CTL(0, "", "", "peering", "accept", "pcx-11223344");
@@ -1136,7 +1149,8 @@ static void test_demo(void **state)
 	    "\t\ttx 12 packets 1008 bytes  rx 12 packets 1008 bytes\n"
 	    "\t\tdropped not_active 0 src_not_in_vpc 0 dst_not_in_peer 3 too_big 0 malformed 0 rx 0\n",
 	    "", "-s", "peering", "show");
-	CTL(0, "[{\"id\":\"pcx-11223344\",\"state\":\"active\",\"message\":\"Active\","
+	CTL(0, "[{\"id\":\"pcx-11223344\",\"state\":\"active\","
+	    "\"reason\":\"provisioned\",\"message\":\"Active\","
 	    "\"requester\":{\"vpc_id\":\"vpc-0a1b2c3d\",\"vpc_name\":\"blue\","
 	    "\"ifname\":\"pcx-11223344\",\"ifindex\":5,\"stats\":{"
 	    "\"tx_packets\":12,\"tx_bytes\":1008,\"rx_packets\":12,"
@@ -1154,10 +1168,14 @@ static void test_demo(void **state)
 	CTL(0, "", "", "peering", "delete", "pcx-11223344");
 	assert_int_equal(fk.last_cmd, VPCPEER_CMD_PCX_DEL);
 	CTL(0, "[{\"id\":\"pcx-11223344\",\"state\":\"deleted\","
-	    "\"message\":\"Deleted by blue\","
+	    "\"reason\":\"deleted-by-requester\","
+	    "\"message\":\"Deleted by vpc-0a1b2c3d\","
 	    "\"requester\":{\"vpc_id\":\"vpc-0a1b2c3d\",\"vpc_name\":\"blue\"},"
 	    "\"accepter\":{\"vpc_id\":\"vpc-99887766\",\"vpc_name\":\"green\"}}]\n",
 	    "", "-j", "peering", "show", "pcx-11223344");
+	CTL(0, "pcx-11223344 deleted \"Deleted by vpc-0a1b2c3d\"\n"
+	    "\trequester vpc-0a1b2c3d blue\n"
+	    "\taccepter  vpc-99887766 green\n", "", "peering", "show");
 	CTL(0, "", "", "vpc", "del", "green");
 	assert_int_equal(fk.last_cmd, VPCPEER_CMD_VPC_DEL);
 	CTL(0, "[]\n", "", "-j", "peering", "show");
@@ -1193,16 +1211,81 @@ static void test_request_failed(void **state)
 	CTL(0, "vpc-00c0ffee\n", "", "vpc", "add", "red", "cidr",
 	    "10.0.0.0/8");
 	CTL(1, "pcx-11223344\n",
-	    "vpcpeer-ctl: pcx-11223344 failed: Overlapping CIDR blocks "
-	    "10.0.0.0/16 and 10.0.0.0/8\n",
+	    "vpcpeer-ctl: pcx-11223344 failed: Failed: overlapping CIDR blocks "
+	    "(10.0.0.0/16 of blue overlaps red)\n",
 	    "peering", "request", "blue", "red");
-	CTL(0, "pcx-11223344 failed \"Overlapping CIDR blocks 10.0.0.0/16 "
-	    "and 10.0.0.0/8\"\n"
+	CTL(0, "pcx-11223344 failed \"Failed: overlapping CIDR blocks "
+	    "(10.0.0.0/16 of blue overlaps red)\"\n"
 	    "\trequester vpc-0a1b2c3d blue\n"
 	    "\taccepter  vpc-00c0ffee red\n", "", "peering", "show");
-	CTL(0, "pcx-55667788\n", "", "peering", "request", "green", "blue");
-	CTL(0, "", "", "peering", "reject", "pcx-55667788");
+	CTL(0, "[{\"id\":\"pcx-11223344\",\"state\":\"failed\","
+	    "\"reason\":\"overlap\",\"message\":\"Failed: overlapping CIDR "
+	    "blocks (10.0.0.0/16 of blue overlaps red)\","
+	    "\"reason_cidr\":\"10.0.0.0/16\","
+	    "\"requester\":{\"vpc_id\":\"vpc-0a1b2c3d\",\"vpc_name\":\"blue\"},"
+	    "\"accepter\":{\"vpc_id\":\"vpc-00c0ffee\",\"vpc_name\":\"red\"}}]\n",
+	    "", "-j", "peering", "show");
+	/* The requester's IPv6 block, when that is the one that overlaps. */
+	CTL(0, "vpc-0000beef\n", "", "vpc", "add", "violet", "cidr",
+	    "fd00::/16");
+	CTL(1, "pcx-55667788\n",
+	    "vpcpeer-ctl: pcx-55667788 failed: Failed: overlapping CIDR blocks "
+	    "(fd00:9::/48 of green overlaps violet)\n",
+	    "peering", "request", "green", "violet");
+	CTL(0, "[{\"id\":\"pcx-55667788\",\"state\":\"failed\","
+	    "\"reason\":\"overlap\",\"message\":\"Failed: overlapping CIDR "
+	    "blocks (fd00:9::/48 of green overlaps violet)\","
+	    "\"reason_cidr\":\"fd00:9::/48\","
+	    "\"requester\":{\"vpc_id\":\"vpc-99887766\",\"vpc_name\":\"green\"},"
+	    "\"accepter\":{\"vpc_id\":\"vpc-0000beef\",\"vpc_name\":\"violet\"}}]\n",
+	    "", "-j", "peering", "show", "pcx-55667788");
+	CTL(0, "pcx-0badcafe\n", "", "peering", "request", "green", "blue");
+	CTL(0, "", "", "peering", "reject", "pcx-0badcafe");
 	assert_int_equal(fk.last_cmd, VPCPEER_CMD_PCX_REJECT);
+	CTL(0, "pcx-0badcafe rejected \"Rejected by vpc-0a1b2c3d\"\n"
+	    "\trequester vpc-99887766 green\n"
+	    "\taccepter  vpc-0a1b2c3d blue\n", "", "peering", "show",
+	    "pcx-0badcafe");
+	CTL(0, "[{\"id\":\"pcx-0badcafe\",\"state\":\"rejected\","
+	    "\"reason\":\"rejected\",\"message\":\"Rejected by vpc-0a1b2c3d\","
+	    "\"requester\":{\"vpc_id\":\"vpc-99887766\",\"vpc_name\":\"green\"},"
+	    "\"accepter\":{\"vpc_id\":\"vpc-0a1b2c3d\",\"vpc_name\":\"blue\"}}]\n",
+	    "", "-j", "peering", "show", "pcx-0badcafe");
+}
+
+/* A delete names the side that acted: the requester's, or the accepter's. */
+static void test_deleted_by(void **state)
+{
+	(void)state;
+	make_blue_green();
+	CTL(0, "pcx-11223344\n", "", "peering", "request", "blue", "green");
+	CTL(0, "", "", "peering", "accept", "pcx-11223344");
+	fk.not_requester = true;
+	CTL(0, "", "", "peering", "delete", "pcx-11223344");
+	assert_int_equal(fk.last_cmd, VPCPEER_CMD_PCX_DEL);
+	CTL(0, "pcx-11223344 deleted \"Deleted by vpc-99887766\"\n"
+	    "\trequester vpc-0a1b2c3d blue\n"
+	    "\taccepter  vpc-99887766 green\n", "", "peering", "show");
+	CTL(0, "[{\"id\":\"pcx-11223344\",\"state\":\"deleted\","
+	    "\"reason\":\"deleted-by-accepter\","
+	    "\"message\":\"Deleted by vpc-99887766\","
+	    "\"requester\":{\"vpc_id\":\"vpc-0a1b2c3d\",\"vpc_name\":\"blue\"},"
+	    "\"accepter\":{\"vpc_id\":\"vpc-99887766\",\"vpc_name\":\"green\"}}]\n",
+	    "", "-j", "peering", "show");
+	/* A pending request withdrawn by its requester. */
+	fk.not_requester = false;
+	CTL(0, "pcx-55667788\n", "", "peering", "request", "green", "blue");
+	CTL(0, "", "", "peering", "delete", "pcx-55667788");
+	CTL(0, "pcx-55667788 deleted \"Deleted by vpc-99887766\"\n"
+	    "\trequester vpc-99887766 green\n"
+	    "\taccepter  vpc-0a1b2c3d blue\n", "", "peering", "show",
+	    "pcx-55667788");
+	CTL(0, "[{\"id\":\"pcx-55667788\",\"state\":\"deleted\","
+	    "\"reason\":\"deleted-by-requester\","
+	    "\"message\":\"Deleted by vpc-99887766\","
+	    "\"requester\":{\"vpc_id\":\"vpc-99887766\",\"vpc_name\":\"green\"},"
+	    "\"accepter\":{\"vpc_id\":\"vpc-0a1b2c3d\",\"vpc_name\":\"blue\"}}]\n",
+	    "", "-j", "peering", "show", "pcx-55667788");
 }
 
 static void test_kernel_errors(void **state)
@@ -1332,7 +1415,7 @@ static void test_odd_kernels(void **state)
 	    "10.5.0.0/16");
 	CTL(0, "pcx-11223344\n", "", "peering", "request", "blue", "red");
 	fk.force_state = 42;
-	CTL(0, "pcx-11223344 state-42 \"Pending Acceptance\"\n"
+	CTL(0, "pcx-11223344 state-42 \"Pending Acceptance by vpc-0000beef\"\n"
 	    "\trequester vpc-0a1b2c3d blue\n"
 	    "\taccepter  vpc-0000beef red\n", "", "peering", "show");
 	fk.force_state = 0;
@@ -1380,8 +1463,9 @@ static void test_dry_run(void **state)
 	assert_true(fk.last_dry_run);
 	CTL(0, "", "", "peering", "show");
 	CTL(0, "vpc-00c0ffee\n", "", "vpc", "add", "red", "cidr", "10.0.0.0/8");
-	CTL(1, "dry run: would be failed: Overlapping CIDR blocks 10.0.0.0/16 "
-	    "and 10.0.0.0/8\n", "", "-D", "peering", "request", "blue", "red");
+	CTL(1, "dry run: would be failed: Failed: overlapping CIDR blocks "
+	    "(10.0.0.0/16 of blue overlaps red)\n", "", "-D", "peering",
+	    "request", "blue", "red");
 	CTL(0, "", "", "peering", "show");
 
 	CTL(0, "pcx-11223344\n", "", "peering", "request", "blue", "green");
@@ -1397,7 +1481,8 @@ static void test_dry_run(void **state)
 	    "reject", "pcx-11223344");
 	CTL(0, "dry run: peering delete would succeed\n", "", "-D", "peering",
 	    "delete", "pcx-11223344");
-	CTL(0, "pcx-11223344 pending-acceptance \"Pending Acceptance\"\n"
+	CTL(0, "pcx-11223344 pending-acceptance \"Pending Acceptance by "
+	    "vpc-99887766\"\n"
 	    "\trequester vpc-0a1b2c3d blue\n"
 	    "\taccepter  vpc-99887766 green\n", "", "-D", "peering", "show");
 	assert_false(fk.last_dry_run);
@@ -1703,7 +1788,8 @@ static void test_pcx_set(void **state)
 	    "", "peering", "show");
 	CTL(0, "", "", "pe", "se", "PCX-11223344", "a", "n", "green", "r", "n",
 	    "");
-	CTL(0, "[{\"id\":\"pcx-11223344\",\"state\":\"active\",\"message\":\"Active\","
+	CTL(0, "[{\"id\":\"pcx-11223344\",\"state\":\"active\","
+	    "\"reason\":\"provisioned\",\"message\":\"Active\","
 	    "\"requester\":{\"vpc_id\":\"vpc-0a1b2c3d\",\"vpc_name\":\"blue\","
 	    "\"ifname\":\"pcx-11223344\",\"ifindex\":5,\"allow_dns_resolution\":true},"
 	    "\"accepter\":{\"vpc_id\":\"vpc-99887766\",\"vpc_name\":\"green\","
@@ -1766,7 +1852,7 @@ static void queue_events(void)
 	pcx = nla_nest_start(m, VPCPEER_A_PCX);
 	nla_put_u32(m, VPCPEER_A_PCX_ID, x->id);
 	nla_put_u8(m, VPCPEER_A_PCX_STATE, VPCPEER_PCX_STATE_ACTIVE);
-	nla_put_string(m, VPCPEER_A_PCX_MESSAGE, "Active");
+	nla_put_u8(m, VPCPEER_A_PCX_REASON, VPCPEER_PCX_REASON_PROVISIONED);
 	nla_put_u8(m, VPCPEER_A_PCX_OLD_STATE, VPCPEER_PCX_STATE_PROVISIONING);
 	nla_nest_end(m, pcx);
 	/* The rest of the nest is added by put_pcx() after the first. */
@@ -1823,13 +1909,15 @@ static void test_monitor(void **state)
 	    "{\"event\":\"vpc-cidr-add\",\"vpc\":{\"id\":\"vpc-0a1b2c3d\","
 	    "\"name\":\"blue\",\"netnsid\":-1},\"cidr\":\"10.2.0.0/16\"}\n"
 	    "{\"event\":\"pcx-new\",\"pcx\":{\"id\":\"pcx-11223344\","
-	    "\"state\":\"pending-acceptance\",\"message\":\"Pending Acceptance\","
+	    "\"state\":\"pending-acceptance\",\"reason\":\"requested\","
+	    "\"message\":\"Pending Acceptance by vpc-99887766\","
 	    "\"requester\":{\"vpc_id\":\"vpc-0a1b2c3d\",\"vpc_name\":\"blue\","
 	    "\"allow_dns_resolution\":true},"
 	    "\"accepter\":{\"vpc_id\":\"vpc-99887766\",\"vpc_name\":\"green\","
 	    "\"allow_dns_resolution\":false,\"name\":\"green side\"}}}\n"
 	    "{\"event\":\"pcx-set\",\"pcx\":{\"id\":\"pcx-11223344\","
-	    "\"state\":\"pending-acceptance\",\"message\":\"Pending Acceptance\","
+	    "\"state\":\"pending-acceptance\",\"reason\":\"requested\","
+	    "\"message\":\"Pending Acceptance by vpc-99887766\","
 	    "\"requester\":{\"vpc_id\":\"vpc-0a1b2c3d\",\"vpc_name\":\"blue\","
 	    "\"allow_dns_resolution\":true},"
 	    "\"accepter\":{\"vpc_id\":\"vpc-99887766\",\"vpc_name\":\"green\","
@@ -1841,31 +1929,66 @@ static void test_monitor(void **state)
 	    bad_state_event, "-j", "monitor");
 }
 
-static void test_monitor_state_event(void **state)
+/*
+ * A connection ended by the kernel, as the module tells it: into
+ * "deleting" already with the reason it ends with, then "deleted". The
+ * accepter's name is not the listener's to see.
+ */
+static void queue_state_events(void)
 {
+	static const uint8_t states[][2] = {
+		{ VPCPEER_PCX_STATE_ACTIVE, VPCPEER_PCX_STATE_DELETING },
+		{ VPCPEER_PCX_STATE_DELETING, VPCPEER_PCX_STATE_DELETED },
+	};
 	struct nlattr *pcx, *side;
 	struct nl_msg *m;
+	size_t i;
 
+	for (i = 0; i < ARRAY_SIZE(states); i++) {
+		m = event(VPCPEER_CMD_PCX_STATE_NTF);
+		pcx = nla_nest_start(m, VPCPEER_A_PCX);
+		nla_put_u32(m, VPCPEER_A_PCX_ID, 0x11223344);
+		nla_put_u8(m, VPCPEER_A_PCX_STATE, states[i][1]);
+		nla_put_u8(m, VPCPEER_A_PCX_REASON, VPCPEER_PCX_REASON_VPC_GONE);
+		nla_put_u8(m, VPCPEER_A_PCX_OLD_STATE, states[i][0]);
+		if (states[i][1] == VPCPEER_PCX_STATE_DELETED)
+			nla_put_u64(m, VPCPEER_A_PCX_VISIBLE_UNTIL, 1764151200);
+		side = nla_nest_start(m, VPCPEER_A_PCX_REQUESTER);
+		nla_put_u32(m, VPCPEER_A_SIDE_VPC_ID, 0x0a1b2c3d);
+		nla_put_string(m, VPCPEER_A_SIDE_VPC_NAME, "blue");
+		nla_nest_end(m, side);
+		side = nla_nest_start(m, VPCPEER_A_PCX_ACCEPTER);
+		nla_put_u32(m, VPCPEER_A_SIDE_VPC_ID, 0x99887766);
+		nla_nest_end(m, side);
+		nla_nest_end(m, pcx);
+	}
+}
+
+static void test_monitor_state_event(void **state)
+{
 	(void)state;
-	m = event(VPCPEER_CMD_PCX_STATE_NTF);
-	pcx = nla_nest_start(m, VPCPEER_A_PCX);
-	nla_put_u32(m, VPCPEER_A_PCX_ID, 0x11223344);
-	nla_put_u8(m, VPCPEER_A_PCX_STATE, VPCPEER_PCX_STATE_DELETED);
-	nla_put_string(m, VPCPEER_A_PCX_MESSAGE, "Deleted by green: its VPC was deleted");
-	nla_put_u8(m, VPCPEER_A_PCX_OLD_STATE, VPCPEER_PCX_STATE_DELETING);
-	nla_put_u64(m, VPCPEER_A_PCX_VISIBLE_UNTIL, 1764151200);
-	side = nla_nest_start(m, VPCPEER_A_PCX_REQUESTER);
-	nla_put_u32(m, VPCPEER_A_SIDE_VPC_ID, 0x0a1b2c3d);
-	nla_put_string(m, VPCPEER_A_SIDE_VPC_NAME, "blue");
-	nla_nest_end(m, side);
-	side = nla_nest_start(m, VPCPEER_A_PCX_ACCEPTER);
-	nla_put_u32(m, VPCPEER_A_SIDE_VPC_ID, 0x99887766);
-	nla_nest_end(m, side);
-	nla_nest_end(m, pcx);
+	queue_state_events();
 	fk.stop_when_read = true;
-	CTL(0, "pcx state pcx-11223344 deleting -> deleted: Deleted by green: "
-	    "its VPC was deleted\n", "", "-n", "/proc/self/ns/net", "monitor");
+	CTL(0, "pcx state pcx-11223344 active -> deleting: Deleting\n"
+	    "pcx state pcx-11223344 deleting -> deleted: Deleted: a VPC of the "
+	    "peering was deleted\n", "", "-n", "/proc/self/ns/net", "monitor");
 	assert_int_equal(fk.joined, FAKE_GROUP);
+
+	queue_state_events();
+	fk.stop_when_read = true;
+	CTL(0, "{\"event\":\"pcx-state\",\"pcx\":{\"id\":\"pcx-11223344\","
+	    "\"state\":\"deleting\",\"reason\":\"vpc-gone\","
+	    "\"message\":\"Deleting\","
+	    "\"requester\":{\"vpc_id\":\"vpc-0a1b2c3d\",\"vpc_name\":\"blue\"},"
+	    "\"accepter\":{\"vpc_id\":\"vpc-99887766\"}},"
+	    "\"old_state\":\"active\"}\n"
+	    "{\"event\":\"pcx-state\",\"pcx\":{\"id\":\"pcx-11223344\","
+	    "\"state\":\"deleted\",\"reason\":\"vpc-gone\","
+	    "\"message\":\"Deleted: a VPC of the peering was deleted\","
+	    "\"visible_until\":1764151200,"
+	    "\"requester\":{\"vpc_id\":\"vpc-0a1b2c3d\",\"vpc_name\":\"blue\"},"
+	    "\"accepter\":{\"vpc_id\":\"vpc-99887766\"}},"
+	    "\"old_state\":\"deleting\"}\n", "", "-j", "monitor");
 }
 
 static void test_monitor_errors(void **state)
@@ -1927,6 +2050,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_cidr_set, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_request_failed, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_deleted_by, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_kernel_errors, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_usage_errors, setup,

@@ -61,6 +61,25 @@ static void put_cidr(struct nl_msg *m, const char *text)
 	assert_int_equal(msg_put_cidr(m, &p), 0);
 }
 
+/*
+ * A CIDR nest of type attr as the module puts one in a reply: the
+ * top-level VPCPEER_A_CIDR of VPC_CIDR_ADD/DEL events, the
+ * VPCPEER_A_PCX_REASON_CIDR of an overlap.
+ */
+static void put_cidr_nest(struct nl_msg *m, int attr, const char *text)
+{
+	char err[PARSE_ERRLEN];
+	struct nlattr *nest;
+	struct prefix p;
+
+	assert_int_equal(parse_prefix(text, &p, err, sizeof(err)), 0);
+	nest = nla_nest_start(m, attr);
+	assert_non_null(nest);
+	nla_put(m, VPCPEER_A_CIDR_ADDR, p.family == AF_INET ? 4 : 16, p.addr);
+	nla_put_u8(m, VPCPEER_A_CIDR_PREFIXLEN, p.len);
+	nla_nest_end(m, nest);
+}
+
 /* What a VPC reply may be made of; a test picks and spoils. */
 enum vpc_flaw {
 	VPC_GOOD,
@@ -84,11 +103,57 @@ enum vpc_flaw {
 	VPC_CIDR_LEN_U32,
 };
 
-static void put_vpc(struct nl_msg *m, enum vpc_flaw f)
+/*
+ * A CIDR nest of type attr spoilt as f says (VPC_CIDR_*), or for
+ * VPC_NEWER one with an attribute of the future; nothing for another f.
+ */
+static void put_odd_cidr(struct nl_msg *m, int attr, enum vpc_flaw f)
 {
 	static const uint8_t v4[4] = { 10, 0, 0, 0 };
+	struct nlattr *cidr = nla_nest_start(m, attr);
+
+	assert_non_null(cidr);
+	switch (f) {
+	case VPC_CIDR_5_BYTES:
+		nla_put(m, VPCPEER_A_CIDR_ADDR, 5, "\x0a\0\0\0\0");
+		nla_put_u8(m, VPCPEER_A_CIDR_PREFIXLEN, 8);
+		break;
+	case VPC_CIDR_V4_LEN_33:
+		nla_put(m, VPCPEER_A_CIDR_ADDR, 4, v4);
+		nla_put_u8(m, VPCPEER_A_CIDR_PREFIXLEN, 33);
+		break;
+	case VPC_CIDR_V6_LEN_129:
+		nla_put(m, VPCPEER_A_CIDR_ADDR, 16,
+			"\xfd\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0");
+		nla_put_u8(m, VPCPEER_A_CIDR_PREFIXLEN, 129);
+		break;
+	case VPC_CIDR_NO_LEN:
+		nla_put(m, VPCPEER_A_CIDR_ADDR, 4, v4);
+		break;
+	case VPC_CIDR_NO_ADDR:
+		nla_put_u8(m, VPCPEER_A_CIDR_PREFIXLEN, 8);
+		break;
+	case VPC_CIDR_LEN_U32:
+		nla_put(m, VPCPEER_A_CIDR_ADDR, 4, v4);
+		nla_put_u32(m, VPCPEER_A_CIDR_PREFIXLEN, 8);
+		break;
+	case VPC_NEWER:
+		/* A third CIDR with an attribute of the future. */
+		nla_put(m, VPCPEER_A_CIDR_ADDR, 4, "\x0a\x02\0\0");
+		nla_put_u8(m, VPCPEER_A_CIDR_PREFIXLEN, 16);
+		nla_put_u32(m, VPCPEER_A_CIDR_MAX + 1, 1);
+		break;
+	default:
+		nla_nest_cancel(m, cidr);
+		return;
+	}
+	nla_nest_end(m, cidr);
+}
+
+static void put_vpc(struct nl_msg *m, enum vpc_flaw f)
+{
 	char long_name[VPCPEER_NAME_MAX + 1];
-	struct nlattr *vpc, *cidr;
+	struct nlattr *vpc;
 
 	if (f == VPC_NO_NEST) {
 		vpc = nla_nest_start(m, VPCPEER_A_PCX);
@@ -129,43 +194,7 @@ static void put_vpc(struct nl_msg *m, enum vpc_flaw f)
 		put_cidr(m, "10.0.0.0/16");
 		put_cidr(m, "fd00:b::/48");
 	}
-	cidr = nla_nest_start(m, VPCPEER_A_VPC_CIDR);
-	switch (f) {
-	case VPC_CIDR_5_BYTES:
-		nla_put(m, VPCPEER_A_CIDR_ADDR, 5, "\x0a\0\0\0\0");
-		nla_put_u8(m, VPCPEER_A_CIDR_PREFIXLEN, 8);
-		break;
-	case VPC_CIDR_V4_LEN_33:
-		nla_put(m, VPCPEER_A_CIDR_ADDR, 4, v4);
-		nla_put_u8(m, VPCPEER_A_CIDR_PREFIXLEN, 33);
-		break;
-	case VPC_CIDR_V6_LEN_129:
-		nla_put(m, VPCPEER_A_CIDR_ADDR, 16,
-			"\xfd\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0");
-		nla_put_u8(m, VPCPEER_A_CIDR_PREFIXLEN, 129);
-		break;
-	case VPC_CIDR_NO_LEN:
-		nla_put(m, VPCPEER_A_CIDR_ADDR, 4, v4);
-		break;
-	case VPC_CIDR_NO_ADDR:
-		nla_put_u8(m, VPCPEER_A_CIDR_PREFIXLEN, 8);
-		break;
-	case VPC_CIDR_LEN_U32:
-		nla_put(m, VPCPEER_A_CIDR_ADDR, 4, v4);
-		nla_put_u32(m, VPCPEER_A_CIDR_PREFIXLEN, 8);
-		break;
-	case VPC_NEWER:
-		/* A third CIDR with an attribute of the future. */
-		nla_put(m, VPCPEER_A_CIDR_ADDR, 4, "\x0a\x02\0\0");
-		nla_put_u8(m, VPCPEER_A_CIDR_PREFIXLEN, 16);
-		nla_put_u32(m, VPCPEER_A_CIDR_MAX + 1, 1);
-		break;
-	default:
-		nla_nest_cancel(m, cidr);
-		cidr = NULL;
-	}
-	if (cidr)
-		nla_nest_end(m, cidr);
+	put_odd_cidr(m, VPCPEER_A_VPC_CIDR, f);
 	nla_nest_end(m, vpc);
 }
 
@@ -173,9 +202,9 @@ static void put_vpc(struct nl_msg *m, enum vpc_flaw f)
 enum pcx_flaw {
 	PCX_GOOD,
 	PCX_NO_DEV,		/* pending: no devices yet */
-	PCX_NO_MESSAGE,
+	PCX_NO_REASON,
 	PCX_NO_NAMES,
-	PCX_FAILED_QUOTE,	/* a message with a quote and a newline */
+	PCX_OVERLAP,		/* failed, with the requester's block at fault */
 	PCX_STATE_42,
 	PCX_NEWER,
 	PCX_STATS_PARTIAL,	/* only some counters, and a PAD */
@@ -188,7 +217,10 @@ enum pcx_flaw {
 	PCX_SIDE_NO_VPC,
 	PCX_IFNAME_TOO_LONG,
 	PCX_STAT_U32,
-	PCX_MESSAGE_NO_NUL,
+	PCX_REASON_U32,
+	PCX_REASON_CIDR_5_BYTES,
+	PCX_REASON_CIDR_V4_LEN_33,
+	PCX_REASON_CIDR_NO_LEN,
 	PCX_EXPIRES,		/* pending, with the time it expires */
 	PCX_ENDED,		/* deleted, with the end of its tombstone */
 	PCX_OPTIONS,		/* R14: allow-dns-resolution and name tags */
@@ -196,6 +228,7 @@ enum pcx_flaw {
 	PCX_ALLOW_DNS_U32,
 	PCX_TAG_TOO_LONG,
 	PCX_OLD_STATE,		/* a PCX_STATE event: provisioning -> active */
+	PCX_DELETING,		/* a PCX_STATE event: active -> deleting */
 	PCX_ID_STATE,		/* a PCX_DEL event: the id and last state */
 	PCX_ID_ONLY,
 };
@@ -235,7 +268,7 @@ static void put_side(struct nl_msg *m, int attr, enum pcx_flaw f,
 		nla_put_string(m, VPCPEER_A_SIDE_VPC_NAME, name);
 	if (f == PCX_IFNAME_TOO_LONG) {
 		nla_put_string(m, VPCPEER_A_SIDE_IFNAME, "pcx-11223344-long");
-	} else if (f != PCX_NO_DEV && f != PCX_EXPIRES) {
+	} else if (f != PCX_NO_DEV && f != PCX_EXPIRES && f != PCX_OVERLAP) {
 		nla_put_u32(m, VPCPEER_A_SIDE_IFINDEX, ifindex);
 		nla_put_string(m, VPCPEER_A_SIDE_IFNAME, "pcx-11223344");
 	}
@@ -262,26 +295,28 @@ static void put_pcx(struct nl_msg *m, enum pcx_flaw f)
 {
 	struct nlattr *pcx;
 	uint8_t state = VPCPEER_PCX_STATE_ACTIVE;
-	const char *message = "Active";
+	uint8_t reason = VPCPEER_PCX_REASON_PROVISIONED;
 
 	if (f == PCX_NO_NEST) {
 		put_vpc(m, VPC_GOOD);
 		return;
 	}
-	if (f == PCX_NO_DEV) {
+	if (f == PCX_NO_DEV || f == PCX_EXPIRES || f == PCX_EXPIRES_U32) {
 		state = VPCPEER_PCX_STATE_PENDING_ACCEPTANCE;
-		message = "Pending Acceptance by 123456789012";
-	} else if (f == PCX_FAILED_QUOTE) {
+		reason = VPCPEER_PCX_REASON_REQUESTED;
+	} else if (f == PCX_OVERLAP || f == PCX_REASON_CIDR_5_BYTES ||
+		   f == PCX_REASON_CIDR_V4_LEN_33 ||
+		   f == PCX_REASON_CIDR_NO_LEN) {
 		state = VPCPEER_PCX_STATE_FAILED;
-		message = "Overlapping CIDR \"10.0.0.0/16\"\nhere";
+		reason = VPCPEER_PCX_REASON_OVERLAP;
 	} else if (f == PCX_STATE_42) {
 		state = 42;
-	} else if (f == PCX_EXPIRES || f == PCX_EXPIRES_U32) {
-		state = VPCPEER_PCX_STATE_PENDING_ACCEPTANCE;
-		message = "Pending Acceptance";
 	} else if (f == PCX_ENDED) {
 		state = VPCPEER_PCX_STATE_DELETED;
-		message = "Deleted by blue";
+		reason = VPCPEER_PCX_REASON_DELETED_BY_REQUESTER;
+	} else if (f == PCX_DELETING) {
+		state = VPCPEER_PCX_STATE_DELETING;
+		reason = VPCPEER_PCX_REASON_DELETED_BY_ACCEPTER;
 	}
 	pcx = nla_nest_start(m, VPCPEER_A_PCX);
 	assert_non_null(pcx);
@@ -294,16 +329,26 @@ static void put_pcx(struct nl_msg *m, enum pcx_flaw f)
 	}
 	if (f == PCX_OLD_STATE)
 		nla_put_u8(m, VPCPEER_A_PCX_OLD_STATE, VPCPEER_PCX_STATE_PROVISIONING);
+	else if (f == PCX_DELETING)
+		nla_put_u8(m, VPCPEER_A_PCX_OLD_STATE, VPCPEER_PCX_STATE_ACTIVE);
 	if (f != PCX_NO_ID)
 		nla_put_u32(m, VPCPEER_A_PCX_ID, PCX_ID);
 	if (f == PCX_STATE_U32)
 		nla_put_u32(m, VPCPEER_A_PCX_STATE, state);
 	else if (f != PCX_NO_STATE)
 		nla_put_u8(m, VPCPEER_A_PCX_STATE, state);
-	if (f == PCX_MESSAGE_NO_NUL)
-		nla_put(m, VPCPEER_A_PCX_MESSAGE, 6, "Active");
-	else if (f != PCX_NO_MESSAGE)
-		nla_put_string(m, VPCPEER_A_PCX_MESSAGE, message);
+	if (f == PCX_REASON_U32)
+		nla_put_u32(m, VPCPEER_A_PCX_REASON, reason);
+	else if (f != PCX_NO_REASON)
+		nla_put_u8(m, VPCPEER_A_PCX_REASON, reason);
+	if (f == PCX_OVERLAP)
+		put_cidr_nest(m, VPCPEER_A_PCX_REASON_CIDR, "10.0.0.0/16");
+	else if (f == PCX_REASON_CIDR_5_BYTES)
+		put_odd_cidr(m, VPCPEER_A_PCX_REASON_CIDR, VPC_CIDR_5_BYTES);
+	else if (f == PCX_REASON_CIDR_V4_LEN_33)
+		put_odd_cidr(m, VPCPEER_A_PCX_REASON_CIDR, VPC_CIDR_V4_LEN_33);
+	else if (f == PCX_REASON_CIDR_NO_LEN)
+		put_odd_cidr(m, VPCPEER_A_PCX_REASON_CIDR, VPC_CIDR_NO_LEN);
 	if (f == PCX_NEWER)
 		nla_put_u64(m, VPCPEER_A_PCX_MAX + 1, 1);
 	if (f == PCX_EXPIRES)
@@ -518,10 +563,10 @@ static void test_pcx_text(void **state)
 		 "\trequester vpc-0a1b2c3d blue dev pcx-11223344\n"
 		 "\taccepter  vpc-99887766 green dev pcx-11223344\n");
 	show_pcx(PCX_NO_DEV, false, false,
-		 "pcx-11223344 pending-acceptance \"Pending Acceptance by 123456789012\"\n"
+		 "pcx-11223344 pending-acceptance \"Pending Acceptance by vpc-99887766\"\n"
 		 "\trequester vpc-0a1b2c3d blue\n"
 		 "\taccepter  vpc-99887766 green\n");
-	show_pcx(PCX_NO_MESSAGE, false, false,
+	show_pcx(PCX_NO_REASON, false, false,
 		 "pcx-11223344 active\n"
 		 "\trequester vpc-0a1b2c3d blue dev pcx-11223344\n"
 		 "\taccepter  vpc-99887766 green dev pcx-11223344\n");
@@ -529,10 +574,10 @@ static void test_pcx_text(void **state)
 		 "pcx-11223344 active \"Active\"\n"
 		 "\trequester vpc-0a1b2c3d dev pcx-11223344\n"
 		 "\taccepter  vpc-99887766 dev pcx-11223344\n");
-	show_pcx(PCX_FAILED_QUOTE, false, false,
-		 "pcx-11223344 failed \"Overlapping CIDR \\x2210.0.0.0/16\\x22\\x0ahere\"\n"
-		 "\trequester vpc-0a1b2c3d blue dev pcx-11223344\n"
-		 "\taccepter  vpc-99887766 green dev pcx-11223344\n");
+	show_pcx(PCX_OVERLAP, false, false,
+		 "pcx-11223344 failed \"Failed: overlapping CIDR blocks (10.0.0.0/16 of blue overlaps green)\"\n"
+		 "\trequester vpc-0a1b2c3d blue\n"
+		 "\taccepter  vpc-99887766 green\n");
 	show_pcx(PCX_STATE_42, false, false,
 		 "pcx-11223344 state-42 \"Active\"\n"
 		 "\trequester vpc-0a1b2c3d blue dev pcx-11223344\n"
@@ -569,13 +614,15 @@ static void test_pcx_json(void **state)
 {
 	(void)state;
 	show_pcx(PCX_GOOD, true, false,
-		 "[{\"id\":\"pcx-11223344\",\"state\":\"active\",\"message\":\"Active\","
+		 "[{\"id\":\"pcx-11223344\",\"state\":\"active\","
+		 "\"reason\":\"provisioned\",\"message\":\"Active\","
 		 "\"requester\":{\"vpc_id\":\"vpc-0a1b2c3d\",\"vpc_name\":\"blue\","
 		 "\"ifname\":\"pcx-11223344\",\"ifindex\":5},"
 		 "\"accepter\":{\"vpc_id\":\"vpc-99887766\",\"vpc_name\":\"green\","
 		 "\"ifname\":\"pcx-11223344\",\"ifindex\":7}}]\n");
 	show_pcx(PCX_GOOD, true, true,
-		 "[{\"id\":\"pcx-11223344\",\"state\":\"active\",\"message\":\"Active\","
+		 "[{\"id\":\"pcx-11223344\",\"state\":\"active\","
+		 "\"reason\":\"provisioned\",\"message\":\"Active\","
 		 "\"requester\":{\"vpc_id\":\"vpc-0a1b2c3d\",\"vpc_name\":\"blue\","
 		 "\"ifname\":\"pcx-11223344\",\"ifindex\":5,\"stats\":{"
 		 "\"tx_packets\":12,\"tx_bytes\":13,\"rx_packets\":14,\"rx_bytes\":15,"
@@ -590,17 +637,18 @@ static void test_pcx_json(void **state)
 		 "\"drop_too_big\":1009,\"drop_malformed\":1010,\"drop_rx\":1011}}}]\n");
 	show_pcx(PCX_NO_DEV, true, false,
 		 "[{\"id\":\"pcx-11223344\",\"state\":\"pending-acceptance\","
-		 "\"message\":\"Pending Acceptance by 123456789012\","
+		 "\"reason\":\"requested\","
+		 "\"message\":\"Pending Acceptance by vpc-99887766\","
 		 "\"requester\":{\"vpc_id\":\"vpc-0a1b2c3d\",\"vpc_name\":\"blue\"},"
 		 "\"accepter\":{\"vpc_id\":\"vpc-99887766\",\"vpc_name\":\"green\"}}]\n");
-	show_pcx(PCX_FAILED_QUOTE, true, false,
+	show_pcx(PCX_OVERLAP, true, false,
 		 "[{\"id\":\"pcx-11223344\",\"state\":\"failed\","
-		 "\"message\":\"Overlapping CIDR \\\"10.0.0.0/16\\\"\\nhere\","
-		 "\"requester\":{\"vpc_id\":\"vpc-0a1b2c3d\",\"vpc_name\":\"blue\","
-		 "\"ifname\":\"pcx-11223344\",\"ifindex\":5},"
-		 "\"accepter\":{\"vpc_id\":\"vpc-99887766\",\"vpc_name\":\"green\","
-		 "\"ifname\":\"pcx-11223344\",\"ifindex\":7}}]\n");
-	show_pcx(PCX_NO_MESSAGE, true, false,
+		 "\"reason\":\"overlap\",\"message\":\"Failed: overlapping CIDR "
+		 "blocks (10.0.0.0/16 of blue overlaps green)\","
+		 "\"reason_cidr\":\"10.0.0.0/16\","
+		 "\"requester\":{\"vpc_id\":\"vpc-0a1b2c3d\",\"vpc_name\":\"blue\"},"
+		 "\"accepter\":{\"vpc_id\":\"vpc-99887766\",\"vpc_name\":\"green\"}}]\n");
+	show_pcx(PCX_NO_REASON, true, false,
 		 "[{\"id\":\"pcx-11223344\",\"state\":\"active\","
 		 "\"requester\":{\"vpc_id\":\"vpc-0a1b2c3d\",\"vpc_name\":\"blue\","
 		 "\"ifname\":\"pcx-11223344\",\"ifindex\":5},"
@@ -613,11 +661,11 @@ static void test_pcx_times_options(void **state)
 {
 	(void)state;
 	show_pcx(PCX_EXPIRES, false, false,
-		 "pcx-11223344 pending-acceptance \"Pending Acceptance\" expires 2025-12-03T10:00:00Z\n"
+		 "pcx-11223344 pending-acceptance \"Pending Acceptance by vpc-99887766\" expires 2025-12-03T10:00:00Z\n"
 		 "\trequester vpc-0a1b2c3d blue\n"
 		 "\taccepter  vpc-99887766 green\n");
 	show_pcx(PCX_ENDED, false, false,
-		 "pcx-11223344 deleted \"Deleted by blue\" visible-until 2025-11-26T10:00:00Z\n"
+		 "pcx-11223344 deleted \"Deleted by vpc-0a1b2c3d\" visible-until 2025-11-26T10:00:00Z\n"
 		 "\trequester vpc-0a1b2c3d blue dev pcx-11223344\n"
 		 "\taccepter  vpc-99887766 green dev pcx-11223344\n");
 	show_pcx(PCX_OPTIONS, false, true,
@@ -630,24 +678,260 @@ static void test_pcx_times_options(void **state)
 		 "\t\tdropped not_active 1006 src_not_in_vpc 1007 dst_not_in_peer 1008 too_big 1009 malformed 1010 rx 1011\n");
 	show_pcx(PCX_EXPIRES, true, false,
 		 "[{\"id\":\"pcx-11223344\",\"state\":\"pending-acceptance\","
-		 "\"message\":\"Pending Acceptance\",\"expires\":1764756000,"
+		 "\"reason\":\"requested\","
+		 "\"message\":\"Pending Acceptance by vpc-99887766\",\"expires\":1764756000,"
 		 "\"requester\":{\"vpc_id\":\"vpc-0a1b2c3d\",\"vpc_name\":\"blue\"},"
 		 "\"accepter\":{\"vpc_id\":\"vpc-99887766\",\"vpc_name\":\"green\"}}]\n");
 	show_pcx(PCX_ENDED, true, false,
 		 "[{\"id\":\"pcx-11223344\",\"state\":\"deleted\","
-		 "\"message\":\"Deleted by blue\",\"visible_until\":1764151200,"
+		 "\"reason\":\"deleted-by-requester\","
+		 "\"message\":\"Deleted by vpc-0a1b2c3d\",\"visible_until\":1764151200,"
 		 "\"requester\":{\"vpc_id\":\"vpc-0a1b2c3d\",\"vpc_name\":\"blue\","
 		 "\"ifname\":\"pcx-11223344\",\"ifindex\":5},"
 		 "\"accepter\":{\"vpc_id\":\"vpc-99887766\",\"vpc_name\":\"green\","
 		 "\"ifname\":\"pcx-11223344\",\"ifindex\":7}}]\n");
 	show_pcx(PCX_OPTIONS, true, false,
-		 "[{\"id\":\"pcx-11223344\",\"state\":\"active\",\"message\":\"Active\","
+		 "[{\"id\":\"pcx-11223344\",\"state\":\"active\","
+		 "\"reason\":\"provisioned\",\"message\":\"Active\","
 		 "\"requester\":{\"vpc_id\":\"vpc-0a1b2c3d\",\"vpc_name\":\"blue\","
 		 "\"ifname\":\"pcx-11223344\",\"ifindex\":5,"
 		 "\"allow_dns_resolution\":true,\"name\":\"blue's \\\"side\\\" of it\"},"
 		 "\"accepter\":{\"vpc_id\":\"vpc-99887766\",\"vpc_name\":\"green\","
 		 "\"ifname\":\"pcx-11223344\",\"ifindex\":7,"
 		 "\"allow_dns_resolution\":false}}]\n");
+}
+
+/*
+ * The kernel sends a reason, never words: every reason must read as AWS's
+ * status message, in text and JSON. REQ and ACC name the VPCs by id but
+ * for an overlap, which names them as the kernel did, by name where the
+ * reply has one.
+ */
+#define REQ_NAME	1	/* the requester's VPC name is sent */
+#define ACC_NAME	2
+#define BOTH_NAMES	(REQ_NAME | ACC_NAME)
+
+struct reason_case {
+	uint8_t state;
+	const char *state_name;
+	uint8_t reason;
+	const char *reason_name;
+	const char *cidr;	/* VPCPEER_A_PCX_REASON_CIDR, or NULL */
+	unsigned int names;	/* REQ_NAME, ACC_NAME */
+	const char *message;
+};
+
+static const struct reason_case reason_cases[] = {
+	{ VPCPEER_PCX_STATE_PENDING_ACCEPTANCE, "pending-acceptance",
+	  VPCPEER_PCX_REASON_REQUESTED, "requested", NULL, BOTH_NAMES,
+	  "Pending Acceptance by vpc-99887766" },
+	{ VPCPEER_PCX_STATE_PROVISIONING, "provisioning",
+	  VPCPEER_PCX_REASON_ACCEPTED, "accepted", NULL, BOTH_NAMES,
+	  "Provisioning" },
+	{ VPCPEER_PCX_STATE_ACTIVE, "active",
+	  VPCPEER_PCX_REASON_PROVISIONED, "provisioned", NULL, BOTH_NAMES,
+	  "Active" },
+	{ VPCPEER_PCX_STATE_FAILED, "failed",
+	  VPCPEER_PCX_REASON_OVERLAP, "overlap", "10.0.0.0/16", BOTH_NAMES,
+	  "Failed: overlapping CIDR blocks (10.0.0.0/16 of blue overlaps green)" },
+	/* Without the names: the ids. */
+	{ VPCPEER_PCX_STATE_FAILED, "failed",
+	  VPCPEER_PCX_REASON_OVERLAP, "overlap", "fd00:b::/48", 0,
+	  "Failed: overlapping CIDR blocks (fd00:b::/48 of vpc-0a1b2c3d "
+	  "overlaps vpc-99887766)" },
+	/* A side whose name the reader may not see: its id. */
+	{ VPCPEER_PCX_STATE_FAILED, "failed",
+	  VPCPEER_PCX_REASON_OVERLAP, "overlap", "10.0.0.0/16", REQ_NAME,
+	  "Failed: overlapping CIDR blocks (10.0.0.0/16 of blue overlaps "
+	  "vpc-99887766)" },
+	{ VPCPEER_PCX_STATE_FAILED, "failed",
+	  VPCPEER_PCX_REASON_OVERLAP, "overlap", "10.0.0.0/16", ACC_NAME,
+	  "Failed: overlapping CIDR blocks (10.0.0.0/16 of vpc-0a1b2c3d "
+	  "overlaps green)" },
+	/* An overlap without its block (the kernel always sends it). */
+	{ VPCPEER_PCX_STATE_FAILED, "failed",
+	  VPCPEER_PCX_REASON_OVERLAP, "overlap", NULL, BOTH_NAMES,
+	  "Failed: overlapping CIDR blocks (a block of blue overlaps green)" },
+	{ VPCPEER_PCX_STATE_FAILED, "failed",
+	  VPCPEER_PCX_REASON_NO_SUCH_VPC_OR_OVERLAP, "no-such-vpc-or-overlap",
+	  NULL, BOTH_NAMES,
+	  "Failed due to incorrect VPC-ID, Account ID, or overlapping CIDR range" },
+	{ VPCPEER_PCX_STATE_REJECTED, "rejected",
+	  VPCPEER_PCX_REASON_REJECTED, "rejected", NULL, BOTH_NAMES,
+	  "Rejected by vpc-99887766" },
+	{ VPCPEER_PCX_STATE_EXPIRED, "expired",
+	  VPCPEER_PCX_REASON_EXPIRED, "expired", NULL, BOTH_NAMES,
+	  "Expired" },
+	{ VPCPEER_PCX_STATE_DELETED, "deleted",
+	  VPCPEER_PCX_REASON_DELETED_BY_REQUESTER, "deleted-by-requester", NULL,
+	  BOTH_NAMES, "Deleted by vpc-0a1b2c3d" },
+	{ VPCPEER_PCX_STATE_DELETED, "deleted",
+	  VPCPEER_PCX_REASON_DELETED_BY_ACCEPTER, "deleted-by-accepter", NULL,
+	  0, "Deleted by vpc-99887766" },
+	{ VPCPEER_PCX_STATE_DELETED, "deleted",
+	  VPCPEER_PCX_REASON_DEVICE_GONE, "device-gone", NULL, BOTH_NAMES,
+	  "Deleted: its device was removed" },
+	{ VPCPEER_PCX_STATE_DELETED, "deleted",
+	  VPCPEER_PCX_REASON_VPC_GONE, "vpc-gone", NULL, BOTH_NAMES,
+	  "Deleted: a VPC of the peering was deleted" },
+	{ VPCPEER_PCX_STATE_DELETED, "deleted",
+	  VPCPEER_PCX_REASON_NETNS_GONE, "netns-gone", NULL, BOTH_NAMES,
+	  "Deleted: a VPC's network namespace was deleted" },
+	/* On the way out the reason is already the last one's: "Deleting". */
+	{ VPCPEER_PCX_STATE_DELETING, "deleting",
+	  VPCPEER_PCX_REASON_DELETED_BY_REQUESTER, "deleted-by-requester", NULL,
+	  BOTH_NAMES, "Deleting" },
+	{ VPCPEER_PCX_STATE_DELETING, "deleting",
+	  VPCPEER_PCX_REASON_NETNS_GONE, "netns-gone", NULL, BOTH_NAMES,
+	  "Deleting" },
+	/* A newer kernel's reasons, by number. */
+	{ VPCPEER_PCX_STATE_DELETED, "deleted",
+	  VPCPEER_PCX_REASON_MAX + 1, "reason-12", NULL, BOTH_NAMES,
+	  "reason 12" },
+	{ VPCPEER_PCX_STATE_FAILED, "failed", 255, "reason-255", NULL,
+	  BOTH_NAMES, "reason 255" },
+};
+
+static void put_reason_pcx(struct nl_msg *m, const struct reason_case *c)
+{
+	struct nlattr *pcx = nla_nest_start(m, VPCPEER_A_PCX), *side;
+
+	assert_non_null(pcx);
+	nla_put_u32(m, VPCPEER_A_PCX_ID, PCX_ID);
+	nla_put_u8(m, VPCPEER_A_PCX_STATE, c->state);
+	nla_put_u8(m, VPCPEER_A_PCX_REASON, c->reason);
+	if (c->cidr)
+		put_cidr_nest(m, VPCPEER_A_PCX_REASON_CIDR, c->cidr);
+	side = nla_nest_start(m, VPCPEER_A_PCX_REQUESTER);
+	nla_put_u32(m, VPCPEER_A_SIDE_VPC_ID, BLUE_ID);
+	if (c->names & REQ_NAME)
+		nla_put_string(m, VPCPEER_A_SIDE_VPC_NAME, "blue");
+	nla_nest_end(m, side);
+	side = nla_nest_start(m, VPCPEER_A_PCX_ACCEPTER);
+	nla_put_u32(m, VPCPEER_A_SIDE_VPC_ID, GREEN_ID);
+	if (c->names & ACC_NAME)
+		nla_put_string(m, VPCPEER_A_SIDE_VPC_NAME, "green");
+	nla_nest_end(m, side);
+	nla_nest_end(m, pcx);
+}
+
+static void test_pcx_reasons(void **state)
+{
+	char err[PARSE_ERRLEN], want[1024], buf[PCX_MESSAGE_LEN];
+	char name[PCX_STATE_STRLEN], cidr[64];
+	const struct reason_case *c;
+	unsigned int r;
+	struct pcx_info x;
+	struct nl_msg *m;
+	struct out o;
+	size_t i;
+
+	(void)state;
+	/* Every reason this version knows has its words here. */
+	for (r = 0; r <= VPCPEER_PCX_REASON_MAX; r++) {
+		for (i = 0; i < ARRAY_SIZE(reason_cases); i++)
+			if (reason_cases[i].reason == r &&
+			    reason_cases[i].state != VPCPEER_PCX_STATE_DELETING)
+				break;
+		if (i == ARRAY_SIZE(reason_cases))
+			fail_msg("reason %u has no case", r);
+	}
+	for (i = 0; i < ARRAY_SIZE(reason_cases); i++) {
+		c = &reason_cases[i];
+		m = reply_new(VPCPEER_CMD_PCX_GET);
+		put_reason_pcx(m, c);
+		assert_int_equal(decode_pcx(m, &x, err), 0);
+		assert_true(x.has_reason);
+		assert_int_equal(x.reason, c->reason);
+		assert_int_equal(x.has_reason_cidr, !!c->cidr);
+		assert_string_equal(pcx_message(&x, buf), c->message);
+		assert_string_equal(pcx_reason_name(c->reason, name),
+				    c->reason_name);
+
+		snprintf(want, sizeof(want),
+			 "pcx-11223344 %s \"%s\"\n"
+			 "\trequester vpc-0a1b2c3d%s\n"
+			 "\taccepter  vpc-99887766%s\n",
+			 c->state_name, c->message,
+			 c->names & REQ_NAME ? " blue" : "",
+			 c->names & ACC_NAME ? " green" : "");
+		out_start(&o, false, false);
+		print_pcx(&o.p, &x);
+		out_check(&o, want);
+
+		cidr[0] = '\0';
+		if (c->cidr)
+			snprintf(cidr, sizeof(cidr), ",\"reason_cidr\":\"%s\"",
+				 c->cidr);
+		snprintf(want, sizeof(want),
+			 "[{\"id\":\"pcx-11223344\",\"state\":\"%s\","
+			 "\"reason\":\"%s\",\"message\":\"%s\"%s,"
+			 "\"requester\":{\"vpc_id\":\"vpc-0a1b2c3d\"%s},"
+			 "\"accepter\":{\"vpc_id\":\"vpc-99887766\"%s}}]\n",
+			 c->state_name, c->reason_name, c->message, cidr,
+			 c->names & REQ_NAME ? ",\"vpc_name\":\"blue\"" : "",
+			 c->names & ACC_NAME ? ",\"vpc_name\":\"green\"" : "");
+		out_start(&o, true, false);
+		print_pcx(&o.p, &x);
+		out_check(&o, want);
+		nlmsg_free(m);
+	}
+	/* No reason sent: no message, whatever the state. */
+	memset(&x, 0, sizeof(x));
+	x.has_state = true;
+	x.state = VPCPEER_PCX_STATE_DELETING;
+	assert_string_equal(pcx_message(&x, buf), "");
+}
+
+/*
+ * The message holds what the kernel names, the VPCs' names: printed as
+ * any text from the kernel is, escaped (a module from elsewhere might
+ * not keep to the name rule).
+ */
+static void test_pcx_reason_escaped(void **state)
+{
+	struct nl_msg *m = reply_new(VPCPEER_CMD_PCX_GET);
+	struct nlattr *pcx, *side;
+	char err[PARSE_ERRLEN];
+	struct pcx_info x;
+	struct out o;
+
+	(void)state;
+	pcx = nla_nest_start(m, VPCPEER_A_PCX);
+	nla_put_u32(m, VPCPEER_A_PCX_ID, PCX_ID);
+	nla_put_u8(m, VPCPEER_A_PCX_STATE, VPCPEER_PCX_STATE_FAILED);
+	nla_put_u8(m, VPCPEER_A_PCX_REASON, VPCPEER_PCX_REASON_OVERLAP);
+	put_cidr_nest(m, VPCPEER_A_PCX_REASON_CIDR, "10.0.0.0/16");
+	side = nla_nest_start(m, VPCPEER_A_PCX_REQUESTER);
+	nla_put_u32(m, VPCPEER_A_SIDE_VPC_ID, BLUE_ID);
+	nla_put_string(m, VPCPEER_A_SIDE_VPC_NAME, "\"blue\"\nhere");
+	nla_nest_end(m, side);
+	side = nla_nest_start(m, VPCPEER_A_PCX_ACCEPTER);
+	nla_put_u32(m, VPCPEER_A_SIDE_VPC_ID, GREEN_ID);
+	nla_put_string(m, VPCPEER_A_SIDE_VPC_NAME, "gr\\een");
+	nla_nest_end(m, side);
+	nla_nest_end(m, pcx);
+	assert_int_equal(decode_pcx(m, &x, err), 0);
+
+	out_start(&o, false, false);
+	print_pcx(&o.p, &x);
+	out_check(&o,
+		  "pcx-11223344 failed \"Failed: overlapping CIDR blocks "
+		  "(10.0.0.0/16 of \\x22blue\\x22\\x0ahere overlaps gr\\x5ceen)\"\n"
+		  "\trequester vpc-0a1b2c3d \"blue\"\\x0ahere\n"
+		  "\taccepter  vpc-99887766 gr\\een\n");
+	out_start(&o, true, false);
+	print_pcx(&o.p, &x);
+	out_check(&o,
+		  "[{\"id\":\"pcx-11223344\",\"state\":\"failed\","
+		  "\"reason\":\"overlap\",\"message\":\"Failed: overlapping CIDR "
+		  "blocks (10.0.0.0/16 of \\\"blue\\\"\\nhere overlaps gr\\\\een)\","
+		  "\"reason_cidr\":\"10.0.0.0/16\","
+		  "\"requester\":{\"vpc_id\":\"vpc-0a1b2c3d\","
+		  "\"vpc_name\":\"\\\"blue\\\"\\nhere\"},"
+		  "\"accepter\":{\"vpc_id\":\"vpc-99887766\","
+		  "\"vpc_name\":\"gr\\\\een\"}}]\n");
+	nlmsg_free(m);
 }
 
 struct bad_pcx {
@@ -672,8 +956,14 @@ static const struct bad_pcx bad_pcxs[] = {
 	  "VPCPEER_A_SIDE_IFNAME is 17 bytes long (at most 15)" },
 	{ "counter u32", PCX_STAT_U32,
 	  "VPCPEER_A_STATS_TX_PACKETS of 4 bytes (expected 8)" },
-	{ "message without NUL", PCX_MESSAGE_NO_NUL,
-	  "VPCPEER_A_PCX_MESSAGE is not a NUL-terminated string" },
+	{ "reason u32", PCX_REASON_U32,
+	  "VPCPEER_A_PCX_REASON of 4 bytes (expected 1)" },
+	{ "reason cidr of 5 bytes", PCX_REASON_CIDR_5_BYTES,
+	  "VPCPEER_A_CIDR_ADDR of 5 bytes (expected 4 or 16)" },
+	{ "reason cidr IPv4 /33", PCX_REASON_CIDR_V4_LEN_33,
+	  "VPCPEER_A_CIDR_PREFIXLEN 33 is too long for IPv4" },
+	{ "reason cidr without length", PCX_REASON_CIDR_NO_LEN,
+	  "CIDR without VPCPEER_A_CIDR_PREFIXLEN" },
 	{ "expires u32", PCX_EXPIRES_U32,
 	  "VPCPEER_A_PCX_EXPIRES of 4 bytes (expected 8)" },
 	{ "allow-dns u32", PCX_ALLOW_DNS_U32,
@@ -731,21 +1021,6 @@ static void test_state_names(void **state)
 
 /* --- events (monitor) --------------------------------------------------- */
 
-/* The top-level VPCPEER_A_CIDR of VPC_CIDR_ADD/DEL events. */
-static void put_event_cidr(struct nl_msg *m, const char *text)
-{
-	char err[PARSE_ERRLEN];
-	struct nlattr *nest;
-	struct prefix p;
-
-	assert_int_equal(parse_prefix(text, &p, err, sizeof(err)), 0);
-	nest = nla_nest_start(m, VPCPEER_A_CIDR);
-	assert_non_null(nest);
-	nla_put(m, VPCPEER_A_CIDR_ADDR, p.family == AF_INET ? 4 : 16, p.addr);
-	nla_put_u8(m, VPCPEER_A_CIDR_PREFIXLEN, p.len);
-	nla_nest_end(m, nest);
-}
-
 enum event_body {
 	EV_VPC,			/* put_vpc(VPC_GOOD) */
 	EV_VPC_BARE,		/* id and name only */
@@ -783,29 +1058,46 @@ static const struct event_case event_cases[] = {
 	{ "pcx new", VPCPEER_CMD_PCX_REQUEST_NTF, EV_PCX, PCX_EXPIRES, 0,
 	  "pcx new pcx-11223344 blue -> green pending-acceptance\n",
 	  "{\"event\":\"pcx-new\",\"pcx\":{\"id\":\"pcx-11223344\","
-	  "\"state\":\"pending-acceptance\",\"message\":\"Pending Acceptance\","
+	  "\"state\":\"pending-acceptance\",\"reason\":\"requested\","
+	  "\"message\":\"Pending Acceptance by vpc-99887766\","
 	  "\"expires\":1764756000,"
 	  "\"requester\":{\"vpc_id\":\"vpc-0a1b2c3d\",\"vpc_name\":\"blue\"},"
 	  "\"accepter\":{\"vpc_id\":\"vpc-99887766\",\"vpc_name\":\"green\"}}}\n" },
 	{ "pcx new, no names", VPCPEER_CMD_PCX_REQUEST_NTF, EV_PCX,
 	  PCX_NO_NAMES, 0,
 	  "pcx new pcx-11223344 vpc-0a1b2c3d -> vpc-99887766 active\n", NULL },
-	{ "pcx new, failed", VPCPEER_CMD_PCX_REQUEST_NTF, EV_PCX, PCX_FAILED_QUOTE,
-	  0, "pcx new pcx-11223344 blue -> green failed\n", NULL },
+	{ "pcx new, failed", VPCPEER_CMD_PCX_REQUEST_NTF, EV_PCX, PCX_OVERLAP,
+	  0, "pcx new pcx-11223344 blue -> green failed\n",
+	  "{\"event\":\"pcx-new\",\"pcx\":{\"id\":\"pcx-11223344\","
+	  "\"state\":\"failed\",\"reason\":\"overlap\","
+	  "\"message\":\"Failed: overlapping CIDR blocks (10.0.0.0/16 of blue "
+	  "overlaps green)\",\"reason_cidr\":\"10.0.0.0/16\","
+	  "\"requester\":{\"vpc_id\":\"vpc-0a1b2c3d\",\"vpc_name\":\"blue\"},"
+	  "\"accepter\":{\"vpc_id\":\"vpc-99887766\",\"vpc_name\":\"green\"}}}\n" },
 	{ "pcx state", VPCPEER_CMD_PCX_STATE_NTF, EV_PCX, PCX_OLD_STATE, 0,
 	  "pcx state pcx-11223344 provisioning -> active: Active\n",
 	  "{\"event\":\"pcx-state\",\"pcx\":{\"id\":\"pcx-11223344\","
-	  "\"state\":\"active\",\"message\":\"Active\","
+	  "\"state\":\"active\",\"reason\":\"provisioned\",\"message\":\"Active\","
 	  "\"requester\":{\"vpc_id\":\"vpc-0a1b2c3d\",\"vpc_name\":\"blue\","
 	  "\"ifname\":\"pcx-11223344\",\"ifindex\":5},"
 	  "\"accepter\":{\"vpc_id\":\"vpc-99887766\",\"vpc_name\":\"green\","
 	  "\"ifname\":\"pcx-11223344\",\"ifindex\":7}},"
 	  "\"old_state\":\"provisioning\"}\n" },
+	{ "pcx state, deleting", VPCPEER_CMD_PCX_STATE_NTF, EV_PCX, PCX_DELETING, 0,
+	  "pcx state pcx-11223344 active -> deleting: Deleting\n",
+	  "{\"event\":\"pcx-state\",\"pcx\":{\"id\":\"pcx-11223344\","
+	  "\"state\":\"deleting\",\"reason\":\"deleted-by-accepter\","
+	  "\"message\":\"Deleting\","
+	  "\"requester\":{\"vpc_id\":\"vpc-0a1b2c3d\",\"vpc_name\":\"blue\","
+	  "\"ifname\":\"pcx-11223344\",\"ifindex\":5},"
+	  "\"accepter\":{\"vpc_id\":\"vpc-99887766\",\"vpc_name\":\"green\","
+	  "\"ifname\":\"pcx-11223344\",\"ifindex\":7}},"
+	  "\"old_state\":\"active\"}\n" },
 	{ "pcx set", VPCPEER_CMD_PCX_SET_NTF, EV_PCX, PCX_OPTIONS, 0,
 	  "pcx set pcx-11223344 requester allow-dns-resolution on name blue's \"side\" of it"
 	  " accepter allow-dns-resolution off\n",
 	  "{\"event\":\"pcx-set\",\"pcx\":{\"id\":\"pcx-11223344\","
-	  "\"state\":\"active\",\"message\":\"Active\","
+	  "\"state\":\"active\",\"reason\":\"provisioned\",\"message\":\"Active\","
 	  "\"requester\":{\"vpc_id\":\"vpc-0a1b2c3d\",\"vpc_name\":\"blue\","
 	  "\"ifname\":\"pcx-11223344\",\"ifindex\":5,\"allow_dns_resolution\":true,"
 	  "\"name\":\"blue's \\\"side\\\" of it\"},"
@@ -876,7 +1168,7 @@ static void test_event(void **state)
 		nla_nest_end(m, nest);
 		break;
 	case EV_VPC_CIDR:
-		put_event_cidr(m, "10.2.0.0/16");
+		put_cidr_nest(m, VPCPEER_A_CIDR, "10.2.0.0/16");
 		put_vpc(m, VPC_GOOD);
 		break;
 	case EV_PCX:
@@ -1252,6 +1544,10 @@ int main(void)
 	add("pcx: json", test_pcx_json, NULL);
 	add("pcx: expires, visible-until, per-side options", test_pcx_times_options,
 	    NULL);
+	add("pcx: every reason in AWS's words, text and json", test_pcx_reasons,
+	    NULL);
+	add("pcx: names in a reason's words are escaped",
+	    test_pcx_reason_escaped, NULL);
 	for (i = 0; i < ARRAY_SIZE(bad_pcxs); i++) {
 		snprintf(name, sizeof(name), "bad pcx: %s", bad_pcxs[i].name);
 		add(name, test_bad_pcx, &bad_pcxs[i]);

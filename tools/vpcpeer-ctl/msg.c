@@ -413,9 +413,17 @@ static int pcx_nest_decode(struct nlattr **top, struct pcx_info *p,
 			     &p->state, err, errlen);
 		p->has_state = !ret;
 	}
-	if (!ret && tb[VPCPEER_A_PCX_MESSAGE])
-		ret = get_str(tb[VPCPEER_A_PCX_MESSAGE], "VPCPEER_A_PCX_MESSAGE",
-			      0, &p->message, err, errlen);
+	if (!ret && tb[VPCPEER_A_PCX_REASON]) {
+		ret = get_u8(tb[VPCPEER_A_PCX_REASON], "VPCPEER_A_PCX_REASON",
+			     &p->reason, err, errlen);
+		p->has_reason = !ret;
+	}
+	if (!ret && tb[VPCPEER_A_PCX_REASON_CIDR]) {
+		ret = cidr_decode(tb[VPCPEER_A_PCX_REASON_CIDR],
+				  "VPCPEER_A_PCX_REASON_CIDR", &p->reason_cidr,
+				  err, errlen);
+		p->has_reason_cidr = !ret;
+	}
 	if (!ret)
 		ret = pcx_extras_decode(tb, p, err, errlen);
 	if (!ret && tb[VPCPEER_A_PCX_REQUESTER])
@@ -454,6 +462,103 @@ const char *pcx_state_name(unsigned int state, char buf[PCX_STATE_STRLEN])
 	if (state < __VPCPEER_PCX_STATE_MAX)
 		return names[state];
 	snprintf(buf, PCX_STATE_STRLEN, "state-%u", state);
+	return buf;
+}
+
+const char *pcx_reason_name(unsigned int reason, char buf[PCX_STATE_STRLEN])
+{
+	static const char *const names[] = {
+		[VPCPEER_PCX_REASON_REQUESTED] = "requested",
+		[VPCPEER_PCX_REASON_ACCEPTED] = "accepted",
+		[VPCPEER_PCX_REASON_PROVISIONED] = "provisioned",
+		[VPCPEER_PCX_REASON_OVERLAP] = "overlap",
+		[VPCPEER_PCX_REASON_NO_SUCH_VPC_OR_OVERLAP] = "no-such-vpc-or-overlap",
+		[VPCPEER_PCX_REASON_REJECTED] = "rejected",
+		[VPCPEER_PCX_REASON_EXPIRED] = "expired",
+		[VPCPEER_PCX_REASON_DELETED_BY_REQUESTER] = "deleted-by-requester",
+		[VPCPEER_PCX_REASON_DELETED_BY_ACCEPTER] = "deleted-by-accepter",
+		[VPCPEER_PCX_REASON_DEVICE_GONE] = "device-gone",
+		[VPCPEER_PCX_REASON_VPC_GONE] = "vpc-gone",
+		[VPCPEER_PCX_REASON_NETNS_GONE] = "netns-gone",
+	};
+
+	_Static_assert(sizeof(names) / sizeof(names[0]) ==
+		       VPCPEER_PCX_REASON_MAX + 1, "a reason without a name");
+	if (reason <= VPCPEER_PCX_REASON_MAX)
+		return names[reason];
+	snprintf(buf, PCX_STATE_STRLEN, "reason-%u", reason);
+	return buf;
+}
+
+/* A side's VPC as AWS's messages name it: its name where we have it. */
+static const char *side_words(const struct pcx_side *s,
+			      char buf[OBJECT_ID_STRLEN])
+{
+	if (s->vpc_name)
+		return s->vpc_name;
+	format_vpc_id(s->vpc_id, buf);
+	return buf;
+}
+
+const char *pcx_message(const struct pcx_info *p, char buf[PCX_MESSAGE_LEN])
+{
+	char req[OBJECT_ID_STRLEN], acc[OBJECT_ID_STRLEN];
+	char cidr[PREFIX_STRLEN] = "a block";
+	const char *words = NULL;
+
+	buf[0] = '\0';
+	if (!p->has_reason)
+		return buf;
+	if (p->has_state && p->state == VPCPEER_PCX_STATE_DELETING)
+		return strcpy(buf, "Deleting");
+	format_vpc_id(p->requester.vpc_id, req);
+	format_vpc_id(p->accepter.vpc_id, acc);
+	switch (p->reason) {
+	case VPCPEER_PCX_REASON_REQUESTED:
+		snprintf(buf, PCX_MESSAGE_LEN, "Pending Acceptance by %s", acc);
+		return buf;
+	case VPCPEER_PCX_REASON_ACCEPTED:
+		words = "Provisioning";
+		break;
+	case VPCPEER_PCX_REASON_PROVISIONED:
+		words = "Active";
+		break;
+	case VPCPEER_PCX_REASON_OVERLAP:
+		if (p->has_reason_cidr)
+			format_prefix(&p->reason_cidr, cidr, sizeof(cidr));
+		snprintf(buf, PCX_MESSAGE_LEN, PCX_OVERLAP_WORDS,
+			 cidr, side_words(&p->requester, req),
+			 side_words(&p->accepter, acc));
+		return buf;
+	case VPCPEER_PCX_REASON_NO_SUCH_VPC_OR_OVERLAP:
+		words = "Failed due to incorrect VPC-ID, Account ID, or overlapping CIDR range";
+		break;
+	case VPCPEER_PCX_REASON_REJECTED:
+		snprintf(buf, PCX_MESSAGE_LEN, "Rejected by %s", acc);
+		return buf;
+	case VPCPEER_PCX_REASON_EXPIRED:
+		words = "Expired";
+		break;
+	case VPCPEER_PCX_REASON_DELETED_BY_REQUESTER:
+		snprintf(buf, PCX_MESSAGE_LEN, "Deleted by %s", req);
+		return buf;
+	case VPCPEER_PCX_REASON_DELETED_BY_ACCEPTER:
+		snprintf(buf, PCX_MESSAGE_LEN, "Deleted by %s", acc);
+		return buf;
+	case VPCPEER_PCX_REASON_DEVICE_GONE:
+		words = "Deleted: its device was removed";
+		break;
+	case VPCPEER_PCX_REASON_VPC_GONE:
+		words = "Deleted: a VPC of the peering was deleted";
+		break;
+	case VPCPEER_PCX_REASON_NETNS_GONE:
+		words = "Deleted: a VPC's network namespace was deleted";
+		break;
+	default:
+		snprintf(buf, PCX_MESSAGE_LEN, "reason %u", p->reason);
+		return buf;
+	}
+	snprintf(buf, PCX_MESSAGE_LEN, "%s", words);
 	return buf;
 }
 

@@ -105,7 +105,9 @@ struct pcx_info {
 	uint32_t id;
 	bool has_state;		/* always, but in a PCX_DEL event */
 	uint8_t state;		/* enum vpcpeer_pcx_state, or newer */
-	const char *message;	/* NULL when not sent */
+	bool has_reason, has_reason_cidr;
+	uint8_t reason;		/* enum vpcpeer_pcx_reason, or newer */
+	struct prefix reason_cidr;	/* overlap: the requester's block */
 	bool has_expires, has_visible_until, has_old_state;
 	uint64_t expires;	/* epoch seconds */
 	uint64_t visible_until;	/* epoch seconds */
@@ -160,8 +162,21 @@ int msg_family(struct nlmsghdr *nlh, uint16_t *id, uint32_t *version,
 	       char *err, size_t errlen);
 
 /* "active", or "state-N" for a state this version does not know. */
-#define PCX_STATE_STRLEN	20
+#define PCX_STATE_STRLEN	24
 const char *pcx_state_name(unsigned int state, char buf[PCX_STATE_STRLEN]);
+/* "deleted-by-requester", or "reason-N" for a reason it does not know. */
+const char *pcx_reason_name(unsigned int reason, char buf[PCX_STATE_STRLEN]);
+
+/*
+ * The status message AWS shows for @p's state and reason ("Pending
+ * Acceptance by vpc-...", "Deleted by vpc-..."), written into buf: the
+ * kernel sends the reason, never words. "" when @p has no reason.
+ */
+#define PCX_OVERLAP_WORDS	"Failed: overlapping CIDR blocks (%s of %s overlaps %s)"
+/* The longest: an overlap of two VPCs with names of the longest. */
+#define PCX_MESSAGE_LEN		(sizeof(PCX_OVERLAP_WORDS) + PREFIX_STRLEN + \
+				 2 * VPCPEER_NAME_MAX)
+const char *pcx_message(const struct pcx_info *p, char buf[PCX_MESSAGE_LEN]);
 
 /* --- errors ------------------------------------------------------------- */
 

@@ -106,7 +106,7 @@ struct new_pcx {
 	bool have;
 	uint32_t id;
 	uint8_t state;
-	char *message;		/* strdup'd, may be NULL */
+	char message[PCX_MESSAGE_LEN];	/* "" when the reply had no reason */
 };
 
 static int request_reply(struct nlattr **tb, void *arg)
@@ -120,8 +120,7 @@ static int request_reply(struct nlattr **tb, void *arg)
 			 err);
 		return -1;
 	}
-	free(n->message);
-	n->message = x.message ? strdup(x.message) : NULL;
+	pcx_message(&x, n->message);
 	n->have = true;
 	n->id = x.id;
 	n->state = x.state;
@@ -142,8 +141,8 @@ static int request_dry_run(const struct new_pcx *n)
 		return RC_OK;
 	}
 	printf("dry run: would be %s%s%s\n", pcx_state_name(n->state, state),
-	       n->message && n->state == VPCPEER_PCX_STATE_FAILED ? ": " : "",
-	       n->message && n->state == VPCPEER_PCX_STATE_FAILED ? n->message : "");
+	       *n->message && n->state == VPCPEER_PCX_STATE_FAILED ? ": " : "",
+	       n->state == VPCPEER_PCX_STATE_FAILED ? n->message : "");
 	return n->state == VPCPEER_PCX_STATE_FAILED ? RC_FAIL : RC_OK;
 }
 
@@ -182,13 +181,12 @@ static int peering_request(const struct command *cmd, int argc,
 	if (!rc && !opt.dry_run && n.state == VPCPEER_PCX_STATE_FAILED) {
 		/* The id first: the connection exists, to show or delete. */
 		fflush(stdout);
-		if (n.message)
+		if (*n.message)
 			complain("%s failed: %s", id, n.message);
 		else
 			complain("%s failed", id);
 		rc = RC_FAIL;
 	}
-	free(n.message);
 	return rc;
 }
 

@@ -239,12 +239,13 @@ static void side_text(struct printer *p, const char *role,
 static void pcx_text(struct printer *p, const struct pcx_info *x)
 {
 	char id[OBJECT_ID_STRLEN], state[PCX_STATE_STRLEN];
+	char msg[PCX_MESSAGE_LEN];
 
 	format_pcx_id(x->id, id);
 	fprintf(p->out, "%s %s", id, pcx_state_name(x->state, state));
-	if (x->message) {
+	if (*pcx_message(x, msg)) {
 		fputs(" \"", p->out);
-		put_text(p->out, x->message, "\"\\");
+		put_text(p->out, msg, "\"\\");
 		fputc('"', p->out);
 	}
 	if (x->has_expires) {
@@ -293,14 +294,21 @@ static void side_json(struct printer *p, const char *role,
 static void pcx_json(struct printer *p, const struct pcx_info *x)
 {
 	char id[OBJECT_ID_STRLEN], state[PCX_STATE_STRLEN];
+	char msg[PCX_MESSAGE_LEN], cidr[PREFIX_STRLEN];
 
 	format_pcx_id(x->id, id);
 	json_object_start(&p->j);
 	json_kv_string(&p->j, "id", id);
 	if (x->has_state)
 		json_kv_string(&p->j, "state", pcx_state_name(x->state, state));
-	if (x->message)
-		json_kv_string(&p->j, "message", x->message);
+	if (x->has_reason) {
+		json_kv_string(&p->j, "reason", pcx_reason_name(x->reason, state));
+		json_kv_string(&p->j, "message", pcx_message(x, msg));
+	}
+	if (x->has_reason_cidr) {
+		format_prefix(&x->reason_cidr, cidr, sizeof(cidr));
+		json_kv_string(&p->j, "reason_cidr", cidr);
+	}
 	if (x->has_expires)
 		json_kv_u64(&p->j, "expires", x->expires);
 	if (x->has_visible_until)
@@ -357,6 +365,7 @@ static void pcx_event_text(FILE *f, const struct vp_event *e)
 {
 	char id[OBJECT_ID_STRLEN], s1[PCX_STATE_STRLEN], s2[PCX_STATE_STRLEN];
 	const struct pcx_info *x = &e->pcx;
+	char msg[PCX_MESSAGE_LEN];
 
 	format_pcx_id(x->id, id);
 	switch (e->cmd) {
@@ -371,9 +380,9 @@ static void pcx_event_text(FILE *f, const struct vp_event *e)
 		fprintf(f, "pcx state %s %s -> %s", id,
 			pcx_state_name(x->old_state, s1),
 			pcx_state_name(x->state, s2));
-		if (x->message) {
+		if (*pcx_message(x, msg)) {
 			fputs(": ", f);
-			put_text(f, x->message, NULL);
+			put_text(f, msg, NULL);
 		}
 		break;
 	case VPCPEER_CMD_PCX_SET_NTF:

@@ -38,10 +38,9 @@
  * @VPCPEER_PCX_STATE_ACTIVE: Both devices exist and packets cross between
  *   them.
  * @VPCPEER_PCX_STATE_REJECTED: The accepter's owner rejected the request.
- * @VPCPEER_PCX_STATE_EXPIRED: Nobody accepted or rejected the request in time
- *   (message "Expired").
+ * @VPCPEER_PCX_STATE_EXPIRED: Nobody accepted or rejected the request in time.
  * @VPCPEER_PCX_STATE_FAILED: The request could not be honoured, e.g. CIDR
- *   blocks of the two VPCs overlap; the message says why.
+ *   blocks of the two VPCs overlap; the reason says why.
  * @VPCPEER_PCX_STATE_DELETING: Being torn down.
  * @VPCPEER_PCX_STATE_DELETED: Deleted by either side, or ended because one of
  *   its VPCs, network namespaces or devices went away.
@@ -60,6 +59,55 @@ enum vpcpeer_pcx_state {
 	/* private: */
 	__VPCPEER_PCX_STATE_MAX,
 	VPCPEER_PCX_STATE_MAX = (__VPCPEER_PCX_STATE_MAX - 1)
+};
+
+/**
+ * enum vpcpeer_pcx_reason - Why a peering connection is in its state: the
+ *   cause, never words. vpcpeer-ctl shows it as AWS's status message (given
+ *   after each entry, REQ and ACC being the requester's and the accepter's VPC
+ *   ids); while a connection is "deleting" its reason is already the one it
+ *   ends with, and the message is "Deleting". Quotas have no reason: a request
+ *   or accept over one is refused (ENOSPC) and nothing changes.
+ * @VPCPEER_PCX_REASON_REQUESTED: pending-acceptance, "Pending Acceptance by
+ *   ACC".
+ * @VPCPEER_PCX_REASON_ACCEPTED: provisioning, "Provisioning".
+ * @VPCPEER_PCX_REASON_PROVISIONED: active, "Active".
+ * @VPCPEER_PCX_REASON_OVERLAP: failed: a CIDR block of the requester VPC
+ *   (reason-cidr) overlaps the accepter VPC's; "Failed: overlapping CIDR
+ *   blocks (CIDR of REQUESTER overlaps ACCEPTER)", with the VPCs' names.
+ * @VPCPEER_PCX_REASON_NO_SUCH_VPC_OR_OVERLAP: failed: the accepter VPC does
+ *   not exist or its owner is another account, whose VPC overlaps; AWS does
+ *   not say which, nor do we. "Failed due to incorrect VPC-ID, Account ID, or
+ *   overlapping CIDR range".
+ * @VPCPEER_PCX_REASON_REJECTED: rejected, "Rejected by ACC".
+ * @VPCPEER_PCX_REASON_EXPIRED: expired, "Expired".
+ * @VPCPEER_PCX_REASON_DELETED_BY_REQUESTER: deleted, "Deleted by REQ".
+ * @VPCPEER_PCX_REASON_DELETED_BY_ACCEPTER: deleted, "Deleted by ACC".
+ * @VPCPEER_PCX_REASON_DEVICE_GONE: deleted, a side's device was removed;
+ *   "Deleted: its device was removed".
+ * @VPCPEER_PCX_REASON_VPC_GONE: deleted, a VPC of the connection was deleted;
+ *   "Deleted: a VPC of the peering was deleted".
+ * @VPCPEER_PCX_REASON_NETNS_GONE: deleted, the network namespace of a VPC of
+ *   the connection went, and the VPC with it; "Deleted: a VPC's network
+ *   namespace was deleted".
+ */
+enum vpcpeer_pcx_reason {
+	VPCPEER_PCX_REASON_REQUESTED,
+	VPCPEER_PCX_REASON_ACCEPTED,
+	VPCPEER_PCX_REASON_PROVISIONED,
+	VPCPEER_PCX_REASON_OVERLAP,
+	VPCPEER_PCX_REASON_NO_SUCH_VPC_OR_OVERLAP,
+	VPCPEER_PCX_REASON_REJECTED,
+	VPCPEER_PCX_REASON_EXPIRED,
+	VPCPEER_PCX_REASON_DELETED_BY_REQUESTER,
+	VPCPEER_PCX_REASON_DELETED_BY_ACCEPTER,
+	VPCPEER_PCX_REASON_DEVICE_GONE,
+	VPCPEER_PCX_REASON_VPC_GONE,
+	VPCPEER_PCX_REASON_NETNS_GONE,
+
+	/* private: */
+	__VPCPEER_PCX_REASON_MAX,
+	VPCPEER_PCX_REASON_MAX = (__VPCPEER_PCX_REASON_MAX - 1)
 };
 
 enum vpcpeer_a {
@@ -94,13 +142,14 @@ enum vpcpeer_a_cidr {
 enum vpcpeer_a_pcx {
 	VPCPEER_A_PCX_ID = 1,
 	VPCPEER_A_PCX_STATE,
-	VPCPEER_A_PCX_MESSAGE,
+	VPCPEER_A_PCX_REASON,
 	VPCPEER_A_PCX_REQUESTER,
 	VPCPEER_A_PCX_ACCEPTER,
 	VPCPEER_A_PCX_PAD,
 	VPCPEER_A_PCX_EXPIRES,
 	VPCPEER_A_PCX_VISIBLE_UNTIL,
 	VPCPEER_A_PCX_OLD_STATE,
+	VPCPEER_A_PCX_REASON_CIDR,
 
 	__VPCPEER_A_PCX_MAX,
 	VPCPEER_A_PCX_MAX = (__VPCPEER_A_PCX_MAX - 1)
