@@ -8,7 +8,8 @@
 # first failing command fails the case; its output is shown as KTAP
 # diagnostics ("# ...") only when it fails. VPCPEER_CASES, an extended
 # regular expression, runs only the cases whose names match it (the rest
-# are reported skipped), e.g. VPCPEER_CASES='module_loads|race'.
+# are reported skipped), e.g. VPCPEER_CASES='module_loads|race';
+# VPCPEER_SKIP_CASES skips those whose names match it.
 
 set -u
 
@@ -101,6 +102,10 @@ ktap_finish() {
 		name=${_ktap_cases[$i]}
 		if [ -n "${VPCPEER_CASES:-}" ] && ! grep -qE -- "$VPCPEER_CASES" <<< "$name"; then
 			_ktap_result skip "$name" "not selected by VPCPEER_CASES"
+			continue
+		fi
+		if [ -n "${VPCPEER_SKIP_CASES:-}" ] && grep -qE -- "$VPCPEER_SKIP_CASES" <<< "$name"; then
+			_ktap_result skip "$name" "skipped by VPCPEER_SKIP_CASES"
 			continue
 		fi
 		: > "$_ktap_skipfile"

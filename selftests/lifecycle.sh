@@ -1211,24 +1211,33 @@ t_dry_run() {
 
 	re="[[:space:]]($b|$g|$r|$o|t$n|new$n)([[:space:]]|\$)"
 	# Our VPCs and connections as "vpc show" and "peering show" list them
-	# (one record from each "vpc-" or "pcx-" line to the next), and the
-	# names of our namespaces' devices (not their states: carrier
-	# changes reach "ip link" a moment later).
+	# (one record from each "vpc-" or "pcx-" line to the next, the sides'
+	# devices included), and with "all" the names of our namespaces'
+	# devices (not their states: carrier changes reach "ip link" a moment
+	# later). Each dry run is checked against the first; the devices
+	# (six ip commands, seconds in a debug kernel's guest) after the last.
 	snap() {
 		{ ctl vpc show; ctl peering show; } | awk -v re="$re" '
 			function out() { if (rec ~ re) print rec; rec = "" }
 			/^(vpc|pcx)-/ { out(); rec = $0; next }
 			{ rec = rec "\n" $0 }
 			END { out() }'
+		[ "${1:-}" = all ] || return 0
 		local ns
 		for ns in "$b" "$g" "$r" "$o" "$s" "$T"; do
 			echo "$ns:"
 			ip -n "$ns" -br link show type vpcpeer | cut -d' ' -f1
 		done
 	}
+	local s0_all
 	s0=$(snap)
+	s0_all=$(snap all)
 	[ -n "$s0" ] || fail "nothing to compare"
 	unchanged() { [ "$(snap)" = "$s0" ] || fail "'$*' changed something: $(diff <(echo "$s0") <(snap))"; }
+	unchanged_all() {
+		[ "$(snap all)" = "$s0_all" ] ||
+			fail "$* changed something: $(diff <(echo "$s0_all") <(snap all))"
+	}
 	# dry WHO PATTERN ARGS...: a dry run that must succeed
 	dry() {
 		must_exit 0 "$2" by "$1" -D "${@:3}"
@@ -1249,6 +1258,7 @@ t_dry_run() {
 	dry "$T" '^dry run: would be pending-acceptance$' peering request "t$n" "$r_id"
 	must_exit 1 '^dry run: would be failed: .*overlap' ctl -D peering request "$o" "$b"
 	unchanged "-D peering request $o $b"
+	unchanged_all "the dry runs"
 
 	# same WHO ARGS...: refused, dry or not, in the same words. (What
 	# they left is compared after the last of them: a snapshot takes
@@ -1294,7 +1304,7 @@ t_dry_run() {
 	param_set max_active_peerings 1
 	same root peering accept "$p_pend"
 	same root peering accept "$p_t"
-	unchanged "the refused requests, dry and for real,"
+	unchanged_all "the refused requests, dry and for real,"
 
 	# No event for any of it: the listener's next line is a real change.
 	ctl vpc set "$b" cidr add 10.6.0.0/16 > /dev/null
