@@ -3,7 +3,8 @@
 #
 # selftests/lib.sh's own rules, on the host (no module, no guest): a case
 # that calls too_slow runs again with SLOW four times larger, twice at
-# most, and then fails; a case that calls fail is never run again. KTAP.
+# most, and then fails; a case that calls fail is never run again; a case
+# VPCPEER_SKIP_CASES names is reported skipped and does not run. KTAP.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 lib=$top/selftests/lib.sh
@@ -33,7 +34,7 @@ runs=$(cat "$prog.runs" 2>/dev/null)
 rm -f "$prog.runs"
 
 echo "TAP version 13"
-echo "1..5"
+echo "1..7"
 grep -qx 'ok 1 recovers' <<< "$out"
 check "a too_slow case that passes with longer windows passes" $? "$out"
 [ "$(grep -c '^ran with SLOW=' <<< "$runs")" = 2 ] && grep -qx 'ran with SLOW=4' <<< "$runs"
@@ -45,4 +46,16 @@ grep -qx 'not ok 3 plain_fail' <<< "$out" && [ "$(grep -c '^plain SLOW=' <<< "$r
 check "a case that fails is not run again" $? "$out $runs"
 [ "$rc" = 1 ]
 check "the program exits 1 when a case failed" $? "exit $rc"
+
+# VPCPEER_SKIP_CASES: the failing case is skipped, not run, and the
+# program no longer fails; the others run as before.
+out=$(env -u VPCPEER_CASES VPCPEER_SKIP_CASES='^plain_fail$' bash "$prog" 2>&1)
+rc=$?
+runs=$(cat "$prog.runs" 2>/dev/null)
+rm -f "$prog.runs"
+grep -qx 'ok 3 plain_fail # SKIP skipped by VPCPEER_SKIP_CASES' <<< "$out" &&
+	! grep -q '^plain SLOW=' <<< "$runs" && grep -qx 'ok 1 recovers' <<< "$out"
+check "a case VPCPEER_SKIP_CASES names is skipped and not run" $? "$out $runs"
+grep -qx 'not ok 2 gives_up' <<< "$out" && [ "$rc" = 1 ]
+check "the cases it does not name run as before" $? "$out exit $rc"
 exit $bad
