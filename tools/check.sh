@@ -276,6 +276,13 @@ tap_begin 1
 tap_case "callgrind counts every lookup structure; the trie beats a linear scan at 1k" \
 	"$out/lpm-insn.log" lpm_insn_check
 
+# tools/vm/pair, which the inter-region tests boot their two guests with:
+# one boot of each (6.1 and 6.12) over their private link, then a timeout
+# and an interrupt, each leaving nothing behind (about 30 s of CPU).
+section "host: tools/vm/pair (two guests, one link)"
+tests/vm-pair.sh 2>&1 | tee "$out/vm-pair.log" >> "$log"
+grep -E '^(not )?ok ' "$out/vm-pair.log" || true
+
 # --- guests ----------------------------------------------------------------
 # Two cores, and more work than fits on them at once: the debug kernel's
 # build (both cores, about nine minutes alone), then its two guests (one
