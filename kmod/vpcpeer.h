@@ -5,6 +5,7 @@
  * includes show the layering, from the bottom:
  *
  *   lpm.h, pcx_fsm.h   prefix sets; the peering state machine's rules
+ *   xproto.h           the inter-region control protocol's codec (pure)
  *   vpc.h              the VPC registry and CIDR blocks
  *   device.h           the pcx netdevice and its fast path
  *   peering.h          peering connections: their life, their devices'

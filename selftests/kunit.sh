@@ -3,7 +3,8 @@
 #
 # The module's unit tests as KUnit suites, in the running kernel:
 #
-#   insmod vpcpeer_kunit.ko ──► KUnit runs vpcpeer_lpm, vpcpeer_pcx_fsm
+#   insmod vpcpeer_kunit.ko ──► KUnit runs vpcpeer_lpm, vpcpeer_pcx_fsm,
+#                               vpcpeer_xproto
 #                               (kmod/test/: the same sources as the host's
 #                               cmocka tests, against this kernel's headers,
 #                               allocator, KASAN, lockdep, kmemleak)
@@ -15,7 +16,7 @@
 source "$(dirname "$0")/lib.sh"
 
 KUNIT_KO=${VPCPEER_KUNIT_KO:-$TOP/build/$(uname -r)/kmod/vpcpeer_kunit.ko}
-KUNIT_SUITES=(vpcpeer_lpm vpcpeer_pcx_fsm)
+KUNIT_SUITES=(vpcpeer_lpm vpcpeer_pcx_fsm vpcpeer_xproto)
 KUNIT_DEBUGFS=/sys/kernel/debug/kunit
 
 require_root

@@ -253,10 +253,10 @@ grep -E '^(not )?ok ' "$out/selftest-lib.log" || true
 # they find is kept in build/fuzz/, a crash's input as build/fuzz/TARGET-*.
 fuzz_secs=${VPCPEER_CHECK_FUZZ_SECS:-25}
 section "host: libFuzzer targets, ${fuzz_secs} s each"
-tap_begin 3
+tap_begin 4
 tap_case "libFuzzer targets build (clang, ASan, UBSan)" "$out/fuzz-build.log" \
 	make -s -C tests/fuzz TOP="$top" all
-for t in fuzz_lpm fuzz_parse; do
+for t in fuzz_lpm fuzz_parse fuzz_xproto; do
 	tap_case "$t: no crash, leak or model mismatch in ${fuzz_secs} s" "$out/$t.log" \
 		make -s -C tests/fuzz TOP="$top" FUZZ_SECS="$fuzz_secs" "run-$t"
 done

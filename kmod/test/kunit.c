@@ -19,11 +19,14 @@
 
 #include "../lpm.c"
 #include "../pcx_fsm.c"
+#include "../xproto.c"
 
 #include "lpm_test.c"
 #include "pcx_fsm_test.c"
+#include "xproto_test.c"
 
-kunit_test_suites(&vpcpeer_lpm_suite, &vpcpeer_pcx_fsm_suite);
+kunit_test_suites(&vpcpeer_lpm_suite, &vpcpeer_pcx_fsm_suite,
+		  &vpcpeer_xproto_suite);
 
-MODULE_DESCRIPTION("vpcpeer: KUnit tests of the CIDR trie and the peering state machine");
+MODULE_DESCRIPTION("vpcpeer: KUnit tests of the CIDR trie, the peering state machine and the inter-region codec");
 MODULE_LICENSE("GPL");

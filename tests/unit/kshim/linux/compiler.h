@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Kernel shim: one-time accesses and branch hints. */
+/* Kernel shim: one-time accesses, branch hints and attributes. */
 #ifndef _KSHIM_LINUX_COMPILER_H
 #define _KSHIM_LINUX_COMPILER_H
 
@@ -10,5 +10,6 @@
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
 #define __printf(a, b) __attribute__((format(printf, a, b)))
+#define __packed __attribute__((__packed__))
 
 #endif /* _KSHIM_LINUX_COMPILER_H */

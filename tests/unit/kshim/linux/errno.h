@@ -21,6 +21,10 @@
 #define EINVAL		22
 #define ENOSPC		28
 #define ERANGE		34
+#define EBADMSG		74
+#define EMSGSIZE	90
+#define EPROTOTYPE	91
+#define EPROTONOSUPPORT	93
 #define EOPNOTSUPP	95
 
 #endif /* _KSHIM_LINUX_ERRNO_H */
