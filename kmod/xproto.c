@@ -220,12 +220,19 @@ static enum vpcpeer_xp_err xp_check_header(const struct vpcpeer_xmsg *m)
 	return VPCPEER_XP_OK;
 }
 
+/* The longest value of string TLV @t: a region name or a VPC name. */
+static unsigned int xp_str_max(unsigned int t)
+{
+	return t == VPCPEER_XT_NAME ? VPCPEER_XP_NAME_MAX : VPCPEER_XP_VPC_NAME_MAX;
+}
+
 /* Names end up in logs and events: printable ASCII only, no NUL. */
-static enum vpcpeer_xp_err xp_check_str(const char *s, unsigned int len)
+static enum vpcpeer_xp_err xp_check_str(unsigned int t, const char *s,
+					unsigned int len)
 {
 	unsigned int i;
 
-	if (!len || len > VPCPEER_XP_STR_MAX)
+	if (!len || len > xp_str_max(t))
 		return VPCPEER_XP_ERR_TLV_LEN;
 	for (i = 0; i < len; i++)
 		if (s[i] < 0x20 || s[i] > 0x7e)
@@ -397,7 +404,7 @@ static void xp_clear(struct vpcpeer_xmsg *m, unsigned int t)
 {
 	switch (xp_kind[t]) {
 	case XP_STR:
-		memset(xp_str(m, t), 0, VPCPEER_XP_STR_MAX + 1);
+		memset(xp_str(m, t), 0, xp_str_max(t) + 1);
 		break;
 	case XP_CIDR:
 		memset(m->cidrs, 0, sizeof(m->cidrs));
@@ -457,7 +464,7 @@ static enum vpcpeer_xp_err xp_decode_tlv(struct vpcpeer_xmsg *m,
 
 	switch (xp_kind[t]) {
 	case XP_STR:
-		err = xp_check_str((const char *)v, len);
+		err = xp_check_str(t, (const char *)v, len);
 		if (!err)
 			memcpy(xp_str(m, t), v, len);
 		return err;
@@ -588,8 +595,8 @@ static unsigned int xp_tlv_size(const struct vpcpeer_xmsg *m, unsigned int t)
 	switch (xp_kind[t]) {
 	case XP_STR:
 		s = xp_cstr(m, t);
-		n = strnlen(s, VPCPEER_XP_STR_MAX + 1);
-		if (xp_check_str(s, n))
+		n = strnlen(s, xp_str_max(t) + 1);
+		if (xp_check_str(t, s, n))
 			return 0;
 		return sizeof(struct xp_tlv) + XP_PAD(n);
 	case XP_CIDR:
@@ -625,7 +632,7 @@ static u8 *xp_encode_tlv(const struct vpcpeer_xmsg *m, unsigned int t, u8 *p)
 	switch (xp_kind[t]) {
 	case XP_STR:
 		s = xp_cstr(m, t);
-		n = strnlen(s, VPCPEER_XP_STR_MAX + 1);
+		n = strnlen(s, xp_str_max(t) + 1);
 		p = xp_put_tlv(p, t, n);
 		memcpy(p, s, n);
 		return p + XP_PAD(n);

@@ -68,7 +68,8 @@ void vpcpeer_geneve_build(u8 hdr[VPCPEER_GENEVE_HLEN], bool ctl, u16 proto,
 #define VPCPEER_XP_HDR_LEN	24
 #define VPCPEER_XP_MAX_LEN	1400	/* a control message, header included */
 #define VPCPEER_XP_MAX_CIDRS	50	/* CIDR TLVs in one message */
-#define VPCPEER_XP_STR_MAX	15	/* bytes of a NAME or VPC name TLV */
+#define VPCPEER_XP_NAME_MAX	15	/* bytes of a NAME TLV (a region name) */
+#define VPCPEER_XP_VPC_NAME_MAX	63	/* bytes of a VPC name TLV (VPCPEER_NAME_MAX - 1) */
 #define VPCPEER_XP_VNI_MAX	0xffffff
 
 /* Message types. */
@@ -180,9 +181,9 @@ struct vpcpeer_xmsg {
 	u8 code;			/* CODE */
 	u8 allow_dns;			/* ALLOW_DNS */
 	u8 ncidrs;			/* CIDR: entries of cidrs[] */
-	char name[VPCPEER_XP_STR_MAX + 1];		/* NAME */
-	char req_vpc_name[VPCPEER_XP_STR_MAX + 1];	/* REQ_VPC_NAME */
-	char acc_vpc_name[VPCPEER_XP_STR_MAX + 1];	/* ACC_VPC_NAME */
+	char name[VPCPEER_XP_NAME_MAX + 1];			/* NAME */
+	char req_vpc_name[VPCPEER_XP_VPC_NAME_MAX + 1];	/* REQ_VPC_NAME */
+	char acc_vpc_name[VPCPEER_XP_VPC_NAME_MAX + 1];	/* ACC_VPC_NAME */
 	struct vpcpeer_xcidr cidrs[VPCPEER_XP_MAX_CIDRS];	/* CIDR */
 };
 

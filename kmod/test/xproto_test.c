@@ -814,14 +814,14 @@ static void test_xp_cidr_count(struct kunit *test)
 	XPT_REFUSED(test, &xpt_w, VPCPEER_XP_ERR_CIDR_COUNT, "51 CIDRs in DELETE");
 }
 
-/* NAME, REQ_VPC_NAME and ACC_VPC_NAME: 1..15 bytes of printable ASCII. */
+/* NAME, REQ_VPC_NAME and ACC_VPC_NAME: 1..15 (a region name) or 1..63 (a VPC name) bytes of printable ASCII. */
 static void test_xp_names(struct kunit *test)
 {
 	static const u16 types[] = { VPCPEER_XT_NAME, VPCPEER_XT_REQ_VPC_NAME,
 				     VPCPEER_XT_ACC_VPC_NAME };
 	static const u8 bad_bytes[] = { 0, 0x01, 0x1f, 0x7f, 0x80, 0xff };
-	char s[20];
-	unsigned int i, j, pos;
+	char s[VPCPEER_XP_VPC_NAME_MAX + 2];
+	unsigned int i, j, pos, max;
 
 	for (i = 0; i < ARRAY_SIZE(types); i++) {
 		xpt_hdr(&xpt_w, VPCPEER_XP_DELETE, 5, 1, 0);
@@ -829,12 +829,14 @@ static void test_xp_names(struct kunit *test)
 		xpt_done(&xpt_w);
 		XPT_REFUSED(test, &xpt_w, VPCPEER_XP_ERR_TLV_LEN, "TLV %u empty",
 			    types[i]);
-		for (j = 1; j <= 16; j++) {
-			memset(s, 'a' + j, sizeof(s));
+		max = types[i] == VPCPEER_XT_NAME ? VPCPEER_XP_NAME_MAX :
+						    VPCPEER_XP_VPC_NAME_MAX;
+		for (j = 1; j <= max + 1; j++) {
+			memset(s, 'a' + j % 26, sizeof(s));
 			xpt_hdr(&xpt_w, VPCPEER_XP_DELETE, 5, 1, 0);
 			xpt_tlv(&xpt_w, types[i], s, j);
 			xpt_done(&xpt_w);
-			if (j <= VPCPEER_XP_STR_MAX)
+			if (j <= max)
 				XPT_ACCEPTED(test, &xpt_w, "TLV %u of %u bytes",
 					     types[i], j);
 			else

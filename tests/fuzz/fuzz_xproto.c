@@ -92,17 +92,23 @@ static const char *model_str(const struct vpcpeer_xmsg *m, unsigned int t)
 	       t == VPCPEER_XT_REQ_VPC_NAME ? m->req_vpc_name : m->acc_vpc_name;
 }
 
-/* 1..15 printable ASCII bytes, then a NUL; its length or -1. */
-static int model_str_len(const char *s)
+/* A region name's maximum (15), or a VPC name's (63). */
+static int model_str_max(unsigned int t)
 {
-	int n = 0;
+	return t == VPCPEER_XT_NAME ? 15 : 63;
+}
 
-	while (n < 16 && s[n]) {
+/* 1..max printable ASCII bytes, then a NUL; its length or -1. */
+static int model_str_len(unsigned int t, const char *s)
+{
+	int n = 0, max = model_str_max(t);
+
+	while (n <= max && s[n]) {
 		if ((unsigned char)s[n] < 0x20 || (unsigned char)s[n] > 0x7e)
 			return -1;
 		n++;
 	}
-	return n >= 1 && n <= 15 ? n : -1;
+	return n >= 1 && n <= max ? n : -1;
 }
 
 static unsigned int pad4(unsigned int n)
@@ -149,7 +155,7 @@ static unsigned int model_len(const struct vpcpeer_xmsg *m)
 			continue;
 		if (t == VPCPEER_XT_NAME || t == VPCPEER_XT_REQ_VPC_NAME ||
 		    t == VPCPEER_XT_ACC_VPC_NAME) {
-			int n = model_str_len(model_str(m, t));
+			int n = model_str_len(t, model_str(m, t));
 
 			if (n < 0)
 				return 0;
@@ -312,11 +318,11 @@ static void gen_msg(struct vpcpeer_xmsg *m)
 		unsigned int n = byte();
 
 		if (knobs & 64) {
-			for (i = 0; i < 16; i++)
+			for (i = 0; i < (unsigned int)model_str_max(t) + 1; i++)
 				s[i] = byte();
 			continue;
 		}
-		n = 1 + n % 15;
+		n = 1 + n % model_str_max(t);
 		for (i = 0; i < n; i++)
 			s[i] = 0x20 + byte() % 95;
 	}
