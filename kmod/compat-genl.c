@@ -14,10 +14,11 @@
 #include "compat.h"
 #include "netlink-gen.h"
 
-static const struct nla_policy vpcpeer_compat_policy[VPCPEER_A_DRY_RUN + 1] = {
+static const struct nla_policy vpcpeer_compat_policy[VPCPEER_A_REGION + 1] = {
 	[VPCPEER_A_VPC]		= NLA_POLICY_NESTED(vpcpeer_vpc_nl_policy),
 	[VPCPEER_A_PCX]		= NLA_POLICY_NESTED(vpcpeer_pcx_nl_policy),
 	[VPCPEER_A_DRY_RUN]	= { .type = NLA_FLAG },
+	[VPCPEER_A_REGION]	= NLA_POLICY_NESTED(vpcpeer_region_nl_policy),
 };
 
 static const struct genl_small_ops vpcpeer_compat_ops[] = {
@@ -40,6 +41,26 @@ static const struct genl_small_ops vpcpeer_compat_ops[] = {
 		.dumpit = vpcpeer_nl_pcx_get_dumpit,
 	},
 	{ .cmd = VPCPEER_CMD_PCX_SET, .doit = vpcpeer_nl_pcx_set_doit },
+	{
+		.cmd = VPCPEER_CMD_REGION_NEW,
+		.doit = vpcpeer_nl_region_new_doit,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = VPCPEER_CMD_REGION_SET,
+		.doit = vpcpeer_nl_region_set_doit,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = VPCPEER_CMD_REGION_DEL,
+		.doit = vpcpeer_nl_region_del_doit,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = VPCPEER_CMD_REGION_GET,
+		.doit = vpcpeer_nl_region_get_doit,
+		.dumpit = vpcpeer_nl_region_get_dumpit,
+	},
 };
 
 void vpcpeer_genl_family_compat(struct genl_family *family)
@@ -49,5 +70,5 @@ void vpcpeer_genl_family_compat(struct genl_family *family)
 	family->small_ops = vpcpeer_compat_ops;
 	family->n_small_ops = ARRAY_SIZE(vpcpeer_compat_ops);
 	family->policy = vpcpeer_compat_policy;
-	family->maxattr = VPCPEER_A_DRY_RUN;
+	family->maxattr = VPCPEER_A_REGION;
 }

@@ -15,6 +15,7 @@
 
 #include "netlink.h"
 #include "peering.h"
+#include "region.h"
 
 /* Serialises every change to VPCs and peerings (taken after rtnl). */
 DEFINE_MUTEX(vpcpeer_lock);
@@ -24,20 +25,27 @@ static int __init vpcpeer_init(void)
 {
 	int err;
 
-	err = vpcpeer_pcx_init();
+	err = vpcpeer_region_init();
 	if (err)
 		return err;
+
+	err = vpcpeer_pcx_init();
+	if (err)
+		goto err_region;
 
 	err = vpcpeer_genl_init();
 	if (err)
 		goto err_pcx;
 
 	vpcpeer_pcx_start();
+	vpcpeer_region_start();
 	pr_info("vpcpeer " VPCPEER_VERSION " loaded\n");
 	return 0;
 
 err_pcx:
 	vpcpeer_pcx_exit();
+err_region:
+	vpcpeer_region_exit();
 	return err;
 }
 
@@ -46,6 +54,8 @@ static void __exit vpcpeer_exit(void)
 	vpcpeer_genl_exit();
 	/* Every namespace's exit hook runs: every VPC and peering ends. */
 	vpcpeer_pcx_exit();
+	/* Then the regions, which no peering uses any more. */
+	vpcpeer_region_exit();
 	pr_debug("unloaded\n");
 }
 

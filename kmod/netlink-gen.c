@@ -28,6 +28,42 @@ const struct nla_policy vpcpeer_pcx_nl_policy[VPCPEER_A_PCX_REASON_CIDR + 1] = {
 	[VPCPEER_A_PCX_REASON_CIDR] = NLA_POLICY_NESTED(vpcpeer_cidr_nl_policy),
 };
 
+const struct nla_policy vpcpeer_region_nl_policy[VPCPEER_A_REGION_STATS + 1] = {
+	[VPCPEER_A_REGION_NAME] = { .type = NLA_NUL_STRING, .len = 15, },
+	[VPCPEER_A_REGION_REMOTE_ADDR] = { .type = NLA_BINARY, },
+	[VPCPEER_A_REGION_REMOTE_PORT] = { .type = NLA_U16, },
+	[VPCPEER_A_REGION_LOCAL_ADDR] = { .type = NLA_BINARY, },
+	[VPCPEER_A_REGION_STATE] = NLA_POLICY_MAX(NLA_U8, 3),
+	[VPCPEER_A_REGION_UNDERLAY] = NLA_POLICY_MAX(NLA_U8, 3),
+	[VPCPEER_A_REGION_UNDERLAY_IFNAME] = { .type = NLA_NUL_STRING, },
+	[VPCPEER_A_REGION_INNER_MTU] = { .type = NLA_U32, },
+	[VPCPEER_A_REGION_PEER_NAME] = { .type = NLA_NUL_STRING, },
+	[VPCPEER_A_REGION_PEER_EPOCH] = { .type = NLA_U64, },
+	[VPCPEER_A_REGION_LAST_RX_MS] = { .type = NLA_U32, },
+	[VPCPEER_A_REGION_PCX_COUNT] = { .type = NLA_U32, },
+	[VPCPEER_A_REGION_STATS] = NLA_POLICY_NESTED(vpcpeer_rstats_nl_policy),
+};
+
+const struct nla_policy vpcpeer_rstats_nl_policy[VPCPEER_A_RSTATS_CTL_DROP_STALE_EPOCH + 1] = {
+	[VPCPEER_A_RSTATS_TX_PACKETS] = { .type = NLA_U64, },
+	[VPCPEER_A_RSTATS_TX_BYTES] = { .type = NLA_U64, },
+	[VPCPEER_A_RSTATS_RX_PACKETS] = { .type = NLA_U64, },
+	[VPCPEER_A_RSTATS_RX_BYTES] = { .type = NLA_U64, },
+	[VPCPEER_A_RSTATS_CTL_TX] = { .type = NLA_U64, },
+	[VPCPEER_A_RSTATS_CTL_RX] = { .type = NLA_U64, },
+	[VPCPEER_A_RSTATS_CTL_RETRANSMITS] = { .type = NLA_U64, },
+	[VPCPEER_A_RSTATS_TX_DROP_NO_ROUTE] = { .type = NLA_U64, },
+	[VPCPEER_A_RSTATS_TX_DROP_NOT_ENCRYPTED] = { .type = NLA_U64, },
+	[VPCPEER_A_RSTATS_TX_OUTER_FRAGMENTED] = { .type = NLA_U64, },
+	[VPCPEER_A_RSTATS_RX_DROP_NOT_ENCRYPTED] = { .type = NLA_U64, },
+	[VPCPEER_A_RSTATS_RX_DROP_BAD_HEADER] = { .type = NLA_U64, },
+	[VPCPEER_A_RSTATS_RX_DROP_UNKNOWN_PCX] = { .type = NLA_U64, },
+	[VPCPEER_A_RSTATS_RX_DROP_WRONG_REGION] = { .type = NLA_U64, },
+	[VPCPEER_A_RSTATS_CTL_DROP_INVALID] = { .type = NLA_U64, },
+	[VPCPEER_A_RSTATS_CTL_DROP_QUEUE_FULL] = { .type = NLA_U64, },
+	[VPCPEER_A_RSTATS_CTL_DROP_STALE_EPOCH] = { .type = NLA_U64, },
+};
+
 const struct nla_policy vpcpeer_side_nl_policy[VPCPEER_A_SIDE_TAG + 1] = {
 	[VPCPEER_A_SIDE_VPC_ID] = { .type = NLA_U32, },
 	[VPCPEER_A_SIDE_VPC_NAME] = { .type = NLA_NUL_STRING, .len = 63, },
@@ -123,6 +159,29 @@ static const struct nla_policy vpcpeer_pcx_set_nl_policy[VPCPEER_A_DRY_RUN + 1] 
 	[VPCPEER_A_DRY_RUN] = { .type = NLA_FLAG, },
 };
 
+/* VPCPEER_CMD_REGION_NEW - do */
+static const struct nla_policy vpcpeer_region_new_nl_policy[VPCPEER_A_REGION + 1] = {
+	[VPCPEER_A_REGION] = NLA_POLICY_NESTED(vpcpeer_region_nl_policy),
+	[VPCPEER_A_DRY_RUN] = { .type = NLA_FLAG, },
+};
+
+/* VPCPEER_CMD_REGION_SET - do */
+static const struct nla_policy vpcpeer_region_set_nl_policy[VPCPEER_A_REGION + 1] = {
+	[VPCPEER_A_REGION] = NLA_POLICY_NESTED(vpcpeer_region_nl_policy),
+	[VPCPEER_A_DRY_RUN] = { .type = NLA_FLAG, },
+};
+
+/* VPCPEER_CMD_REGION_DEL - do */
+static const struct nla_policy vpcpeer_region_del_nl_policy[VPCPEER_A_REGION + 1] = {
+	[VPCPEER_A_REGION] = NLA_POLICY_NESTED(vpcpeer_region_nl_policy),
+	[VPCPEER_A_DRY_RUN] = { .type = NLA_FLAG, },
+};
+
+/* VPCPEER_CMD_REGION_GET - do */
+static const struct nla_policy vpcpeer_region_get_nl_policy[VPCPEER_A_REGION + 1] = {
+	[VPCPEER_A_REGION] = NLA_POLICY_NESTED(vpcpeer_region_nl_policy),
+};
+
 /* Ops table for vpcpeer */
 static const struct genl_split_ops vpcpeer_nl_ops[] = {
 	{
@@ -211,6 +270,39 @@ static const struct genl_split_ops vpcpeer_nl_ops[] = {
 		.policy		= vpcpeer_pcx_set_nl_policy,
 		.maxattr	= VPCPEER_A_DRY_RUN,
 		.flags		= GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd		= VPCPEER_CMD_REGION_NEW,
+		.doit		= vpcpeer_nl_region_new_doit,
+		.policy		= vpcpeer_region_new_nl_policy,
+		.maxattr	= VPCPEER_A_REGION,
+		.flags		= GENL_ADMIN_PERM | GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd		= VPCPEER_CMD_REGION_SET,
+		.doit		= vpcpeer_nl_region_set_doit,
+		.policy		= vpcpeer_region_set_nl_policy,
+		.maxattr	= VPCPEER_A_REGION,
+		.flags		= GENL_ADMIN_PERM | GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd		= VPCPEER_CMD_REGION_DEL,
+		.doit		= vpcpeer_nl_region_del_doit,
+		.policy		= vpcpeer_region_del_nl_policy,
+		.maxattr	= VPCPEER_A_REGION,
+		.flags		= GENL_ADMIN_PERM | GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd		= VPCPEER_CMD_REGION_GET,
+		.doit		= vpcpeer_nl_region_get_doit,
+		.policy		= vpcpeer_region_get_nl_policy,
+		.maxattr	= VPCPEER_A_REGION,
+		.flags		= GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd	= VPCPEER_CMD_REGION_GET,
+		.dumpit	= vpcpeer_nl_region_get_dumpit,
+		.flags	= GENL_CMD_CAP_DUMP,
 	},
 };
 

@@ -14,6 +14,8 @@
 /* Common nested types */
 extern const struct nla_policy vpcpeer_cidr_nl_policy[VPCPEER_A_CIDR_PREFIXLEN + 1];
 extern const struct nla_policy vpcpeer_pcx_nl_policy[VPCPEER_A_PCX_REASON_CIDR + 1];
+extern const struct nla_policy vpcpeer_region_nl_policy[VPCPEER_A_REGION_STATS + 1];
+extern const struct nla_policy vpcpeer_rstats_nl_policy[VPCPEER_A_RSTATS_CTL_DROP_STALE_EPOCH + 1];
 extern const struct nla_policy vpcpeer_side_nl_policy[VPCPEER_A_SIDE_TAG + 1];
 extern const struct nla_policy vpcpeer_stats_nl_policy[VPCPEER_A_STATS_DROP_RX + 1];
 extern const struct nla_policy vpcpeer_vpc_nl_policy[VPCPEER_A_VPC_CIDR + 1];
@@ -31,6 +33,12 @@ int vpcpeer_nl_pcx_del_doit(struct sk_buff *skb, struct genl_info *info);
 int vpcpeer_nl_pcx_get_doit(struct sk_buff *skb, struct genl_info *info);
 int vpcpeer_nl_pcx_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
 int vpcpeer_nl_pcx_set_doit(struct sk_buff *skb, struct genl_info *info);
+int vpcpeer_nl_region_new_doit(struct sk_buff *skb, struct genl_info *info);
+int vpcpeer_nl_region_set_doit(struct sk_buff *skb, struct genl_info *info);
+int vpcpeer_nl_region_del_doit(struct sk_buff *skb, struct genl_info *info);
+int vpcpeer_nl_region_get_doit(struct sk_buff *skb, struct genl_info *info);
+int vpcpeer_nl_region_get_dumpit(struct sk_buff *skb,
+				 struct netlink_callback *cb);
 
 enum {
 	VPCPEER_NLGRP_EVENTS,

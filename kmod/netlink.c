@@ -24,6 +24,7 @@
 #include "compat.h"
 #include "netlink-gen.h"
 #include "netlink.h"
+#include "region.h"
 
 /* Events may be sent: the family is registered. Under vpcpeer_lock. */
 static bool events_on;
@@ -1203,6 +1204,335 @@ out:
 	return err;
 }
 
+/* --- region commands ------------------------------------------------------- */
+
+static int parse_region_nest(struct genl_info *info, struct nlattr **tb)
+{
+	static const unsigned long replies = BIT(VPCPEER_A_REGION_STATE) |
+		BIT(VPCPEER_A_REGION_UNDERLAY) | BIT(VPCPEER_A_REGION_UNDERLAY_IFNAME) |
+		BIT(VPCPEER_A_REGION_INNER_MTU) | BIT(VPCPEER_A_REGION_PEER_NAME) |
+		BIT(VPCPEER_A_REGION_PEER_EPOCH) | BIT(VPCPEER_A_REGION_LAST_RX_MS) |
+		BIT(VPCPEER_A_REGION_PCX_COUNT) | BIT(VPCPEER_A_REGION_STATS);
+	struct nlattr *nest = info->attrs[VPCPEER_A_REGION];
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, VPCPEER_A_REGION)) {
+		NL_SET_ERR_MSG(info->extack, "the request has no region attribute");
+		return -EINVAL;
+	}
+	err = refuse_reply_only(nest, replies, info->extack);
+	if (err)
+		return err;
+	err = nla_parse_nested(tb, VPCPEER_A_REGION_MAX, nest,
+			       vpcpeer_region_nl_policy, info->extack);
+	if (err)
+		return err;
+	if (NL_REQ_ATTR_CHECK(info->extack, nest, tb, VPCPEER_A_REGION_NAME)) {
+		NL_SET_ERR_MSG(info->extack, "a region is named by its name");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* An underlay address: 4 bytes (IPv4) or 16 (IPv6). */
+static int parse_addr(const struct nlattr *a, u8 *family,
+		      union vpcpeer_inaddr *addr, struct netlink_ext_ack *extack)
+{
+	memset(addr, 0, sizeof(*addr));
+	switch (nla_len(a)) {
+	case 4:
+		*family = AF_INET;
+		addr->v4 = nla_get_in_addr(a);
+		return 0;
+	case 16:
+		*family = AF_INET6;
+		addr->v6 = nla_get_in6_addr(a);
+		return 0;
+	}
+	NL_SET_ERR_MSG_ATTR(extack, a, "an address is 4 (IPv4) or 16 (IPv6) bytes");
+	return -EINVAL;
+}
+
+/*
+ * The region's link as the request leaves it: @flow holds the current
+ * one (region-set) or zeroes (region-new); what the request gives
+ * replaces it. Both addresses must end up of one family.
+ */
+static int parse_flow(struct nlattr **tb, struct nlattr *nest,
+		      struct vpcpeer_flow *flow, struct netlink_ext_ack *extack)
+{
+	u8 rfam = flow->family, lfam = flow->family;
+	int err;
+
+	if (tb[VPCPEER_A_REGION_REMOTE_ADDR]) {
+		err = parse_addr(tb[VPCPEER_A_REGION_REMOTE_ADDR], &rfam,
+				 &flow->remote, extack);
+		if (err)
+			return err;
+	}
+	if (tb[VPCPEER_A_REGION_LOCAL_ADDR]) {
+		err = parse_addr(tb[VPCPEER_A_REGION_LOCAL_ADDR], &lfam,
+				 &flow->local, extack);
+		if (err)
+			return err;
+	}
+	if (!rfam || !lfam) {
+		NL_SET_ERR_MSG_ATTR(extack, nest,
+				    "a region needs a remote address and a local address");
+		return -EINVAL;
+	}
+	if (rfam != lfam) {
+		NL_SET_ERR_MSG_ATTR(extack, nest,
+				    "the remote and local addresses must be of one family");
+		return -EINVAL;
+	}
+	flow->family = rfam;
+	if (tb[VPCPEER_A_REGION_REMOTE_PORT])
+		flow->rport = htons(nla_get_u16(tb[VPCPEER_A_REGION_REMOTE_PORT]));
+	if (!flow->rport)
+		flow->rport = htons(6081);
+	return 0;
+}
+
+static int put_addr(struct sk_buff *skb, int type, u8 family,
+		    const union vpcpeer_inaddr *a)
+{
+	if (family == AF_INET6)
+		return nla_put_in6_addr(skb, type, &a->v6);
+	return nla_put_in_addr(skb, type, a->v4);
+}
+
+static int fill_region_stats(struct sk_buff *skb, const struct vpcpeer_region *r)
+{
+	u64 c[VPCPEER_REGION_NSTATS];
+	struct nlattr *nest;
+	unsigned int i;
+
+	vpcpeer_region_stats(r, c);
+	nest = nla_nest_start(skb, VPCPEER_A_REGION_STATS);
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = 0; i < VPCPEER_REGION_NSTATS; i++)
+		if (nla_put_u64_64bit(skb, VPCPEER_A_RSTATS_TX_PACKETS + i,
+				      c[i], VPCPEER_A_RSTATS_PAD))
+			return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/* The region; only its name once it is gone (@gone). */
+static int fill_region(struct sk_buff *skb, const struct vpcpeer_region *r,
+		       bool gone)
+{
+	const struct vpcpeer_flow *f = vpcpeer_region_flow(r);
+	struct nlattr *nest;
+
+	nest = nla_nest_start(skb, VPCPEER_A_REGION);
+	if (!nest || nla_put_string(skb, VPCPEER_A_REGION_NAME, r->name))
+		return -EMSGSIZE;
+	if (gone)
+		goto end;
+	if (put_addr(skb, VPCPEER_A_REGION_REMOTE_ADDR, f->family, &f->remote) ||
+	    nla_put_u16(skb, VPCPEER_A_REGION_REMOTE_PORT, ntohs(f->rport)) ||
+	    put_addr(skb, VPCPEER_A_REGION_LOCAL_ADDR, f->family, &f->local) ||
+	    nla_put_u8(skb, VPCPEER_A_REGION_STATE, r->state) ||
+	    nla_put_u8(skb, VPCPEER_A_REGION_UNDERLAY, r->underlay) ||
+	    nla_put_u32(skb, VPCPEER_A_REGION_PCX_COUNT, r->pcx_count))
+		return -EMSGSIZE;
+	if (r->underlay_ifname[0] &&
+	    (nla_put_string(skb, VPCPEER_A_REGION_UNDERLAY_IFNAME, r->underlay_ifname) ||
+	     nla_put_u32(skb, VPCPEER_A_REGION_INNER_MTU, r->inner_mtu)))
+		return -EMSGSIZE;
+	if (r->heard &&
+	    (nla_put_string(skb, VPCPEER_A_REGION_PEER_NAME, r->peer_name) ||
+	     nla_put_u64_64bit(skb, VPCPEER_A_REGION_PEER_EPOCH, r->peer_epoch,
+			       VPCPEER_A_REGION_PAD) ||
+	     nla_put_u32(skb, VPCPEER_A_REGION_LAST_RX_MS,
+			 min_t(u64, jiffies_to_msecs(jiffies - r->last_rx), U32_MAX))))
+		return -EMSGSIZE;
+	if (fill_region_stats(skb, r))
+		return -EMSGSIZE;
+end:
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int fill_region_obj(struct sk_buff *skb, const void *obj,
+			   struct net *caller, const struct sk_buff *req)
+{
+	if (fill_region(skb, obj, false) ||
+	    nla_put_u64_64bit(skb, VPCPEER_A_RX_DROP_UNKNOWN_REGION,
+			      vpcpeer_region_unknown_drops(), VPCPEER_A_PAD))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/* Regions are the host's: changed from its initial namespace only. */
+static int region_write_ns(struct genl_info *info)
+{
+	if (net_eq(genl_info_net(info), &init_net))
+		return 0;
+	NL_SET_ERR_MSG(info->extack,
+		       "regions belong to the host: change them from its initial network namespace");
+	return -EPERM;
+}
+
+static struct vpcpeer_region *lookup_region(struct nlattr **tb,
+					    struct netlink_ext_ack *extack)
+{
+	struct vpcpeer_region *r;
+
+	r = vpcpeer_region_find(nla_data(tb[VPCPEER_A_REGION_NAME]));
+	if (!r) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[VPCPEER_A_REGION_NAME], "no such region");
+		return ERR_PTR(-ENOENT);
+	}
+	return r;
+}
+
+int vpcpeer_nl_region_new_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[VPCPEER_A_REGION_MAX + 1];
+	struct vpcpeer_flow flow = {};
+	struct vpcpeer_region *r;
+	const char *name;
+	int err;
+
+	err = region_write_ns(info) ?: parse_region_nest(info, tb);
+	if (err)
+		return err;
+	err = parse_flow(tb, info->attrs[VPCPEER_A_REGION], &flow, info->extack);
+	if (err)
+		return err;
+	name = nla_data(tb[VPCPEER_A_REGION_NAME]);
+	vpcpeer_write_lock();
+	catch_up_clock();
+	err = vpcpeer_region_new_check(name, &flow, info->extack);
+	if (!err && only_check(info))
+		goto out;
+	if (!err)
+		err = vpcpeer_region_new(name, &flow, &r);
+	if (!err)
+		err = reply_obj(skb, info, VPCPEER_CMD_REGION_NEW, fill_region_obj, r);
+out:
+	vpcpeer_write_unlock();
+	return err;
+}
+
+int vpcpeer_nl_region_set_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[VPCPEER_A_REGION_MAX + 1];
+	struct vpcpeer_flow flow;
+	struct vpcpeer_region *r;
+	int err;
+
+	err = region_write_ns(info) ?: parse_region_nest(info, tb);
+	if (err)
+		return err;
+	if (!tb[VPCPEER_A_REGION_REMOTE_ADDR] && !tb[VPCPEER_A_REGION_LOCAL_ADDR] &&
+	    !tb[VPCPEER_A_REGION_REMOTE_PORT]) {
+		NL_SET_ERR_MSG(info->extack,
+			       "nothing to change: give a remote address, port or local address");
+		return -EINVAL;
+	}
+	vpcpeer_write_lock();
+	catch_up_clock();
+	r = lookup_region(tb, info->extack);
+	if (IS_ERR(r)) {
+		err = PTR_ERR(r);
+		goto out;
+	}
+	flow = *vpcpeer_region_flow(r);
+	err = parse_flow(tb, info->attrs[VPCPEER_A_REGION], &flow, info->extack) ?:
+	      vpcpeer_region_set_check(r, &flow, info->extack);
+	if (err || only_check(info))
+		goto out;
+	err = vpcpeer_region_set(r, &flow);
+	if (!err)
+		err = reply_obj(skb, info, VPCPEER_CMD_REGION_SET, fill_region_obj, r);
+out:
+	vpcpeer_write_unlock();
+	return err;
+}
+
+int vpcpeer_nl_region_del_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[VPCPEER_A_REGION_MAX + 1];
+	struct vpcpeer_region *r;
+	int err;
+
+	err = region_write_ns(info) ?: parse_region_nest(info, tb);
+	if (err)
+		return err;
+	vpcpeer_write_lock();
+	catch_up_clock();
+	r = lookup_region(tb, info->extack);
+	err = IS_ERR(r) ? PTR_ERR(r) : vpcpeer_region_del_check(r, info->extack);
+	if (!err && !only_check(info))
+		vpcpeer_region_del(r);
+	vpcpeer_write_unlock();
+	return err;
+}
+
+/*
+ * A VPC's owner names regions in its requests, so whoever administers
+ * its own network namespace may read them (the schema's flags cannot say
+ * so: GENL_UNS_ADMIN_PERM, checked here).
+ */
+static bool may_read_regions(const struct sk_buff *skb)
+{
+	return netlink_ns_capable(skb, sock_net(skb->sk)->user_ns, CAP_NET_ADMIN);
+}
+
+int vpcpeer_nl_region_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[VPCPEER_A_REGION_MAX + 1];
+	struct vpcpeer_region *r;
+	int err;
+
+	if (!may_read_regions(skb)) {
+		NL_SET_ERR_MSG(info->extack,
+			       "reading regions takes CAP_NET_ADMIN over the caller's network namespace");
+		return -EPERM;
+	}
+	err = parse_region_nest(info, tb);
+	if (err)
+		return err;
+	mutex_lock(&vpcpeer_lock);
+	r = lookup_region(tb, info->extack);
+	err = IS_ERR(r) ? PTR_ERR(r) :
+	      reply_obj(skb, info, VPCPEER_CMD_REGION_GET, fill_region_obj, r);
+	mutex_unlock(&vpcpeer_lock);
+	return err;
+}
+
+static bool region_visible(const struct sk_buff *skb, const void *obj)
+{
+	return true;
+}
+
+static void *region_next(unsigned long *index)
+{
+	return vpcpeer_region_next(index);
+}
+
+int vpcpeer_nl_region_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	static const struct dump_ops ops = {
+		.cmd = VPCPEER_CMD_REGION_GET,
+		.next = region_next,
+		.visible = region_visible,
+		.fill = fill_region_obj,
+	};
+
+	if (!may_read_regions(cb->skb)) {
+		NL_SET_ERR_MSG(cb->extack,
+			       "reading regions takes CAP_NET_ADMIN over the caller's network namespace");
+		return -EPERM;
+	}
+	return vpcpeer_dump(skb, cb, &ops);
+}
+
 /* --- events ------------------------------------------------------------ */
 
 /*
@@ -1308,6 +1638,24 @@ void vpcpeer_notify_pcx(u8 cmd, const struct vpcpeer_pcx *pcx, int old_state,
 		notify_one(net, msg, hdr);
 	}
 	rcu_read_unlock();
+}
+
+void vpcpeer_notify_region(u8 cmd, const struct vpcpeer_region *r, bool gone)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	lockdep_assert_held(&vpcpeer_lock);
+	if (!events_on || !genl_has_listeners(&vpcpeer_nl_family, &init_net, 0))
+		return;
+	msg = notify_new(cmd, &hdr);
+	if (!msg)
+		return;
+	if (fill_region(msg, r, gone)) {
+		nlmsg_free(msg);
+		return;
+	}
+	notify_one(&init_net, msg, hdr);
 }
 
 /*

@@ -8,6 +8,7 @@
 #define _VPCPEER_NETLINK_H
 
 #include "peering.h"
+#include "region.h"
 #include "vpc.h"
 
 int vpcpeer_genl_init(void);
@@ -24,5 +25,7 @@ void vpcpeer_notify_vpc(u8 cmd, const struct vpcpeer_vpc *vpc,
 			const struct vpcpeer_cidr *c);
 void vpcpeer_notify_pcx(u8 cmd, const struct vpcpeer_pcx *pcx, int old_state,
 			unsigned int hear, unsigned int deaf);
+/* A region's, to the initial namespace's listeners; @gone: its name only. */
+void vpcpeer_notify_region(u8 cmd, const struct vpcpeer_region *r, bool gone);
 
 #endif /* _VPCPEER_NETLINK_H */

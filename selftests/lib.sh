@@ -169,6 +169,9 @@ module_load() {
 	if [ ! -f "$ko" ] || [ "$VPCPEER_KO" -nt "$ko" ]; then
 		strip --strip-debug -o "$ko" "$VPCPEER_KO"
 	fi
+	# What insmod does not resolve: the UDP tunnel helpers of the
+	# inter-region links (built in where modprobe finds nothing).
+	modprobe -q -a udp_tunnel ip6_udp_tunnel 2> /dev/null || true
 	insmod "$ko" dyndbg=+p "$@"
 }
 

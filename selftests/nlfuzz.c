@@ -165,6 +165,11 @@ static const char *const cmd_name[] = {
 	[VPCPEER_CMD_PCX_REQUEST_NTF] = "PCX_REQUEST_NTF",
 	[VPCPEER_CMD_PCX_SET_NTF] = "PCX_SET_NTF",
 	[VPCPEER_CMD_PCX_DEL_NTF] = "PCX_DEL_NTF",
+	[VPCPEER_CMD_REGION_NEW] = "REGION_NEW",
+	[VPCPEER_CMD_REGION_SET] = "REGION_SET",
+	[VPCPEER_CMD_REGION_DEL] = "REGION_DEL",
+	[VPCPEER_CMD_REGION_GET] = "REGION_GET",
+	[VPCPEER_CMD_REGION_STATE_NTF] = "REGION_STATE_NTF",
 };
 
 _Static_assert(ARRAY_SIZE(cmd_name) == VPCPEER_CMD_MAX + 1,
@@ -178,7 +183,8 @@ _Static_assert(ARRAY_SIZE(cmd_name) == VPCPEER_CMD_MAX + 1,
 static bool cmd_changes(unsigned int cmd)
 {
 	return cmd >= VPCPEER_CMD_VPC_NEW && cmd <= VPCPEER_CMD_MAX &&
-	       cmd != VPCPEER_CMD_VPC_GET && cmd != VPCPEER_CMD_PCX_GET;
+	       cmd != VPCPEER_CMD_VPC_GET && cmd != VPCPEER_CMD_PCX_GET &&
+	       cmd != VPCPEER_CMD_REGION_GET;
 }
 
 /* --- building messages -------------------------------------------------------- */

@@ -73,6 +73,8 @@ printf 'vpcpeer demo: AWS VPC peering between two network namespaces (%s)\n' "$(
 
 say "Load the module"
 module_loaded && rmmod vpcpeer
+# insmod resolves no dependencies: the UDP tunnel helpers first.
+modprobe -q -a udp_tunnel ip6_udp_tunnel 2> /dev/null || true
 run insmod "${VPCPEER_KO#"$top"/}" || die "insmod failed"
 run vpcpeer-ctl version || die "vpcpeer-ctl cannot reach the module"
 

@@ -24,6 +24,9 @@ pkgs=(
 	linux-image-amd64 linux-headers-amd64
 	qemu-system-x86 busybox-static kmod xz-utils cpio
 	iproute2 iputils-ping iperf3 ethtool nftables sockperf procps
+	# the inter-region tests: WireGuard's wg(8) configures the
+	# encrypted underlay the module insists on
+	wireguard-tools
 	# the debug kernel, built from source (flex/bison: kconfig; libelf:
 	# objtool; bc: timeconst.h)
 	linux-source-6.12 flex bison libelf-dev bc

@@ -239,6 +239,7 @@ bench_module_load() {
 	[ -f "$VPCPEER_KO" ] || { echo "no module built for $(uname -r) at $VPCPEER_KO (make modules-all)" >&2; return 1; }
 	module_loaded && rmmod vpcpeer
 	strip --strip-debug -o "$ko" "$VPCPEER_KO"
+	modprobe -q -a udp_tunnel ip6_udp_tunnel 2> /dev/null || true
 	insmod "$ko"
 	echo $((CIDRS + 8)) > /sys/module/vpcpeer/parameters/bench_max_cidrs
 	# The control plane requests every peering before accepting any: as

@@ -110,11 +110,64 @@ enum vpcpeer_pcx_reason {
 	VPCPEER_PCX_REASON_MAX = (__VPCPEER_PCX_REASON_MAX - 1)
 };
 
+#define VPCPEER_REGION_NAME_MAX	16
+
+/**
+ * enum vpcpeer_region_state - The link to another host's vpcpeer (a region).
+ *   Nothing is ever sent to a region that is not connecting, up or down.
+ * @VPCPEER_REGION_STATE_CONNECTING: The route to the remote address is
+ *   encrypted; no HELLO has come back from the remote module yet.
+ * @VPCPEER_REGION_STATE_UP: The route is encrypted and the remote module was
+ *   heard within region_dead_ms (module parameter).
+ * @VPCPEER_REGION_STATE_DOWN: The route is encrypted, the remote module was
+ *   heard once, but not within region_dead_ms: a partition or a remote host
+ *   down. Peerings stay active (AWS), their packets are sent and lost.
+ * @VPCPEER_REGION_STATE_UNENCRYPTED: The route to the remote address goes
+ *   through neither a WireGuard device, nor an xfrm bundle whose SA is ESP
+ *   with a real cipher, nor an xfrm interface; or there is no route, or the
+ *   local address is not this host's. Nothing is sent (fail closed).
+ */
+enum vpcpeer_region_state {
+	VPCPEER_REGION_STATE_CONNECTING,
+	VPCPEER_REGION_STATE_UP,
+	VPCPEER_REGION_STATE_DOWN,
+	VPCPEER_REGION_STATE_UNENCRYPTED,
+
+	/* private: */
+	__VPCPEER_REGION_STATE_MAX,
+	VPCPEER_REGION_STATE_MAX = (__VPCPEER_REGION_STATE_MAX - 1)
+};
+
+/**
+ * enum vpcpeer_underlay - What encrypts the route to a region, as the module
+ *   verified it.
+ * @VPCPEER_UNDERLAY_NONE: Nothing verified (state unencrypted).
+ * @VPCPEER_UNDERLAY_WIREGUARD: The route's device is a WireGuard device
+ *   (underlay-ifname).
+ * @VPCPEER_UNDERLAY_IPSEC: The route is an xfrm bundle of an encrypting ESP SA
+ *   (policy-based IPsec).
+ * @VPCPEER_UNDERLAY_XFRM_INTERFACE: The route's device is an xfrm interface
+ *   (route-based IPsec).
+ */
+enum vpcpeer_underlay {
+	VPCPEER_UNDERLAY_NONE,
+	VPCPEER_UNDERLAY_WIREGUARD,
+	VPCPEER_UNDERLAY_IPSEC,
+	VPCPEER_UNDERLAY_XFRM_INTERFACE,
+
+	/* private: */
+	__VPCPEER_UNDERLAY_MAX,
+	VPCPEER_UNDERLAY_MAX = (__VPCPEER_UNDERLAY_MAX - 1)
+};
+
 enum vpcpeer_a {
 	VPCPEER_A_VPC = 1,
 	VPCPEER_A_PCX,
 	VPCPEER_A_DRY_RUN,
 	VPCPEER_A_CIDR,
+	VPCPEER_A_REGION,
+	VPCPEER_A_PAD,
+	VPCPEER_A_RX_DROP_UNKNOWN_REGION,
 
 	__VPCPEER_A_MAX,
 	VPCPEER_A_MAX = (__VPCPEER_A_MAX - 1)
@@ -185,6 +238,50 @@ enum vpcpeer_a_stats {
 	VPCPEER_A_STATS_MAX = (__VPCPEER_A_STATS_MAX - 1)
 };
 
+enum vpcpeer_a_region {
+	VPCPEER_A_REGION_NAME = 1,
+	VPCPEER_A_REGION_REMOTE_ADDR,
+	VPCPEER_A_REGION_REMOTE_PORT,
+	VPCPEER_A_REGION_LOCAL_ADDR,
+	VPCPEER_A_REGION_STATE,
+	VPCPEER_A_REGION_UNDERLAY,
+	VPCPEER_A_REGION_UNDERLAY_IFNAME,
+	VPCPEER_A_REGION_INNER_MTU,
+	VPCPEER_A_REGION_PEER_NAME,
+	VPCPEER_A_REGION_PAD,
+	VPCPEER_A_REGION_PEER_EPOCH,
+	VPCPEER_A_REGION_LAST_RX_MS,
+	VPCPEER_A_REGION_PCX_COUNT,
+	VPCPEER_A_REGION_STATS,
+
+	__VPCPEER_A_REGION_MAX,
+	VPCPEER_A_REGION_MAX = (__VPCPEER_A_REGION_MAX - 1)
+};
+
+enum vpcpeer_a_rstats {
+	VPCPEER_A_RSTATS_PAD = 1,
+	VPCPEER_A_RSTATS_TX_PACKETS,
+	VPCPEER_A_RSTATS_TX_BYTES,
+	VPCPEER_A_RSTATS_RX_PACKETS,
+	VPCPEER_A_RSTATS_RX_BYTES,
+	VPCPEER_A_RSTATS_CTL_TX,
+	VPCPEER_A_RSTATS_CTL_RX,
+	VPCPEER_A_RSTATS_CTL_RETRANSMITS,
+	VPCPEER_A_RSTATS_TX_DROP_NO_ROUTE,
+	VPCPEER_A_RSTATS_TX_DROP_NOT_ENCRYPTED,
+	VPCPEER_A_RSTATS_TX_OUTER_FRAGMENTED,
+	VPCPEER_A_RSTATS_RX_DROP_NOT_ENCRYPTED,
+	VPCPEER_A_RSTATS_RX_DROP_BAD_HEADER,
+	VPCPEER_A_RSTATS_RX_DROP_UNKNOWN_PCX,
+	VPCPEER_A_RSTATS_RX_DROP_WRONG_REGION,
+	VPCPEER_A_RSTATS_CTL_DROP_INVALID,
+	VPCPEER_A_RSTATS_CTL_DROP_QUEUE_FULL,
+	VPCPEER_A_RSTATS_CTL_DROP_STALE_EPOCH,
+
+	__VPCPEER_A_RSTATS_MAX,
+	VPCPEER_A_RSTATS_MAX = (__VPCPEER_A_RSTATS_MAX - 1)
+};
+
 enum vpcpeer_cmd {
 	VPCPEER_CMD_VPC_NEW = 1,
 	VPCPEER_CMD_VPC_DEL,
@@ -205,6 +302,11 @@ enum vpcpeer_cmd {
 	VPCPEER_CMD_PCX_REQUEST_NTF,
 	VPCPEER_CMD_PCX_SET_NTF,
 	VPCPEER_CMD_PCX_DEL_NTF,
+	VPCPEER_CMD_REGION_NEW,
+	VPCPEER_CMD_REGION_SET,
+	VPCPEER_CMD_REGION_DEL,
+	VPCPEER_CMD_REGION_GET,
+	VPCPEER_CMD_REGION_STATE_NTF,
 
 	__VPCPEER_CMD_MAX,
 	VPCPEER_CMD_MAX = (__VPCPEER_CMD_MAX - 1)
