@@ -11,7 +11,13 @@
  *              to the same prefix, within PREFIX_TEXT_MAX characters
  *   ids        "vpc-"/"pcx-" in any case and exactly 8 hex digits; the
  *              formatted id reads back the same
- *   names      the rule of <uapi/linux/vpcpeer.h>, as the kernel states it
+ *   names      the rules of <uapi/linux/vpcpeer.h> for VPCs and regions,
+ *              as the kernel states them
+ *   endpoints  inet_pton() for the address: bare IPv4 or IPv6, or IPv6 in
+ *              brackets; one colon outside brackets is IPv4 and a port,
+ *              a decimal 1 to 65535 without leading zero; not
+ *              IPv4-mapped; a port only where one is allowed; what
+ *              parses formats back to text that parses to the same
  *   integers   digits only, no leading zero, within the bounds
  *   keywords   an exact match, or a prefix of exactly one entry
  *
@@ -19,8 +25,9 @@
  * (the buffer is a heap block of exactly that size, so ASan sees any
  * overrun), be NUL-terminated, and not be empty when there was room.
  *
- * Input: byte 0 picks the parser, byte 1 the size of the error buffer,
- * the rest is the argument (cut at the first NUL).
+ * Input: byte 0 picks the parser (modulo 9; for endpoints, byte 0 / 9
+ * odd refuses a port), byte 1 the size of the error buffer, the rest is
+ * the argument (cut at the first NUL).
  */
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -143,6 +150,75 @@ static int ref_name(const char *s)
 	return 0;
 }
 
+/* <uapi/linux/vpcpeer.h> region-name-max: 1 to 15 of [A-Za-z0-9._-], alnum first. */
+static int ref_region_name(const char *s)
+{
+	size_t i, n = strlen(s);
+
+	if (!n)
+		return -EINVAL;
+	if (n >= VPCPEER_REGION_NAME_MAX)
+		return -ENAMETOOLONG;
+	if (!ascii_alnum(s[0]))
+		return -EINVAL;
+	for (i = 1; i < n; i++)
+		if (!ascii_alnum(s[i]) && !strchr("._-", s[i]))
+			return -EINVAL;
+	return 0;
+}
+
+static bool ref_port(const char *s, struct endpoint *e)
+{
+	uint64_t v;
+
+	if (!ref_decimal(s, &v) || v < 1 || v > 65535)
+		return false;
+	e->has_port = true;
+	e->port = v;
+	return true;
+}
+
+/* n bytes at s as an address of family, not IPv4-mapped. */
+static bool ref_addr(const char *s, size_t n, int family, struct endpoint *e)
+{
+	static const uint8_t mapped[12] = { [10] = 0xff, [11] = 0xff };
+	char addr[64];
+
+	if (n >= sizeof(addr))
+		return false;
+	memcpy(addr, s, n);
+	addr[n] = '\0';
+	e->family = family;
+	if (inet_pton(family, addr, e->addr) != 1)
+		return false;
+	return family == AF_INET || memcmp(e->addr, mapped, sizeof(mapped));
+}
+
+static bool ref_endpoint(const char *s, bool port_ok, struct endpoint *e)
+{
+	const char *close, *colon = strchr(s, ':');
+	size_t colons = 0, i;
+
+	memset(e, 0, sizeof(*e));
+	if (strlen(s) > ENDPOINT_TEXT_MAX)
+		return false;
+	for (i = 0; s[i]; i++)
+		colons += s[i] == ':';
+	if (s[0] == '[') {
+		close = strchr(s, ']');
+		if (!close || !ref_addr(s + 1, close - s - 1, AF_INET6, e))
+			return false;
+		if (close[1] && (close[1] != ':' || !ref_port(close + 2, e)))
+			return false;
+	} else if (colons == 1) {
+		if (!ref_addr(s, colon - s, AF_INET, e) || !ref_port(colon + 1, e))
+			return false;
+	} else if (!ref_addr(s, strlen(s), colons ? AF_INET6 : AF_INET, e)) {
+		return false;
+	}
+	return port_ok || !e->has_port;
+}
+
 /* The error buffer: exactly errlen bytes, checked after each failure. */
 static void check_err(int ret, const char *err, size_t errlen)
 {
@@ -227,6 +303,48 @@ static void fuzz_name(const char *arg, char *err, size_t errlen)
 	}
 }
 
+static void fuzz_region_name(const char *arg, char *err, size_t errlen)
+{
+	int ret, want = ref_region_name(arg);
+
+	ret = check_region_name(arg, err, errlen);
+	check_err(ret, err, errlen);
+	CHECK(ret == want, "check_region_name() returned %d, the rule says %d",
+	      ret, want);
+}
+
+static void fuzz_endpoint(const char *arg, bool port_ok, char *err,
+			  size_t errlen)
+{
+	char text[ENDPOINT_STRLEN];
+	struct endpoint e, q, r;
+	bool ok;
+	int ret;
+
+	memset(&e, 0xa5, sizeof(e));
+	ret = parse_endpoint(arg, "address", port_ok, &e, err, errlen);
+	check_err(ret, err, errlen);
+	ok = ref_endpoint(arg, port_ok, &r);
+	CHECK(!ret == ok, "parse_endpoint(port %s) returned %d, the rule says %s",
+	      port_ok ? "allowed" : "refused", ret, ok ? "valid" : "invalid");
+	if (ret) {
+		CHECK(ret == -EINVAL || ret == -ERANGE, "parse_endpoint() returned %d",
+		      ret);
+		return;
+	}
+	CHECK(e.family == r.family && e.has_port == r.has_port &&
+	      (!e.has_port || e.port == r.port) &&
+	      !memcmp(e.addr, r.addr, e.family == AF_INET ? 4 : 16),
+	      "parsed to another endpoint than the rule reads");
+	CHECK(!format_endpoint(&e, text, sizeof(text)), "cannot format what parsed");
+	CHECK(!parse_endpoint(text, "address", port_ok, &q, NULL, 0),
+	      "its canonical form %s does not parse", text);
+	CHECK(q.family == e.family && q.has_port == e.has_port &&
+	      q.port == e.port &&
+	      !memcmp(q.addr, e.addr, e.family == AF_INET ? 4 : 16),
+	      "%s parses to another endpoint", text);
+}
+
 static void fuzz_uint(const char *arg, const uint8_t *b, char *err, size_t errlen)
 {
 	uint64_t min = b[0] % 4 ? b[1] : 0, max, v = 0, want = 0;
@@ -309,7 +427,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	used = 2 + n + (2 + n < size);
 	memcpy(ops, data + used, size - used < 4 ? size - used : 4);
 
-	switch (data[0] % 7) {
+	switch (data[0] % 9) {
 	case 0:
 		fuzz_prefix(arg, err, errlen);
 		break;
@@ -327,6 +445,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		break;
 	case 5:
 		fuzz_keyword(arg, err, errlen);
+		break;
+	case 7:
+		fuzz_endpoint(arg, !(data[0] / 9 % 2), err, errlen);
+		break;
+	case 8:
+		fuzz_region_name(arg, err, errlen);
 		break;
 	default:
 		fuzz_quote(arg);

@@ -536,6 +536,215 @@ static void test_name(void **state)
 		assert_string_equal(err, "");
 }
 
+/* --- region names ------------------------------------------------------- */
+
+struct region_name_case {
+	const char *in;
+	int ret;
+	const char *msg;	/* a part of the message */
+};
+
+static const struct region_name_case region_name_cases[] = {
+	{ "b", 0, NULL },
+	{ "ap-southeast-2", 0, NULL },
+	{ "eu_west.1", 0, NULL },
+	{ "0", 0, NULL },
+	{ "abcdefghijklmno", 0, NULL },	/* 15 */
+	/* not VPC names: the id form means nothing here */
+	{ "vpc-0a1b2c3d", 0, NULL },
+	{ "abcdefghijklmnop", -ENAMETOOLONG,
+	  "region name \"abcdefghijklmnop\" is too long (16 characters; at most 15)" },
+	{ "", -EINVAL, "empty region name" },
+	{ "-b", -EINVAL, "region name \"-b\" must start with a letter or a digit" },
+	{ ".b", -EINVAL, "must start with a letter or a digit" },
+	{ "a b", -EINVAL,
+	  "region name \"a b\": character \" \" at position 2 is not allowed (use A-Z a-z 0-9 . _ -)" },
+	{ "us/east", -EINVAL, "character \"/\" at position 3" },
+	{ "b\n", -EINVAL, "character \"\\n\" at position 2" },
+};
+
+static void test_region_name(void **state)
+{
+	const struct region_name_case *c = *state;
+	char err[PARSE_ERRLEN] = "";
+	int ret;
+
+	ret = check_region_name(c->in, err, sizeof(err));
+	assert_int_equal(ret, c->ret);
+	if (ret)
+		check_message(err, c->msg, false);
+	else
+		assert_string_equal(err, "");
+}
+
+/* --- underlay addresses ------------------------------------------------- */
+
+struct endpoint_case {
+	const char *in;
+	bool port_ok;		/* a remote address, else a local one */
+	int ret;
+	int family;		/* when ret == 0 */
+	int port;		/* when ret == 0: 0 for none */
+	const char *want;	/* canonical text (NULL: in), or the message */
+	bool exact;		/* the message must be exactly want */
+};
+
+static const struct endpoint_case endpoint_cases[] = {
+	/* good */
+	{ "10.255.0.2", true, 0, AF_INET, 0, NULL, false },
+	{ "10.255.0.2:6081", true, 0, AF_INET, 6081, NULL, false },
+	{ "10.255.0.2:1", true, 0, AF_INET, 1, NULL, false },
+	{ "10.255.0.2:65535", true, 0, AF_INET, 65535, NULL, false },
+	{ "fd00::2", true, 0, AF_INET6, 0, NULL, false },
+	/* bare IPv6 never has a port: this is an address */
+	{ "fd00::2:6081", true, 0, AF_INET6, 0, NULL, false },
+	{ "[fd00::2]:6081", true, 0, AF_INET6, 6081, NULL, false },
+	{ "[fd00::2]", true, 0, AF_INET6, 0, "fd00::2", false },
+	{ "[FD00:0::2]:443", true, 0, AF_INET6, 443, "[fd00::2]:443", false },
+	{ "[ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255]:65535", true, 0,
+	  AF_INET6, 65535,
+	  "[ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff]:65535", false },
+	{ "10.255.0.1", false, 0, AF_INET, 0, NULL, false },
+	{ "fd00::1", false, 0, AF_INET6, 0, NULL, false },
+	{ "[fd00::1]", false, 0, AF_INET6, 0, "fd00::1", false },
+	/* text */
+	{ "", true, -EINVAL, 0, 0,
+	  "empty remote address (expected ADDR or ADDR:PORT, e.g. 10.255.0.2:6081 or [fd00::2]:6081)",
+	  true },
+	{ "", false, -EINVAL, 0, 0,
+	  "empty local address (expected an IPv4 or IPv6 address, e.g. 10.255.0.1 or fd00::1)",
+	  true },
+	{ "[ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255]:065535", true,
+	  -EINVAL, 0, 0, "is too long (at most 53 characters)", false },
+	{ long_ones, true, -EINVAL, 0, 0, "is too long", false },
+	{ "10.0.0.1 ", true, -EINVAL, 0, 0,
+	  "remote address \"10.0.0.1 \" contains whitespace", true },
+	{ "10.0.0.1:\t80", true, -EINVAL, 0, 0, "contains whitespace", false },
+	/* addresses */
+	{ "10.0.0", true, -EINVAL, 0, 0,
+	  "remote address \"10.0.0\" is not an IPv4 address (need four decimal octets a.b.c.d)",
+	  true },
+	{ "10.0.0.256:80", true, -EINVAL, 0, 0,
+	  "remote address \"10.0.0.256:80\": \"10.0.0.256\" is not an IPv4 address (an octet is over 255)",
+	  true },
+	{ "010.0.0.1", false, -EINVAL, 0, 0,
+	  "local address \"010.0.0.1\" is not an IPv4 address (an octet has a leading zero)",
+	  true },
+	{ "host:6081", true, -EINVAL, 0, 0,
+	  "\"host\" is not an IPv4 address", false },
+	{ "remote.example", true, -EINVAL, 0, 0, "is not an IPv4 address",
+	  false },
+	{ "fd00::g", true, -EINVAL, 0, 0,
+	  "remote address \"fd00::g\" is not an IPv6 address", true },
+	{ "fe80::1%eth0", true, -EINVAL, 0, 0, "is not an IPv6 address",
+	  false },
+	{ "1:2:3:4:5:6:7:8:9", true, -EINVAL, 0, 0, "is not an IPv6 address",
+	  false },
+	{ "[10.0.0.1]:80", true, -EINVAL, 0, 0,
+	  "remote address \"[10.0.0.1]:80\": \"10.0.0.1\" is not an IPv6 address",
+	  true },
+	{ "[fd00::2", true, -EINVAL, 0, 0,
+	  "remote address \"[fd00::2\" has no ] after the IPv6 address", true },
+	{ "[fd00::2]6081", true, -EINVAL, 0, 0,
+	  "remote address \"[fd00::2]6081\" has trailing garbage \"6081\" after the ]",
+	  true },
+	{ "[]:6081", true, -EINVAL, 0, 0, "\"[]:6081\" has no address", false },
+	{ ":6081", true, -EINVAL, 0, 0, "\":6081\" has no address", false },
+	{ "::ffff:10.0.0.1", true, -EINVAL, 0, 0,
+	  "remote address \"::ffff:10.0.0.1\" is an IPv4-mapped IPv6 address; use 10.0.0.1 instead",
+	  true },
+	{ "[::ffff:a00:1]:80", true, -EINVAL, 0, 0, "use 10.0.0.1 instead",
+	  false },
+	/* ports */
+	{ "10.0.0.1:", true, -EINVAL, 0, 0,
+	  "remote address \"10.0.0.1:\" has no port after the :", true },
+	{ "[fd00::2]:", true, -EINVAL, 0, 0, "has no port after the :", false },
+	{ "10.0.0.1:0", true, -ERANGE, 0, 0,
+	  "remote address \"10.0.0.1:0\": port \"0\" is out of range (1-65535)",
+	  true },
+	{ "10.0.0.1:65536", true, -ERANGE, 0, 0,
+	  "port \"65536\" is out of range (1-65535)", false },
+	{ "[fd00::2]:99999999999999999999999", true, -ERANGE, 0, 0,
+	  "is out of range (1-65535)", false },
+	{ "10.0.0.1:06081", true, -EINVAL, 0, 0,
+	  "port \"06081\" has a leading zero", false },
+	{ "10.0.0.1:-1", true, -EINVAL, 0, 0, "port \"-1\" must not have a sign",
+	  false },
+	{ "10.0.0.1:0x17c1", true, -EINVAL, 0, 0, "is not a decimal number",
+	  false },
+	{ "10.0.0.1:geneve", true, -EINVAL, 0, 0,
+	  "port \"geneve\" is not a decimal number", false },
+	{ "10.0.0.1:80x", true, -EINVAL, 0, 0,
+	  "remote address \"10.0.0.1:80x\": port \"80x\" has trailing garbage \"x\"",
+	  true },
+	/* a local address takes no port */
+	{ "10.0.0.1:6081", false, -EINVAL, 0, 0,
+	  "local address \"10.0.0.1:6081\" takes no port", true },
+	{ "[fd00::1]:6081", false, -EINVAL, 0, 0, "takes no port", false },
+};
+
+static void test_endpoint(void **state)
+{
+	const struct endpoint_case *c = *state;
+	const char *what = c->port_ok ? "remote address" : "local address";
+	char err[PARSE_ERRLEN] = "", text[ENDPOINT_STRLEN];
+	struct endpoint e, sentinel, again;
+	int ret;
+
+	memset(&e, 0xa5, sizeof(e));
+	sentinel = e;
+	ret = parse_endpoint(c->in, what, c->port_ok, &e, err, sizeof(err));
+	assert_int_equal(ret, c->ret);
+	if (ret) {
+		check_message(err, c->want, c->exact);
+		assert_memory_equal(&e, &sentinel, sizeof(e));
+		return;
+	}
+	assert_string_equal(err, "");
+	assert_int_equal(e.family, c->family);
+	assert_int_equal(e.has_port, c->port != 0);
+	if (c->port)
+		assert_int_equal(e.port, c->port);
+	assert_int_equal(format_endpoint(&e, text, sizeof(text)), 0);
+	assert_string_equal(text, c->want ? c->want : c->in);
+	/* The canonical text reads back the same. */
+	assert_int_equal(parse_endpoint(text, what, c->port_ok, &again, err,
+					sizeof(err)), 0);
+	assert_int_equal(again.family, e.family);
+	assert_int_equal(again.has_port, e.has_port);
+	assert_int_equal(again.port, e.port);
+	assert_memory_equal(again.addr, e.addr, e.family == AF_INET ? 4 : 16);
+}
+
+static void test_endpoint_fields(void **state)
+{
+	static const uint8_t v6[16] = { 0xfd, [15] = 2 };
+	static const uint8_t v4[4] = { 10, 255, 0, 2 };
+	char small[8], text[ENDPOINT_STRLEN];
+	struct endpoint e;
+
+	(void)state;
+	assert_int_equal(parse_endpoint("10.255.0.2:6081", "x", true, &e,
+					NULL, 0), 0);
+	assert_memory_equal(e.addr, v4, sizeof(v4));
+	assert_int_equal(e.port, 6081);
+	assert_int_equal(parse_endpoint("[fd00::2]:6081", "x", true, &e, NULL,
+					0), 0);
+	assert_memory_equal(e.addr, v6, sizeof(v6));
+	/* Errors with no buffer, or a tiny one. */
+	assert_int_equal(parse_endpoint("10.0.0.1:0", "x", true, &e, NULL, 0),
+			 -ERANGE);
+	assert_int_equal(parse_endpoint("10.0.0.1:0", "x", true, &e, small,
+					sizeof(small)), -ERANGE);
+	assert_string_equal(small, "x \"10.0");
+	/* Formatting: a family it does not know, a buffer too small. */
+	e.family = 0;
+	assert_int_equal(format_endpoint(&e, text, sizeof(text)), -EINVAL);
+	assert_int_equal(parse_endpoint("[fd00::2]:6081", "x", true, &e, NULL,
+					0), 0);
+	assert_int_equal(format_endpoint(&e, small, sizeof(small)), -ENOSPC);
+}
+
 /* --- VPCs by id or name ------------------------------------------------- */
 
 struct ref_case {
@@ -808,6 +1017,10 @@ int main(void)
 	add_case("keyword", 0, "truncated", test_keyword_truncated, NULL);
 	ADD_TABLE("id", id_cases, test_id);
 	ADD_TABLE("name", name_cases, test_name);
+	ADD_TABLE("region_name", region_name_cases, test_region_name);
+	ADD_TABLE("endpoint", endpoint_cases, test_endpoint);
+	add_case("endpoint", 0, "fields, small buffers", test_endpoint_fields,
+		 NULL);
 	ADD_TABLE("vpc_ref", ref_cases, test_ref);
 	ADD_TABLE("uint", uint_cases, test_uint);
 	ADD_TABLE("on_off", on_off_cases, test_on_off);

@@ -394,6 +394,170 @@ int format_prefix(const struct prefix *p, char *buf, size_t buflen)
 	return n < 0 || (size_t)n >= buflen ? -ENOSPC : 0;
 }
 
+/* --- underlay addresses, with or without a port ------------------------ */
+
+/* The port after "ADDR:", 1 to 65535; q is the whole argument, quoted. */
+static int parse_port(const char *s, const char *what, const char *q,
+		      struct endpoint *e, char *err, size_t errlen)
+{
+	char p[QUOTE_BUFLEN], g[QUOTE_BUFLEN];
+	enum scan_result r;
+	const char *end;
+	uint64_t v;
+
+	quote_arg(s, p);
+	r = scan_decimal(s, &v, &end);
+	if (r == SCAN_EMPTY)
+		return fail(-EINVAL, err, errlen,
+			    "%s %s has no port after the :", what, q);
+	if (r != SCAN_OK && r != SCAN_OVERFLOW)
+		return fail(-EINVAL, err, errlen, "%s %s: port %s %s",
+			    what, q, p, scan_why[r]);
+	if (*end)
+		return fail(-EINVAL, err, errlen,
+			    "%s %s: port %s has trailing garbage %s",
+			    what, q, p, quote_arg(end, g));
+	if (r == SCAN_OVERFLOW || v < 1 || v > UINT16_MAX)
+		return fail(-ERANGE, err, errlen,
+			    "%s %s: port %s is out of range (1-65535)",
+			    what, q, p);
+	e->has_port = true;
+	e->port = v;
+	return 0;
+}
+
+/*
+ * The n bytes of an address at s, of family (AF_UNSPEC: by its colons).
+ * q is the whole argument, quoted; the address is named apart only when
+ * it is a part of it.
+ */
+static int parse_host(const char *s, size_t n, int family, const char *what,
+		      const char *q, struct endpoint *e, char *err,
+		      size_t errlen)
+{
+	static const uint8_t mapped[12] = { [10] = 0xff, [11] = 0xff };
+	char addr[ENDPOINT_STRLEN], qa[QUOTE_BUFLEN + 2] = "";
+	const char *why;
+
+	memcpy(addr, s, n);
+	addr[n] = '\0';
+	if (n != strlen(s)) {
+		qa[0] = ':';
+		qa[1] = ' ';
+		quote_arg(addr, qa + 2);
+	}
+	if (!n)
+		return fail(-EINVAL, err, errlen, "%s %s has no address",
+			    what, q);
+	if (family == AF_INET6 || (family == AF_UNSPEC && strchr(addr, ':'))) {
+		e->family = AF_INET6;
+		if (inet_pton(AF_INET6, addr, e->addr) != 1)
+			return fail(-EINVAL, err, errlen,
+				    "%s %s%s is not an IPv6 address",
+				    what, q, qa);
+		if (!memcmp(e->addr, mapped, sizeof(mapped))) {
+			inet_ntop(AF_INET, e->addr + 12, addr, sizeof(addr));
+			return fail(-EINVAL, err, errlen,
+				    "%s %s is an IPv4-mapped IPv6 address; use %s instead",
+				    what, q, addr);
+		}
+		return 0;
+	}
+	e->family = AF_INET;
+	why = parse_ipv4(addr, e->addr);
+	if (why)
+		return fail(-EINVAL, err, errlen,
+			    "%s %s%s is not an IPv4 address (%s)",
+			    what, q, qa, why);
+	return 0;
+}
+
+/* "[ADDR]" or "[ADDR]:PORT": an IPv6 address in brackets. */
+static int parse_bracketed(const char *arg, const char *what, const char *q,
+			   struct endpoint *e, char *err, size_t errlen)
+{
+	const char *close = strchr(arg, ']');
+	char g[QUOTE_BUFLEN];
+	int ret;
+
+	if (!close)
+		return fail(-EINVAL, err, errlen,
+			    "%s %s has no ] after the IPv6 address", what, q);
+	ret = parse_host(arg + 1, close - arg - 1, AF_INET6, what, q, e, err,
+			 errlen);
+	if (ret)
+		return ret;
+	if (!close[1])
+		return 0;
+	if (close[1] != ':')
+		return fail(-EINVAL, err, errlen,
+			    "%s %s has trailing garbage %s after the ]",
+			    what, q, quote_arg(close + 1, g));
+	return parse_port(close + 2, what, q, e, err, errlen);
+}
+
+int parse_endpoint(const char *arg, const char *what, bool port_ok,
+		   struct endpoint *e, char *err, size_t errlen)
+{
+	struct endpoint tmp = { 0 };
+	const char *colon = strchr(arg, ':');
+	char q[QUOTE_BUFLEN];
+	int ret;
+
+	quote_arg(arg, q);
+	if (!*arg)
+		return fail(-EINVAL, err, errlen,
+			    "empty %s (expected %s, e.g. %s)", what,
+			    port_ok ? "ADDR or ADDR:PORT" : "an IPv4 or IPv6 address",
+			    port_ok ? "10.255.0.2:6081 or [fd00::2]:6081" :
+				      "10.255.0.1 or fd00::1");
+	if (strlen(arg) > ENDPOINT_TEXT_MAX)
+		return fail(-EINVAL, err, errlen,
+			    "%s %s is too long (at most %d characters)",
+			    what, q, ENDPOINT_TEXT_MAX);
+	if (has_space(arg))
+		return fail(-EINVAL, err, errlen, "%s %s contains whitespace",
+			    what, q);
+	/*
+	 * Every IPv6 address has two colons at least, so one colon is an
+	 * IPv4 address and its port; an IPv6 address takes a port only in
+	 * brackets, as in URLs.
+	 */
+	if (arg[0] == '[')
+		ret = parse_bracketed(arg, what, q, &tmp, err, errlen);
+	else if (colon && !strchr(colon + 1, ':'))
+		ret = parse_host(arg, colon - arg, AF_INET, what, q, &tmp, err,
+				 errlen) ?:
+		      parse_port(colon + 1, what, q, &tmp, err, errlen);
+	else
+		ret = parse_host(arg, strlen(arg), AF_UNSPEC, what, q, &tmp,
+				 err, errlen);
+	if (ret)
+		return ret;
+	if (tmp.has_port && !port_ok)
+		return fail(-EINVAL, err, errlen, "%s %s takes no port", what,
+			    q);
+	*e = tmp;
+	return 0;
+}
+
+int format_endpoint(const struct endpoint *e, char *buf, size_t buflen)
+{
+	char addr[INET6_ADDRSTRLEN];
+	bool v6 = e->family == AF_INET6;
+	int n;
+
+	if ((e->family != AF_INET && !v6) ||
+	    !inet_ntop(e->family, e->addr, addr, sizeof(addr)))
+		return -EINVAL;
+	if (!e->has_port)
+		n = snprintf(buf, buflen, "%s", addr);
+	else
+		n = snprintf(buf, buflen, "%s%s%s:%u", v6 ? "[" : "", addr,
+			     v6 ? "]" : "", e->port);
+	return n < 0 || (size_t)n >= buflen ? -ENOSPC : 0;
+}
+
 /* Entries of table that start with the first n bytes of arg, ", "-separated. */
 static void list_keywords(struct msg *m, const char *const *table,
 			  const char *arg, size_t n)
@@ -521,33 +685,56 @@ static bool is_name_char(int c)
 	return is_alnum(c) || c == '.' || c == '_' || c == '-';
 }
 
-int check_vpc_name(const char *name, char *err, size_t errlen)
+/*
+ * The rule VPC and region names share: 1 to size - 1 characters from
+ * [A-Za-z0-9._-], starting with a letter or a digit. kind names them in
+ * messages ("VPC", "region").
+ */
+static int check_name(const char *kind, const char *name, size_t size,
+		      char *err, size_t errlen)
 {
 	char q[QUOTE_BUFLEN], c[QUOTE_BUFLEN];
 	size_t i, n = strlen(name);
 
 	quote_arg(name, q);
 	if (!n)
-		return fail(-EINVAL, err, errlen, "empty VPC name");
-	if (n >= VPCPEER_NAME_MAX)
+		return fail(-EINVAL, err, errlen, "empty %s name", kind);
+	if (n >= size)
 		return fail(-ENAMETOOLONG, err, errlen,
-			    "VPC name %s is too long (%zu characters; at most %d)",
-			    q, n, VPCPEER_NAME_MAX - 1);
+			    "%s name %s is too long (%zu characters; at most %zu)",
+			    kind, q, n, size - 1);
 	if (!is_alnum(name[0]))
 		return fail(-EINVAL, err, errlen,
-			    "VPC name %s must start with a letter or a digit", q);
+			    "%s name %s must start with a letter or a digit",
+			    kind, q);
 	for (i = 1; i < n; i++) {
 		if (!is_name_char(name[i]))
 			return fail(-EINVAL, err, errlen,
-				    "VPC name %s: character %s at position %zu is not allowed (use A-Z a-z 0-9 . _ -)",
-				    q, quote_char(name[i], c), i + 1);
+				    "%s name %s: character %s at position %zu is not allowed (use A-Z a-z 0-9 . _ -)",
+				    kind, q, quote_char(name[i], c), i + 1);
 	}
+	return 0;
+}
+
+int check_vpc_name(const char *name, char *err, size_t errlen)
+{
+	char q[QUOTE_BUFLEN];
+	int ret;
+
+	ret = check_name("VPC", name, VPCPEER_NAME_MAX, err, errlen);
+	if (ret)
+		return ret;
 	/* In any case: the tool reads "VPC-0A1B2C3D" as an id too. */
 	if (is_object_id(name))
 		return fail(-EINVAL, err, errlen,
 			    "VPC name %s is the form of an id; choose another name",
-			    q);
+			    quote_arg(name, q));
 	return 0;
+}
+
+int check_region_name(const char *name, char *err, size_t errlen)
+{
+	return check_name("region", name, VPCPEER_REGION_NAME_MAX, err, errlen);
 }
 
 int parse_vpc_ref(const char *arg, struct vpc_ref *ref, char *err,

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The argument parsers of vpcpeer-ctl: CIDR prefixes, keywords matched by
- * unique prefix, vpc-/pcx- object ids, VPC names, VPCs named either way,
- * bounded integers, on/off switches and the name tags of peering sides.
+ * unique prefix, vpc-/pcx- object ids, VPC and region names, VPCs named
+ * either way, underlay addresses with or without a port, bounded
+ * integers, on/off switches and the name tags of peering sides.
  * Plain C with no netlink, so that every error path is unit-tested on the
  * host. Each parser returns 0 or a negative errno and, on error, writes one
  * line (no newline) into the caller's err buffer that names the bad
@@ -23,6 +24,13 @@
 /* Longest possible CIDR text: "ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255/128". */
 #define PREFIX_TEXT_MAX		49
 #define PREFIX_STRLEN		(PREFIX_TEXT_MAX + 1)
+
+/*
+ * Longest underlay address with a port:
+ * "[ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255]:65535".
+ */
+#define ENDPOINT_TEXT_MAX	53
+#define ENDPOINT_STRLEN		(ENDPOINT_TEXT_MAX + 1)
 
 /* "vpc-0123abcd" or "pcx-0123abcd" and the NUL. */
 #define OBJECT_ID_STRLEN	13
@@ -72,6 +80,39 @@ void format_pcx_id(uint32_t id, char buf[OBJECT_ID_STRLEN]);
  * case, as parse_vpc_id() reads them) is refused.
  */
 int check_vpc_name(const char *name, char *err, size_t errlen);
+
+/*
+ * The region name rule of <uapi/linux/vpcpeer.h> (region-name-max): 1 to
+ * VPCPEER_REGION_NAME_MAX - 1 characters from [A-Za-z0-9._-], starting
+ * with a letter or a digit. Returns 0, -EINVAL or -ENAMETOOLONG.
+ */
+int check_region_name(const char *name, char *err, size_t errlen);
+
+/* An underlay address, and the UDP port that may follow it. */
+struct endpoint {
+	int family;		/* AF_INET or AF_INET6 */
+	uint8_t addr[16];	/* network byte order; AF_INET uses 4 bytes */
+	bool has_port;
+	uint16_t port;		/* 1 to 65535, when has_port */
+};
+
+/*
+ * ADDR or ADDR:PORT to an endpoint: an IPv4 address as in a prefix
+ * (a.b.c.d, optionally ":PORT"), an IPv6 address bare ("fd00::2", never
+ * with a port: "fd00::2:6081" is an address) or in brackets
+ * ("[fd00::2]", "[fd00::2]:6081"). PORT is decimal, 1 to 65535, without
+ * a leading zero. IPv4-mapped IPv6 addresses are refused in favour of
+ * the IPv4 one. what names the argument in messages ("remote address");
+ * with !port_ok a port is refused. Returns 0, -EINVAL or -ERANGE (port).
+ */
+int parse_endpoint(const char *arg, const char *what, bool port_ok,
+		   struct endpoint *e, char *err, size_t errlen);
+
+/*
+ * The canonical text of e: "10.255.0.2:6081", "[fd00::2]:6081", or the
+ * bare address without a port. 0, -EINVAL or -ENOSPC.
+ */
+int format_endpoint(const struct endpoint *e, char *buf, size_t buflen);
 
 /* A VPC named on the command line: by id, or by name when name is set. */
 struct vpc_ref {
