@@ -17,11 +17,12 @@ entry by entry, and shrank to what is still written by hand.
   - vpcpeer-ctl's decoders (tools/vpcpeer-ctl/) cover the spec: every
     attribute a reply or a notification may carry is named in msg.c, the
     decoders' file (but the request-only ones, listed below; a name is
-    all this looks for); every counter of the stats set
-    has its enum side_stat entry in msg.h, its name in msg.c and its key in
-    print.c; every pcx state and reason its name in msg.c, the spec's,
-    and every reason its words (AWS's message) in pcx_message(); every
-    notification is decoded in msg.c and named in print.c. The CLI takes
+    all this looks for); every counter of the stats set (a side's) and of
+    the rstats set (a region's) has its enum entry in msg.h (side_stat,
+    region_stat), its name in msg.c and its key in print.c; every pcx
+    state and reason, region state and underlay its name in msg.c, the
+    spec's, and every reason its words (AWS's message) in pcx_message();
+    every notification is decoded in msg.c and named in print.c. The CLI takes
     every id from the generated header, so a counter or a notification
     added to the spec compiles; this is what says the CLI shows it.
 
@@ -42,6 +43,11 @@ TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CTL = os.path.join(TOP, "tools/vpcpeer-ctl")
 # Attributes only requests carry: no decoder needs them.
 REQUEST_ONLY = {("vpcpeer", "dry-run"), ("vpc", "netns-fd")}
+# Counter sets: the prefix of their enum in msg.h (and of the NAME macro
+# in msg.c and the keys in print.c), and the macro that numbers them.
+COUNTERS = {"stats": ("STAT", "SIDE_STAT"), "rstats": ("RSTAT", "REGION_STAT")}
+# Enums whose every entry msg.c names, with the spec's name.
+NAMED_ENUMS = ("pcx-state", "pcx-reason", "region-state", "underlay")
 
 errors = []
 
@@ -107,39 +113,42 @@ def check_decoders(spec):
                      for x in sets[a["nested-attributes"]]["attributes"]]
     for aset, name in sorted(seen):
         a = next(x for x in sets[aset]["attributes"] if x["name"] == name)
-        if a["type"] == "pad" or (aset, name) in REQUEST_ONLY or aset == "stats":
+        if a["type"] == "pad" or (aset, name) in REQUEST_ONLY or aset in COUNTERS:
             continue
         if not re.search(r"\b%s\b" % attr_enum(spec, aset, name), msg_c):
             errors.append("vpcpeer-ctl: msg.c decodes no %s (%s.%s), which replies carry" %
                           (attr_enum(spec, aset, name), aset, name))
 
-    # Counters: enum side_stat, their names, their keys.
-    for a in sets["stats"]["attributes"]:
-        if a["type"] == "pad":
-            continue
-        n = c_upper(a["name"])
-        for where, text, pat in (
-                ("msg.h", msg_h, r"\bSTAT_%s = SIDE_STAT\(%s\)" % (n, n)),
-                ("msg.c", msg_c, r"\bSTAT_NAME\(%s\)" % n),
-                ("print.c", print_c, r"\[STAT_%s\] = \"%s\"" % (n, a["name"].replace("-", "_")))):
-            if not re.search(pat, text):
-                errors.append("vpcpeer-ctl: %s has no %s for counter %s" % (where, pat, a["name"]))
+    # Counters: their enum entries, their names, their keys.
+    for aset, (prefix, macro) in COUNTERS.items():
+        for a in sets[aset]["attributes"]:
+            if a["type"] == "pad":
+                continue
+            n = c_upper(a["name"])
+            for where, text, pat in (
+                    ("msg.h", msg_h, r"\b%s_%s = %s\(%s\)" % (prefix, n, macro, n)),
+                    ("msg.c", msg_c, r"\b%s_NAME\(%s\)" % (prefix, n)),
+                    ("print.c", print_c, r"\[%s_%s\] = \"%s\"" %
+                     (prefix, n, a["name"].replace("-", "_")))):
+                if not re.search(pat, text):
+                    errors.append("vpcpeer-ctl: %s has no %s for counter %s.%s" %
+                                  (where, pat, aset, a["name"]))
 
-    # States and reasons: the spec's names; every reason its words too
-    # (a case in pcx_message()).
+    # States, reasons, underlays: the spec's names; every pcx reason its
+    # words too (a case in pcx_message()).
     words = msg_c[msg_c.index("const char *pcx_message("):]
     words = words[:words.index("\n}\n")]
     for d in spec.get("definitions", []):
-        if d["name"] not in ("pcx-state", "pcx-reason"):
+        if d["name"] not in NAMED_ENUMS:
             continue
-        kind = d["name"][4:]
+        kind = d["name"]
         for e in d["entries"]:
             e = e["name"] if isinstance(e, dict) else e
-            enum = "VPCPEER_PCX_%s_%s" % (kind.upper(), c_upper(e))
+            enum = "VPCPEER_%s_%s" % (c_upper(d["name"]), c_upper(e))
             pat = r"\[%s\] = \"%s\"" % (enum, e)
             if not re.search(pat, msg_c):
                 errors.append("vpcpeer-ctl: msg.c does not name %s %s %s" % (kind, e, pat))
-            if kind == "reason" and not re.search(r"\bcase %s:" % enum, words):
+            if kind == "pcx-reason" and not re.search(r"\bcase %s:" % enum, words):
                 errors.append("vpcpeer-ctl: pcx_message() in msg.c has no words for reason %s" % e)
 
     # Notifications: decoded and named.

@@ -1019,10 +1019,465 @@ static void test_state_names(void **state)
 			    "state-4294967295");
 }
 
+/* --- regions ------------------------------------------------------------ */
+
+/* What a region reply may be made of. */
+enum region_flaw {
+	REG_UP,			/* up over wg0, heard, 3 peerings */
+	REG_LOW_MTU,		/* up, but an inner MTU of 1384 */
+	REG_CONNECTING_LOW_MTU,	/* connecting, and that MTU */
+	REG_DOWN_LOW_MTU,	/* down, and that MTU */
+	REG_UNENCRYPTED,	/* no encrypted route: nothing verified */
+	REG_V6,			/* IPv6 over policy-based IPsec, no device */
+	REG_NEWER,		/* a newer kernel's states and attributes */
+	REG_ODD_PEER,		/* a peer name to escape */
+	REG_STATS_PARTIAL,	/* some counters and a PAD */
+	REG_NO_UNKNOWN,		/* no module-wide counter beside the nest */
+	REG_NAME_ONLY,		/* a deleted region's event */
+	REG_NO_NEST,
+	REG_NO_NAME,
+	REG_NAME_TOO_LONG,
+	REG_NO_STATE,
+	REG_NO_REMOTE,
+	REG_NO_LOCAL,
+	REG_ADDR_5_BYTES,
+	REG_PORT_U32,
+	REG_STATE_U32,
+	REG_UNDERLAY_U16,
+	REG_IFNAME_TOO_LONG,
+	REG_MTU_U64,
+	REG_PEER_NAME_TOO_LONG,
+	REG_EPOCH_U32,
+	REG_LAST_RX_U64,
+	REG_COUNT_U8,
+	REG_STAT_U32,
+	REG_UNKNOWN_U32,
+};
+
+#define EPOCH		0x5c1e00000000009aULL
+
+static void put_region_stats(struct nl_msg *m, enum region_flaw f)
+{
+	struct nlattr *st = nla_nest_start(m, VPCPEER_A_REGION_STATS);
+	int a;
+
+	assert_non_null(st);
+	if (f == REG_STATS_PARTIAL) {
+		nla_put(m, VPCPEER_A_RSTATS_PAD, 0, NULL);
+		nla_put_u64(m, VPCPEER_A_RSTATS_RX_DROP_NOT_ENCRYPTED, 4);
+		nla_put_u64(m, VPCPEER_A_RSTATS_MAX + 1, 77);
+	} else if (f == REG_STAT_U32) {
+		nla_put_u32(m, VPCPEER_A_RSTATS_CTL_DROP_STALE_EPOCH, 1);
+	} else {
+		/* Counter of type a is 100 + a: 102, 103, ... 118. */
+		for (a = VPCPEER_A_RSTATS_TX_PACKETS; a <= VPCPEER_A_RSTATS_MAX; a++)
+			nla_put_u64(m, a, 100 + a);
+	}
+	nla_nest_end(m, st);
+}
+
+static void put_region(struct nl_msg *m, enum region_flaw f)
+{
+	static const uint8_t r4[4] = { 10, 255, 0, 2 }, l4[4] = { 10, 255, 0, 1 };
+	static const uint8_t r6[16] = { 0xfd, [15] = 2 }, l6[16] = { 0xfd, [15] = 1 };
+	uint8_t state = VPCPEER_REGION_STATE_UP;
+	uint8_t underlay = VPCPEER_UNDERLAY_WIREGUARD;
+	bool v6 = f == REG_V6;
+	struct nlattr *nest;
+
+	if (f == REG_NO_NEST) {
+		put_vpc(m, VPC_GOOD);
+		return;
+	}
+	if (f == REG_UNENCRYPTED) {
+		state = VPCPEER_REGION_STATE_UNENCRYPTED;
+		underlay = VPCPEER_UNDERLAY_NONE;
+	} else if (f == REG_CONNECTING_LOW_MTU) {
+		state = VPCPEER_REGION_STATE_CONNECTING;
+	} else if (f == REG_DOWN_LOW_MTU) {
+		state = VPCPEER_REGION_STATE_DOWN;
+	} else if (f == REG_V6) {
+		underlay = VPCPEER_UNDERLAY_IPSEC;
+	} else if (f == REG_NEWER) {
+		state = 9;
+		underlay = 7;
+	}
+	if (f != REG_NO_UNKNOWN && f != REG_NAME_ONLY) {
+		if (f == REG_UNKNOWN_U32)
+			nla_put_u32(m, VPCPEER_A_RX_DROP_UNKNOWN_REGION, 7);
+		else
+			nla_put_u64(m, VPCPEER_A_RX_DROP_UNKNOWN_REGION, 7);
+	}
+	if (f == REG_NEWER)
+		nla_put_u32(m, VPCPEER_A_MAX + 1, 1);
+	nest = nla_nest_start(m, VPCPEER_A_REGION);
+	assert_non_null(nest);
+	if (f == REG_NAME_TOO_LONG)
+		nla_put_string(m, VPCPEER_A_REGION_NAME, "abcdefghijklmnop");
+	else if (f != REG_NO_NAME)
+		nla_put_string(m, VPCPEER_A_REGION_NAME, v6 ? "ap-southeast-2" : "b");
+	if (f == REG_NAME_ONLY) {
+		nla_nest_end(m, nest);
+		return;
+	}
+	if (f == REG_ADDR_5_BYTES)
+		nla_put(m, VPCPEER_A_REGION_REMOTE_ADDR, 5, "\x0a\0\0\0\0");
+	else if (f != REG_NO_REMOTE)
+		nla_put(m, VPCPEER_A_REGION_REMOTE_ADDR, v6 ? 16 : 4, v6 ? r6 : r4);
+	if (f == REG_PORT_U32)
+		nla_put_u32(m, VPCPEER_A_REGION_REMOTE_PORT, 6081);
+	else
+		nla_put_u16(m, VPCPEER_A_REGION_REMOTE_PORT, v6 ? 443 : 6081);
+	if (f != REG_NO_LOCAL)
+		nla_put(m, VPCPEER_A_REGION_LOCAL_ADDR, v6 ? 16 : 4, v6 ? l6 : l4);
+	if (f == REG_STATE_U32)
+		nla_put_u32(m, VPCPEER_A_REGION_STATE, state);
+	else if (f != REG_NO_STATE)
+		nla_put_u8(m, VPCPEER_A_REGION_STATE, state);
+	if (f == REG_UNDERLAY_U16)
+		nla_put_u16(m, VPCPEER_A_REGION_UNDERLAY, underlay);
+	else
+		nla_put_u8(m, VPCPEER_A_REGION_UNDERLAY, underlay);
+	if (f == REG_IFNAME_TOO_LONG)
+		nla_put_string(m, VPCPEER_A_REGION_UNDERLAY_IFNAME, "wireguard-underlay");
+	else if (f != REG_UNENCRYPTED && f != REG_V6)
+		nla_put_string(m, VPCPEER_A_REGION_UNDERLAY_IFNAME, "wg0");
+	if (f == REG_MTU_U64)
+		nla_put_u64(m, VPCPEER_A_REGION_INNER_MTU, 8884);
+	else if (f == REG_LOW_MTU || f == REG_CONNECTING_LOW_MTU ||
+		 f == REG_DOWN_LOW_MTU)
+		nla_put_u32(m, VPCPEER_A_REGION_INNER_MTU, 1384);
+	else if (f != REG_UNENCRYPTED)
+		nla_put_u32(m, VPCPEER_A_REGION_INNER_MTU, v6 ? 8500 : 8884);
+	if (f == REG_NEWER)
+		nla_put_string(m, VPCPEER_A_REGION_MAX + 1, "new");
+	/* Heard: the remote module's name, epoch and last word. */
+	if (f != REG_UNENCRYPTED && f != REG_CONNECTING_LOW_MTU) {
+		if (f == REG_PEER_NAME_TOO_LONG)
+			nla_put_string(m, VPCPEER_A_REGION_PEER_NAME,
+				       "abcdefghijklmnop");
+		else
+			nla_put_string(m, VPCPEER_A_REGION_PEER_NAME,
+				       f == REG_ODD_PEER ? "b\"\n\\" : "b");
+		if (f == REG_EPOCH_U32)
+			nla_put_u32(m, VPCPEER_A_REGION_PEER_EPOCH, 1);
+		else
+			nla_put_u64(m, VPCPEER_A_REGION_PEER_EPOCH, EPOCH);
+		if (f == REG_LAST_RX_U64)
+			nla_put_u64(m, VPCPEER_A_REGION_LAST_RX_MS, 1);
+		else
+			nla_put_u32(m, VPCPEER_A_REGION_LAST_RX_MS,
+				    f == REG_DOWN_LOW_MTU ? 45000 : 1234);
+	}
+	if (f == REG_COUNT_U8)
+		nla_put_u8(m, VPCPEER_A_REGION_PCX_COUNT, 3);
+	else
+		nla_put_u32(m, VPCPEER_A_REGION_PCX_COUNT,
+			    f == REG_UNENCRYPTED ? 0 : 3);
+	put_region_stats(m, f);
+	nla_nest_end(m, nest);
+}
+
+static int decode_region(struct nl_msg *m, struct region_info *r, char *err)
+{
+	struct nlattr *tb[VPCPEER_A_MAX + 1];
+
+	assert_int_equal(msg_parse(nlmsg_hdr(m), tb, err, PARSE_ERRLEN), 0);
+	return region_decode(tb, r, err, PARSE_ERRLEN);
+}
+
+/* The regions made with the flaws given (REG_UP ends the list), printed. */
+static void show_regions(const enum region_flaw *f, bool json, bool stats,
+			 const char *want)
+{
+	char err[PARSE_ERRLEN] = "";
+	struct region_info r;
+	struct nl_msg *m;
+	struct out o;
+
+	out_start(&o, json, stats);
+	do {
+		m = reply_new(VPCPEER_CMD_REGION_GET);
+		put_region(m, *f);
+		assert_int_equal(decode_region(m, &r, err), 0);
+		print_region(&o.p, &r);
+		nlmsg_free(m);
+	} while (*f++ != REG_UP);
+	out_check(&o, want);
+}
+
+static void show_region(enum region_flaw f, bool json, bool stats,
+			const char *want)
+{
+	enum region_flaw fs[] = { f, REG_UP };
+
+	if (f == REG_UP)
+		show_regions(fs + 1, json, stats, want);
+	else
+		show_regions(fs, json, stats, want);
+}
+
+#define UP_HEAD	"region b remote 10.255.0.2:6081 local 10.255.0.1 state up underlay wireguard dev wg0\n"
+#define UP_DETAILS "\tinner-mtu 8884 peer \"b\" epoch 5c1e00000000009a last-rx 1.2s peerings 3\n"
+#define UP_STATS \
+	"\t\ttx 102 packets 103 bytes outer_fragmented 111  rx 104 packets 105 bytes\n" \
+	"\t\tctl tx 106 rx 107 retransmits 108\n" \
+	"\t\tdropped tx_no_route 109 tx_not_encrypted 110 rx_not_encrypted 112 " \
+	"rx_bad_header 113 rx_unknown_pcx 114 rx_wrong_region 115 ctl_invalid 116 " \
+	"ctl_queue_full 117 ctl_stale_epoch 118\n"
+#define UP_JSON \
+	"{\"name\":\"b\",\"remote\":\"10.255.0.2\",\"remote_port\":6081," \
+	"\"local\":\"10.255.0.1\",\"state\":\"up\",\"underlay\":\"wireguard\"," \
+	"\"underlay_ifname\":\"wg0\",\"inner_mtu\":8884,\"peer_name\":\"b\"," \
+	"\"peer_epoch\":6637742900790689946,\"last_rx_ms\":1234,\"pcx_count\":3"
+#define UP_JSON_STATS \
+	",\"stats\":{\"tx_packets\":102,\"tx_bytes\":103,\"rx_packets\":104," \
+	"\"rx_bytes\":105,\"ctl_tx\":106,\"ctl_rx\":107,\"ctl_retransmits\":108," \
+	"\"tx_drop_no_route\":109,\"tx_drop_not_encrypted\":110," \
+	"\"tx_outer_fragmented\":111,\"rx_drop_not_encrypted\":112," \
+	"\"rx_drop_bad_header\":113,\"rx_drop_unknown_pcx\":114," \
+	"\"rx_drop_wrong_region\":115,\"ctl_drop_invalid\":116," \
+	"\"ctl_drop_queue_full\":117,\"ctl_drop_stale_epoch\":118}," \
+	"\"rx_drop_unknown_region\":7"
+#define MTU_WARNING \
+	"\twarning: inner MTU 1384 < 8500: packets of peerings will be " \
+	"fragmented outside; raise the underlay MTU\n"
+
+/* The examples of the man page, byte for byte. */
+static void test_region_text(void **state)
+{
+	(void)state;
+	show_region(REG_UP, false, false, UP_HEAD UP_DETAILS);
+	show_region(REG_UNENCRYPTED, false, false,
+		    "region b remote 10.255.0.2:6081 local 10.255.0.1 state unencrypted underlay none\n"
+		    "\tpeerings 0\n" UP_HEAD UP_DETAILS);
+	show_region(REG_V6, false, false,
+		    "region ap-southeast-2 remote [fd00::2]:443 local fd00::1 state up underlay ipsec\n"
+		    "\tinner-mtu 8500 peer \"b\" epoch 5c1e00000000009a last-rx 1.2s peerings 3\n"
+		    UP_HEAD UP_DETAILS);
+	show_region(REG_NEWER, false, false,
+		    "region b remote 10.255.0.2:6081 local 10.255.0.1 state state-9 underlay underlay-7 dev wg0\n"
+		    UP_DETAILS UP_HEAD UP_DETAILS);
+	show_region(REG_ODD_PEER, false, false,
+		    UP_HEAD
+		    "\tinner-mtu 8884 peer \"b\\x22\\x0a\\x5c\" epoch 5c1e00000000009a last-rx 1.2s peerings 3\n"
+		    UP_HEAD UP_DETAILS);
+}
+
+/* Below AWS's 8500 a region that sends says so; one that cannot, not. */
+static void test_region_mtu_warning(void **state)
+{
+	char buf[REGION_WARNING_LEN];
+	struct region_info r = {
+		.has_state = true, .state = VPCPEER_REGION_STATE_UP,
+		.has_inner_mtu = true, .inner_mtu = 8499,
+	};
+
+	(void)state;
+	show_region(REG_LOW_MTU, false, false,
+		    UP_HEAD
+		    "\tinner-mtu 1384 peer \"b\" epoch 5c1e00000000009a last-rx 1.2s peerings 3\n"
+		    MTU_WARNING UP_HEAD UP_DETAILS);
+	show_region(REG_CONNECTING_LOW_MTU, false, false,
+		    "region b remote 10.255.0.2:6081 local 10.255.0.1 state connecting underlay wireguard dev wg0\n"
+		    "\tinner-mtu 1384 peerings 3\n" MTU_WARNING UP_HEAD UP_DETAILS);
+	show_region(REG_DOWN_LOW_MTU, false, false,
+		    "region b remote 10.255.0.2:6081 local 10.255.0.1 state down underlay wireguard dev wg0\n"
+		    "\tinner-mtu 1384 peer \"b\" epoch 5c1e00000000009a last-rx 45.0s peerings 3\n"
+		    MTU_WARNING UP_HEAD UP_DETAILS);
+	assert_string_equal(region_mtu_warning(&r, buf),
+			    "inner MTU 8499 < 8500: packets of peerings will be fragmented outside; raise the underlay MTU");
+	r.inner_mtu = 8500;
+	assert_string_equal(region_mtu_warning(&r, buf), "");
+	r.inner_mtu = 0;
+	r.state = VPCPEER_REGION_STATE_UNENCRYPTED;
+	assert_string_equal(region_mtu_warning(&r, buf), "");
+	r.state = 9;
+	assert_string_equal(region_mtu_warning(&r, buf), "");
+	r.state = VPCPEER_REGION_STATE_DOWN;
+	r.has_inner_mtu = false;
+	assert_string_equal(region_mtu_warning(&r, buf), "");
+	r.has_inner_mtu = true;
+	assert_string_equal(region_mtu_warning(&r, buf),
+			    "inner MTU 0 < 8500: packets of peerings will be fragmented outside; raise the underlay MTU");
+}
+
+/* -s: every counter, and the module-wide one once, after the last region. */
+static void test_region_stats_text(void **state)
+{
+	static const enum region_flaw two[] = { REG_UNENCRYPTED, REG_UP };
+
+	(void)state;
+	show_region(REG_UP, false, true,
+		    UP_HEAD UP_DETAILS UP_STATS
+		    "module dropped rx_unknown_region 7\n");
+	show_regions(two, false, true,
+		     "region b remote 10.255.0.2:6081 local 10.255.0.1 state unencrypted underlay none\n"
+		     "\tpeerings 0\n" UP_STATS UP_HEAD UP_DETAILS UP_STATS
+		     "module dropped rx_unknown_region 7\n");
+	show_region(REG_STATS_PARTIAL, false, true,
+		    UP_HEAD UP_DETAILS
+		    "\t\ttx 0 packets 0 bytes outer_fragmented 0  rx 0 packets 0 bytes\n"
+		    "\t\tctl tx 0 rx 0 retransmits 0\n"
+		    "\t\tdropped tx_no_route 0 tx_not_encrypted 0 rx_not_encrypted 4 "
+		    "rx_bad_header 0 rx_unknown_pcx 0 rx_wrong_region 0 ctl_invalid 0 "
+		    "ctl_queue_full 0 ctl_stale_epoch 0\n"
+		    UP_HEAD UP_DETAILS UP_STATS
+		    "module dropped rx_unknown_region 7\n");
+	/* A kernel that sent no module-wide counter: no line for it. */
+	{
+		static const enum region_flaw none[] = { REG_NO_UNKNOWN };
+		char err[PARSE_ERRLEN];
+		struct region_info r;
+		struct nl_msg *m = reply_new(VPCPEER_CMD_REGION_GET);
+		struct out o;
+
+		put_region(m, none[0]);
+		assert_int_equal(decode_region(m, &r, err), 0);
+		assert_false(r.has_unknown_drops);
+		out_start(&o, false, true);
+		print_region(&o.p, &r);
+		out_check(&o, UP_HEAD UP_DETAILS UP_STATS);
+		out_start(&o, true, true);
+		print_region(&o.p, &r);
+		out_check(&o, "[" UP_JSON ",\"stats\":{\"tx_packets\":102,"
+			  "\"tx_bytes\":103,\"rx_packets\":104,\"rx_bytes\":105,"
+			  "\"ctl_tx\":106,\"ctl_rx\":107,\"ctl_retransmits\":108,"
+			  "\"tx_drop_no_route\":109,\"tx_drop_not_encrypted\":110,"
+			  "\"tx_outer_fragmented\":111,\"rx_drop_not_encrypted\":112,"
+			  "\"rx_drop_bad_header\":113,\"rx_drop_unknown_pcx\":114,"
+			  "\"rx_drop_wrong_region\":115,\"ctl_drop_invalid\":116,"
+			  "\"ctl_drop_queue_full\":117,\"ctl_drop_stale_epoch\":118}}]\n");
+		nlmsg_free(m);
+	}
+	/* Nothing at all: no line either. */
+	{
+		struct out o;
+
+		out_start(&o, false, true);
+		out_check(&o, "");
+	}
+}
+
+static void test_region_json(void **state)
+{
+	static const enum region_flaw two[] = { REG_V6, REG_UP };
+
+	(void)state;
+	show_region(REG_UP, true, false, "[" UP_JSON "}]\n");
+	show_region(REG_UP, true, true, "[" UP_JSON UP_JSON_STATS "}]\n");
+	show_regions(two, true, false,
+		     "[{\"name\":\"ap-southeast-2\",\"remote\":\"fd00::2\","
+		     "\"remote_port\":443,\"local\":\"fd00::1\",\"state\":\"up\","
+		     "\"underlay\":\"ipsec\",\"inner_mtu\":8500,\"peer_name\":\"b\","
+		     "\"peer_epoch\":6637742900790689946,\"last_rx_ms\":1234,"
+		     "\"pcx_count\":3}," UP_JSON "}]\n");
+	show_region(REG_UNENCRYPTED, true, false,
+		    "[{\"name\":\"b\",\"remote\":\"10.255.0.2\",\"remote_port\":6081,"
+		    "\"local\":\"10.255.0.1\",\"state\":\"unencrypted\","
+		    "\"underlay\":\"none\",\"pcx_count\":0}," UP_JSON "}]\n");
+	show_region(REG_NEWER, true, false,
+		    "[{\"name\":\"b\",\"remote\":\"10.255.0.2\",\"remote_port\":6081,"
+		    "\"local\":\"10.255.0.1\",\"state\":\"state-9\","
+		    "\"underlay\":\"underlay-7\",\"underlay_ifname\":\"wg0\","
+		    "\"inner_mtu\":8884,\"peer_name\":\"b\","
+		    "\"peer_epoch\":6637742900790689946,\"last_rx_ms\":1234,"
+		    "\"pcx_count\":3}," UP_JSON "}]\n");
+	show_region(REG_ODD_PEER, true, false,
+		    "[{\"name\":\"b\",\"remote\":\"10.255.0.2\",\"remote_port\":6081,"
+		    "\"local\":\"10.255.0.1\",\"state\":\"up\",\"underlay\":\"wireguard\","
+		    "\"underlay_ifname\":\"wg0\",\"inner_mtu\":8884,"
+		    "\"peer_name\":\"b\\\"\\n\\\\\","
+		    "\"peer_epoch\":6637742900790689946,\"last_rx_ms\":1234,"
+		    "\"pcx_count\":3}," UP_JSON "}]\n");
+}
+
+struct bad_region {
+	const char *name;
+	enum region_flaw flaw;
+	const char *msg;
+};
+
+static const struct bad_region bad_regions[] = {
+	{ "no region nest", REG_NO_NEST, "no VPCPEER_A_REGION" },
+	{ "no name", REG_NO_NAME, "region without VPCPEER_A_REGION_NAME" },
+	{ "name too long", REG_NAME_TOO_LONG,
+	  "VPCPEER_A_REGION_NAME is 16 bytes long (at most 15)" },
+	{ "name only (a deleted region's event)", REG_NAME_ONLY,
+	  "region without VPCPEER_A_REGION_STATE" },
+	{ "no state", REG_NO_STATE, "region without VPCPEER_A_REGION_STATE" },
+	{ "no remote address", REG_NO_REMOTE,
+	  "region without VPCPEER_A_REGION_REMOTE_ADDR" },
+	{ "no local address", REG_NO_LOCAL,
+	  "region without VPCPEER_A_REGION_LOCAL_ADDR" },
+	{ "address of 5 bytes", REG_ADDR_5_BYTES,
+	  "VPCPEER_A_REGION_REMOTE_ADDR of 5 bytes (expected 4 or 16)" },
+	{ "port u32", REG_PORT_U32,
+	  "VPCPEER_A_REGION_REMOTE_PORT of 4 bytes (expected 2)" },
+	{ "state u32", REG_STATE_U32,
+	  "VPCPEER_A_REGION_STATE of 4 bytes (expected 1)" },
+	{ "underlay u16", REG_UNDERLAY_U16,
+	  "VPCPEER_A_REGION_UNDERLAY of 2 bytes (expected 1)" },
+	{ "underlay ifname too long", REG_IFNAME_TOO_LONG,
+	  "VPCPEER_A_REGION_UNDERLAY_IFNAME is 18 bytes long (at most 15)" },
+	{ "inner MTU u64", REG_MTU_U64,
+	  "VPCPEER_A_REGION_INNER_MTU of 8 bytes (expected 4)" },
+	{ "peer name too long", REG_PEER_NAME_TOO_LONG,
+	  "VPCPEER_A_REGION_PEER_NAME is 16 bytes long (at most 15)" },
+	{ "epoch u32", REG_EPOCH_U32,
+	  "VPCPEER_A_REGION_PEER_EPOCH of 4 bytes (expected 8)" },
+	{ "last rx u64", REG_LAST_RX_U64,
+	  "VPCPEER_A_REGION_LAST_RX_MS of 8 bytes (expected 4)" },
+	{ "peerings u8", REG_COUNT_U8,
+	  "VPCPEER_A_REGION_PCX_COUNT of 1 bytes (expected 4)" },
+	{ "counter u32", REG_STAT_U32,
+	  "VPCPEER_A_RSTATS_CTL_DROP_STALE_EPOCH of 4 bytes (expected 8)" },
+	{ "module-wide counter u32", REG_UNKNOWN_U32,
+	  "VPCPEER_A_RX_DROP_UNKNOWN_REGION of 4 bytes (expected 8)" },
+};
+
+static void test_bad_region(void **state)
+{
+	const struct bad_region *c = *state;
+	struct nl_msg *m = reply_new(VPCPEER_CMD_REGION_GET);
+	char err[PARSE_ERRLEN] = "";
+	struct region_info r;
+
+	put_region(m, c->flaw);
+	assert_int_equal(decode_region(m, &r, err), -EINVAL);
+	assert_string_equal(err, c->msg);
+	nlmsg_free(m);
+}
+
+static void test_region_names(void **state)
+{
+	static const char *const states[] = {
+		"connecting", "up", "down", "unencrypted",
+	};
+	static const char *const underlays[] = {
+		"none", "wireguard", "ipsec", "xfrm-interface",
+	};
+	char buf[REGION_WORD_STRLEN];
+	unsigned int i;
+
+	(void)state;
+	assert_int_equal(ARRAY_SIZE(states), __VPCPEER_REGION_STATE_MAX);
+	assert_int_equal(ARRAY_SIZE(underlays), __VPCPEER_UNDERLAY_MAX);
+	for (i = 0; i < ARRAY_SIZE(states); i++)
+		assert_string_equal(region_state_name(i, buf), states[i]);
+	for (i = 0; i < ARRAY_SIZE(underlays); i++)
+		assert_string_equal(underlay_name(i, buf), underlays[i]);
+	assert_string_equal(region_state_name(4, buf), "state-4");
+	assert_string_equal(region_state_name(4294967295u, buf),
+			    "state-4294967295");
+	assert_string_equal(underlay_name(255, buf), "underlay-255");
+}
+
 /* --- events (monitor) --------------------------------------------------- */
 
 enum event_body {
 	EV_VPC,			/* put_vpc(VPC_GOOD) */
+	EV_REGION,		/* put_region(flaw) */
 	EV_VPC_BARE,		/* id and name only */
 	EV_VPC_CIDR,		/* put_vpc(VPC_GOOD) and a block */
 	EV_PCX,			/* put_pcx(flaw) */
@@ -1033,7 +1488,7 @@ struct event_case {
 	const char *name;
 	uint8_t cmd;
 	enum event_body body;
-	enum pcx_flaw flaw;
+	int flaw;		/* enum pcx_flaw, or region_flaw (EV_REGION) */
 	int ret;
 	const char *text;	/* or the error */
 	const char *json;
@@ -1132,6 +1587,34 @@ static const struct event_case event_cases[] = {
 	  NULL },
 	{ "bad: vpc new without nest", VPCPEER_CMD_VPC_NEW_NTF, EV_NONE, 0, -EINVAL,
 	  "no VPCPEER_A_VPC", NULL },
+	{ "region state", VPCPEER_CMD_REGION_STATE_NTF, EV_REGION, REG_UP, 0,
+	  "region state b up underlay wireguard dev wg0 inner-mtu 8884 "
+	  "remote 10.255.0.2:6081 local 10.255.0.1\n",
+	  "{\"event\":\"region-state\",\"region\":{\"name\":\"b\","
+	  "\"remote\":\"10.255.0.2\",\"remote_port\":6081,"
+	  "\"local\":\"10.255.0.1\",\"state\":\"up\",\"underlay\":\"wireguard\","
+	  "\"underlay_ifname\":\"wg0\",\"inner_mtu\":8884,\"peer_name\":\"b\","
+	  "\"peer_epoch\":6637742900790689946,\"last_rx_ms\":1234,"
+	  "\"pcx_count\":3}}\n" },
+	{ "region state, unencrypted", VPCPEER_CMD_REGION_STATE_NTF, EV_REGION,
+	  REG_UNENCRYPTED, 0,
+	  "region state b unencrypted underlay none "
+	  "remote 10.255.0.2:6081 local 10.255.0.1\n", NULL },
+	{ "region state, IPv6", VPCPEER_CMD_REGION_STATE_NTF, EV_REGION, REG_V6,
+	  0, "region state ap-southeast-2 up underlay ipsec inner-mtu 8500 "
+	  "remote [fd00::2]:443 local fd00::1\n", NULL },
+	{ "region state, deleted", VPCPEER_CMD_REGION_STATE_NTF, EV_REGION,
+	  REG_NAME_ONLY, 0, "region state b deleted\n",
+	  "{\"event\":\"region-state\",\"region\":{\"name\":\"b\"},"
+	  "\"deleted\":true}\n" },
+	{ "bad: region state without name", VPCPEER_CMD_REGION_STATE_NTF,
+	  EV_REGION, REG_NO_NAME, -EINVAL,
+	  "region without VPCPEER_A_REGION_NAME", NULL },
+	{ "bad: region state without local address",
+	  VPCPEER_CMD_REGION_STATE_NTF, EV_REGION, REG_NO_LOCAL, -EINVAL,
+	  "region without VPCPEER_A_REGION_LOCAL_ADDR", NULL },
+	{ "bad: region state without nest", VPCPEER_CMD_REGION_STATE_NTF,
+	  EV_NONE, 0, -EINVAL, "no VPCPEER_A_REGION", NULL },
 };
 
 static void event_print_check(const struct vp_event *e, bool json,
@@ -1174,6 +1657,9 @@ static void test_event(void **state)
 	case EV_PCX:
 		put_pcx(m, c->flaw);
 		break;
+	case EV_REGION:
+		put_region(m, c->flaw);
+		break;
 	case EV_NONE:
 		break;
 	}
@@ -1183,6 +1669,8 @@ static void test_event(void **state)
 	if (ret == -EINVAL)
 		assert_string_equal(err, c->text);
 	if (!ret) {
+		assert_int_equal(e.region_gone, c->body == EV_REGION &&
+						c->flaw == REG_NAME_ONLY);
 		event_print_check(&e, false, c->text);
 		if (c->json)
 			event_print_check(&e, true, c->json);
@@ -1199,8 +1687,11 @@ static void test_cmd_mutates(void **state)
 
 	(void)state;
 	for (cmd = 0; cmd <= 255; cmd++) {
-		want = cmd >= VPCPEER_CMD_VPC_NEW && cmd <= VPCPEER_CMD_PCX_SET &&
-		       cmd != VPCPEER_CMD_VPC_GET && cmd != VPCPEER_CMD_PCX_GET;
+		want = (cmd >= VPCPEER_CMD_VPC_NEW && cmd <= VPCPEER_CMD_PCX_SET &&
+			cmd != VPCPEER_CMD_VPC_GET && cmd != VPCPEER_CMD_PCX_GET) ||
+		       cmd == VPCPEER_CMD_REGION_NEW ||
+		       cmd == VPCPEER_CMD_REGION_SET ||
+		       cmd == VPCPEER_CMD_REGION_DEL;
 		if (msg_cmd_mutates(cmd) != want)
 			fail_msg("command %u: mutates is %d", cmd, !want);
 	}
@@ -1336,6 +1827,63 @@ static void test_request_nests(void **state)
 	}
 	assert_int_equal(n, 2);
 	nlmsg_free(m);
+}
+
+/*
+ * The REGION nest of a request: the name, the addresses of 4 or 16
+ * bytes, the port (a u16, as the spec says) only when one was given.
+ */
+static void test_region_request(void **state)
+{
+	struct nlattr *tb[VPCPEER_A_MAX + 1], *rt[VPCPEER_A_REGION_MAX + 1];
+	struct endpoint remote, local;
+	char err[PARSE_ERRLEN];
+	struct nl_msg *m;
+	int i;
+
+	(void)state;
+	for (i = 0; i < 4; i++) {
+		m = nlmsg_alloc_size(NLMSG_HDRLEN + GENL_HDRLEN +
+				     msg_request_size(0));
+		assert_non_null(genlmsg_put(m, 0, 0, FAMILY, 0, 0,
+					    VPCPEER_CMD_REGION_NEW, 1));
+		assert_int_equal(parse_endpoint(i & 1 ? "[fd00::2]:6082" : "10.255.0.2",
+						"remote", true, &remote, err,
+						sizeof(err)), 0);
+		assert_int_equal(parse_endpoint(i & 1 ? "fd00::1" : "10.255.0.1",
+						"local", false, &local, err,
+						sizeof(err)), 0);
+		/* 0, 1: both; 2: the remote alone; 3: the name alone. */
+		assert_int_equal(msg_put_region(m, "abcdefghijklmno",
+						i < 3 ? &remote : NULL,
+						i < 2 ? &local : NULL), 0);
+		assert_int_equal(msg_parse(nlmsg_hdr(m), tb, err, sizeof(err)), 0);
+		assert_true(tb[VPCPEER_A_REGION]->nla_type & NLA_F_NESTED);
+		assert_int_equal(nla_parse_nested(rt, VPCPEER_A_REGION_MAX,
+						  tb[VPCPEER_A_REGION], NULL), 0);
+		assert_string_equal(nla_data(rt[VPCPEER_A_REGION_NAME]),
+				    "abcdefghijklmno");
+		assert_int_equal(!!rt[VPCPEER_A_REGION_REMOTE_ADDR], i < 3);
+		assert_int_equal(!!rt[VPCPEER_A_REGION_LOCAL_ADDR], i < 2);
+		if (i < 3)
+			assert_int_equal(nla_len(rt[VPCPEER_A_REGION_REMOTE_ADDR]),
+					 i & 1 ? 16 : 4);
+		if (i < 2)
+			assert_int_equal(nla_len(rt[VPCPEER_A_REGION_LOCAL_ADDR]),
+					 i & 1 ? 16 : 4);
+		if (i == 1) {
+			assert_memory_equal(nla_data(rt[VPCPEER_A_REGION_REMOTE_ADDR]),
+					    remote.addr, 16);
+			assert_int_equal(nla_len(rt[VPCPEER_A_REGION_REMOTE_PORT]), 2);
+			assert_int_equal(nla_get_u16(rt[VPCPEER_A_REGION_REMOTE_PORT]),
+					 6082);
+		} else {
+			/* No port given: the module's default. */
+			assert_null(rt[VPCPEER_A_REGION_REMOTE_PORT]);
+		}
+		assert_null(rt[VPCPEER_A_REGION_STATE]);
+		nlmsg_free(m);
+	}
 }
 
 /* msg_request_size() leaves room for what a request can hold. */
@@ -1561,6 +2109,17 @@ int main(void)
 	add("controller: multicast group ids", test_mcast_group, NULL);
 	add("reply: too short for the genl header", test_short_message, NULL);
 	add("pcx: state names", test_state_names, NULL);
+	add("region: text", test_region_text, NULL);
+	add("region: the inner MTU warning", test_region_mtu_warning, NULL);
+	add("region: text with -s, the module-wide line",
+	    test_region_stats_text, NULL);
+	add("region: json", test_region_json, NULL);
+	for (i = 0; i < ARRAY_SIZE(bad_regions); i++) {
+		snprintf(name, sizeof(name), "bad region: %s", bad_regions[i].name);
+		add(name, test_bad_region, &bad_regions[i]);
+	}
+	add("region: state and underlay names", test_region_names, NULL);
+	add("request: the region nest", test_region_request, NULL);
 	add("print: buffered, restarted, discarded", test_buffered, NULL);
 	add("request: nests and sizes", test_request_nests, NULL);
 	add("request: room for 0, 1, 2, 1000 CIDRs and two sides",

@@ -64,6 +64,26 @@ int msg_put_cidr(struct nl_msg *m, const struct prefix *p)
 	return nla_nest_end(m, nest);
 }
 
+static int put_endpoint(struct nl_msg *m, int attr, const struct endpoint *e)
+{
+	return nla_put(m, attr, e->family == AF_INET ? 4 : 16, e->addr);
+}
+
+int msg_put_region(struct nl_msg *m, const char *name,
+		   const struct endpoint *remote, const struct endpoint *local)
+{
+	struct nlattr *nest = nla_nest_start(m, VPCPEER_A_REGION);
+
+	if (!nest || nla_put_string(m, VPCPEER_A_REGION_NAME, name) < 0 ||
+	    (remote &&
+	     put_endpoint(m, VPCPEER_A_REGION_REMOTE_ADDR, remote) < 0) ||
+	    (remote && remote->has_port &&
+	     nla_put_u16(m, VPCPEER_A_REGION_REMOTE_PORT, remote->port) < 0) ||
+	    (local && put_endpoint(m, VPCPEER_A_REGION_LOCAL_ADDR, local) < 0))
+		return -NLE_NOMEM;
+	return nla_nest_end(m, nest);
+}
+
 size_t msg_request_size(size_t ncidrs)
 {
 	/* A CIDR nest: header, 16 address bytes, a padded u8. */
@@ -90,6 +110,9 @@ bool msg_cmd_mutates(uint8_t cmd)
 	case VPCPEER_CMD_PCX_REJECT:
 	case VPCPEER_CMD_PCX_DEL:
 	case VPCPEER_CMD_PCX_SET:
+	case VPCPEER_CMD_REGION_NEW:
+	case VPCPEER_CMD_REGION_SET:
+	case VPCPEER_CMD_REGION_DEL:
 		return true;
 	default:
 		return false;
@@ -115,6 +138,16 @@ static int get_u8(const struct nlattr *a, const char *what, uint8_t *v,
 		return fail(err, errlen, "%s of %d bytes (expected 1)", what,
 			    nla_len(a));
 	*v = *(const uint8_t *)nla_data(a);
+	return 0;
+}
+
+static int get_u16(const struct nlattr *a, const char *what, uint16_t *v,
+		   char *err, size_t errlen)
+{
+	if (nla_len(a) != sizeof(*v))
+		return fail(err, errlen, "%s of %d bytes (expected 2)", what,
+			    nla_len(a));
+	memcpy(v, nla_data(a), sizeof(*v));
 	return 0;
 }
 
@@ -562,6 +595,247 @@ const char *pcx_message(const struct pcx_info *p, char buf[PCX_MESSAGE_LEN])
 	return buf;
 }
 
+/* --- regions ------------------------------------------------------------ */
+
+static int region_stats_decode(struct nlattr *a, struct region_info *r,
+			       char *err, size_t errlen)
+{
+#define RSTAT_NAME(name) [RSTAT_##name] = "VPCPEER_A_RSTATS_" #name
+	static const char *const names[NR_REGION_STATS] = {
+		RSTAT_NAME(TX_PACKETS), RSTAT_NAME(TX_BYTES),
+		RSTAT_NAME(RX_PACKETS), RSTAT_NAME(RX_BYTES),
+		RSTAT_NAME(CTL_TX), RSTAT_NAME(CTL_RX),
+		RSTAT_NAME(CTL_RETRANSMITS), RSTAT_NAME(TX_DROP_NO_ROUTE),
+		RSTAT_NAME(TX_DROP_NOT_ENCRYPTED),
+		RSTAT_NAME(TX_OUTER_FRAGMENTED),
+		RSTAT_NAME(RX_DROP_NOT_ENCRYPTED),
+		RSTAT_NAME(RX_DROP_BAD_HEADER), RSTAT_NAME(RX_DROP_UNKNOWN_PCX),
+		RSTAT_NAME(RX_DROP_WRONG_REGION), RSTAT_NAME(CTL_DROP_INVALID),
+		RSTAT_NAME(CTL_DROP_QUEUE_FULL),
+		RSTAT_NAME(CTL_DROP_STALE_EPOCH),
+	};
+#undef RSTAT_NAME
+	struct nlattr *tb[VPCPEER_A_RSTATS_MAX + 1];
+	unsigned int i;
+	int ret;
+
+	ret = get_nest(a, "VPCPEER_A_REGION_STATS", VPCPEER_A_RSTATS_MAX, tb,
+		       err, errlen);
+	if (ret)
+		return ret;
+	for (i = 0; i < NR_REGION_STATS; i++) {
+		struct nlattr *c = tb[VPCPEER_A_RSTATS_TX_PACKETS + i];
+
+		if (!c)
+			continue;
+		ret = get_u64(c, names[i], &r->stats[i], err, errlen);
+		if (ret)
+			return ret;
+	}
+	r->has_stats = true;
+	return 0;
+}
+
+/* An address of 4 (IPv4) or 16 (IPv6) bytes. */
+static int addr_decode(const struct nlattr *a, const char *what,
+		       struct endpoint *e, char *err, size_t errlen)
+{
+	int len = nla_len(a);
+
+	if (len != 4 && len != 16)
+		return fail(err, errlen, "%s of %d bytes (expected 4 or 16)",
+			    what, len);
+	e->family = len == 4 ? AF_INET : AF_INET6;
+	memcpy(e->addr, nla_data(a), len);
+	return 0;
+}
+
+/* Addresses, state and underlay; the port beside the remote address. */
+static int region_link_decode(struct nlattr **tb, struct region_info *r,
+			      char *err, size_t errlen)
+{
+	int ret = 0;
+
+	if (tb[VPCPEER_A_REGION_REMOTE_ADDR]) {
+		ret = addr_decode(tb[VPCPEER_A_REGION_REMOTE_ADDR],
+				  "VPCPEER_A_REGION_REMOTE_ADDR", &r->remote,
+				  err, errlen);
+		r->has_remote = !ret;
+	}
+	if (!ret && tb[VPCPEER_A_REGION_REMOTE_PORT]) {
+		ret = get_u16(tb[VPCPEER_A_REGION_REMOTE_PORT],
+			      "VPCPEER_A_REGION_REMOTE_PORT", &r->remote.port,
+			      err, errlen);
+		r->remote.has_port = !ret;
+	}
+	if (!ret && tb[VPCPEER_A_REGION_LOCAL_ADDR]) {
+		ret = addr_decode(tb[VPCPEER_A_REGION_LOCAL_ADDR],
+				  "VPCPEER_A_REGION_LOCAL_ADDR", &r->local, err,
+				  errlen);
+		r->has_local = !ret;
+	}
+	if (!ret && tb[VPCPEER_A_REGION_STATE]) {
+		ret = get_u8(tb[VPCPEER_A_REGION_STATE], "VPCPEER_A_REGION_STATE",
+			     &r->state, err, errlen);
+		r->has_state = !ret;
+	}
+	if (!ret && tb[VPCPEER_A_REGION_UNDERLAY]) {
+		ret = get_u8(tb[VPCPEER_A_REGION_UNDERLAY],
+			     "VPCPEER_A_REGION_UNDERLAY", &r->underlay, err,
+			     errlen);
+		r->has_underlay = !ret;
+	}
+	if (!ret && tb[VPCPEER_A_REGION_UNDERLAY_IFNAME])
+		ret = get_str(tb[VPCPEER_A_REGION_UNDERLAY_IFNAME],
+			      "VPCPEER_A_REGION_UNDERLAY_IFNAME", IFNAMSIZ,
+			      &r->underlay_ifname, err, errlen);
+	if (!ret && tb[VPCPEER_A_REGION_INNER_MTU]) {
+		ret = get_u32(tb[VPCPEER_A_REGION_INNER_MTU],
+			      "VPCPEER_A_REGION_INNER_MTU", &r->inner_mtu, err,
+			      errlen);
+		r->has_inner_mtu = !ret;
+	}
+	return ret;
+}
+
+/* What the remote module said of itself, the peerings, the counters. */
+static int region_peer_decode(struct nlattr **tb, struct region_info *r,
+			      char *err, size_t errlen)
+{
+	int ret = 0;
+
+	if (tb[VPCPEER_A_REGION_PEER_NAME])
+		ret = get_str(tb[VPCPEER_A_REGION_PEER_NAME],
+			      "VPCPEER_A_REGION_PEER_NAME",
+			      VPCPEER_REGION_NAME_MAX, &r->peer_name, err,
+			      errlen);
+	if (!ret && tb[VPCPEER_A_REGION_PEER_EPOCH]) {
+		ret = get_u64(tb[VPCPEER_A_REGION_PEER_EPOCH],
+			      "VPCPEER_A_REGION_PEER_EPOCH", &r->peer_epoch, err,
+			      errlen);
+		r->has_peer_epoch = !ret;
+	}
+	if (!ret && tb[VPCPEER_A_REGION_LAST_RX_MS]) {
+		ret = get_u32(tb[VPCPEER_A_REGION_LAST_RX_MS],
+			      "VPCPEER_A_REGION_LAST_RX_MS", &r->last_rx_ms, err,
+			      errlen);
+		r->has_last_rx = !ret;
+	}
+	if (!ret && tb[VPCPEER_A_REGION_PCX_COUNT]) {
+		ret = get_u32(tb[VPCPEER_A_REGION_PCX_COUNT],
+			      "VPCPEER_A_REGION_PCX_COUNT", &r->pcx_count, err,
+			      errlen);
+		r->has_pcx_count = !ret;
+	}
+	if (!ret && tb[VPCPEER_A_REGION_STATS])
+		ret = region_stats_decode(tb[VPCPEER_A_REGION_STATS], r, err,
+					  errlen);
+	return ret;
+}
+
+/*
+ * The REGION nest, and beside it the module-wide counter; with lenient
+ * (a region-state-ntf), a nest that names the region alone is a deleted
+ * one. Whatever else it holds, a region with a state must be whole.
+ */
+static int region_nest_decode(struct nlattr **top, struct region_info *r,
+			      bool lenient, char *err, size_t errlen)
+{
+	struct nlattr *tb[VPCPEER_A_REGION_MAX + 1];
+	int ret;
+
+	memset(r, 0, sizeof(*r));
+	if (!top[VPCPEER_A_REGION])
+		return fail(err, errlen, "no VPCPEER_A_REGION");
+	ret = get_nest(top[VPCPEER_A_REGION], "VPCPEER_A_REGION",
+		       VPCPEER_A_REGION_MAX, tb, err, errlen);
+	if (ret)
+		return ret;
+	if (!tb[VPCPEER_A_REGION_NAME])
+		return fail(err, errlen, "region without VPCPEER_A_REGION_NAME");
+	ret = get_str(tb[VPCPEER_A_REGION_NAME], "VPCPEER_A_REGION_NAME",
+		      VPCPEER_REGION_NAME_MAX, &r->name, err, errlen);
+	if (ret)
+		return ret;
+	if (!lenient || tb[VPCPEER_A_REGION_STATE]) {
+		if (!tb[VPCPEER_A_REGION_STATE])
+			return fail(err, errlen,
+				    "region without VPCPEER_A_REGION_STATE");
+		if (!tb[VPCPEER_A_REGION_REMOTE_ADDR] ||
+		    !tb[VPCPEER_A_REGION_LOCAL_ADDR])
+			return fail(err, errlen, "region without VPCPEER_A_REGION_%s",
+				    tb[VPCPEER_A_REGION_REMOTE_ADDR] ?
+				    "LOCAL_ADDR" : "REMOTE_ADDR");
+	}
+	ret = region_link_decode(tb, r, err, errlen) ?:
+	      region_peer_decode(tb, r, err, errlen);
+	if (!ret && top[VPCPEER_A_RX_DROP_UNKNOWN_REGION]) {
+		ret = get_u64(top[VPCPEER_A_RX_DROP_UNKNOWN_REGION],
+			      "VPCPEER_A_RX_DROP_UNKNOWN_REGION",
+			      &r->rx_drop_unknown_region, err, errlen);
+		r->has_unknown_drops = !ret;
+	}
+	return ret;
+}
+
+int region_decode(struct nlattr **top, struct region_info *r, char *err,
+		  size_t errlen)
+{
+	return region_nest_decode(top, r, false, err, errlen);
+}
+
+const char *region_state_name(unsigned int state,
+			      char buf[REGION_WORD_STRLEN])
+{
+	static const char *const names[] = {
+		[VPCPEER_REGION_STATE_CONNECTING] = "connecting",
+		[VPCPEER_REGION_STATE_UP] = "up",
+		[VPCPEER_REGION_STATE_DOWN] = "down",
+		[VPCPEER_REGION_STATE_UNENCRYPTED] = "unencrypted",
+	};
+
+	_Static_assert(sizeof(names) / sizeof(names[0]) ==
+		       __VPCPEER_REGION_STATE_MAX, "a region state without a name");
+	if (state < __VPCPEER_REGION_STATE_MAX)
+		return names[state];
+	snprintf(buf, REGION_WORD_STRLEN, "state-%u", state);
+	return buf;
+}
+
+const char *underlay_name(unsigned int underlay,
+			  char buf[REGION_WORD_STRLEN])
+{
+	static const char *const names[] = {
+		[VPCPEER_UNDERLAY_NONE] = "none",
+		[VPCPEER_UNDERLAY_WIREGUARD] = "wireguard",
+		[VPCPEER_UNDERLAY_IPSEC] = "ipsec",
+		[VPCPEER_UNDERLAY_XFRM_INTERFACE] = "xfrm-interface",
+	};
+
+	_Static_assert(sizeof(names) / sizeof(names[0]) ==
+		       __VPCPEER_UNDERLAY_MAX, "an underlay without a name");
+	if (underlay < __VPCPEER_UNDERLAY_MAX)
+		return names[underlay];
+	snprintf(buf, REGION_WORD_STRLEN, "underlay-%u", underlay);
+	return buf;
+}
+
+const char *region_mtu_warning(const struct region_info *r,
+			       char buf[REGION_WARNING_LEN])
+{
+	bool sends = r->has_state &&
+		     (r->state == VPCPEER_REGION_STATE_CONNECTING ||
+		      r->state == VPCPEER_REGION_STATE_UP ||
+		      r->state == VPCPEER_REGION_STATE_DOWN);
+
+	buf[0] = '\0';
+	if (sends && r->has_inner_mtu && r->inner_mtu < REGION_PEERING_MTU)
+		snprintf(buf, REGION_WARNING_LEN,
+			 "inner MTU %" PRIu32 " < %u: packets of peerings will be fragmented outside; raise the underlay MTU",
+			 r->inner_mtu, REGION_PEERING_MTU);
+	return buf;
+}
+
 /* --- events ------------------------------------------------------------- */
 
 int event_decode(uint8_t cmd, struct nlattr **tb, struct vp_event *e,
@@ -597,6 +871,10 @@ int event_decode(uint8_t cmd, struct nlattr **tb, struct vp_event *e,
 		return ret;
 	case VPCPEER_CMD_PCX_DEL_NTF:
 		return pcx_nest_decode(tb, &e->pcx, true, err, errlen);
+	case VPCPEER_CMD_REGION_STATE_NTF:
+		ret = region_nest_decode(tb, &e->region, true, err, errlen);
+		e->region_gone = !ret && !e->region.has_state;
+		return ret;
 	default:
 		return -EOPNOTSUPP;
 	}

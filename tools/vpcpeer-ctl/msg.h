@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The vpcpeer netlink messages without the socket: the nests a request
- * carries, the decoding of the VPC and PCX nests of a reply into plain
- * structs, and the error number and extended ACK message of NLMSG_ERROR
+ * carries, the decoding of the VPC, PCX and region nests of a reply into
+ * plain structs, and the error number and extended ACK message of NLMSG_ERROR
  * and NLMSG_DONE. Nothing here sends, receives or prints, so all of it is
  * unit-tested on messages built in memory. Decoders take the top-level
  * attribute table of one message (a struct nlattr ** as genlmsg_parse()
@@ -32,12 +32,21 @@ int msg_put_vpc_ref(struct nl_msg *m, int id_attr, int name_attr,
 /* One VPCPEER_A_VPC_CIDR nest { ADDR, PREFIXLEN }. */
 int msg_put_cidr(struct nl_msg *m, const struct prefix *p);
 
+/*
+ * The REGION nest { NAME, [REMOTE_ADDR, [REMOTE_PORT]], [LOCAL_ADDR] } of
+ * a region request; remote and local may be NULL (region-set, -del,
+ * -get). REMOTE_PORT goes only when remote has a port: the kernel's
+ * default is then the module's (6081).
+ */
+int msg_put_region(struct nl_msg *m, const char *name,
+		   const struct endpoint *remote, const struct endpoint *local);
+
 /* Room enough for a request whose VPC nest holds ncidrs CIDRs. */
 size_t msg_request_size(size_t ncidrs);
 
 /*
- * Whether cmd changes anything (VPC_NEW ... PCX_SET but the GETs): the
- * commands that take VPCPEER_A_DRY_RUN.
+ * Whether cmd changes anything (VPC_NEW ... PCX_SET but the GETs, and
+ * REGION_NEW, _SET, _DEL): the commands that take VPCPEER_A_DRY_RUN.
  */
 bool msg_cmd_mutates(uint8_t cmd);
 
@@ -118,6 +127,95 @@ struct pcx_info {
 int pcx_decode(struct nlattr **tb, struct pcx_info *p, char *err,
 	       size_t errlen);
 
+/*
+ * The counters of a region: those of enum vpcpeer_a_rstats, from
+ * TX_PACKETS to the last, numbered from 0; tools/spec-check.py checks
+ * them as it checks the side's.
+ */
+#define REGION_STAT(name) \
+	(VPCPEER_A_RSTATS_##name - VPCPEER_A_RSTATS_TX_PACKETS)
+
+enum region_stat {
+	RSTAT_TX_PACKETS = REGION_STAT(TX_PACKETS),
+	RSTAT_TX_BYTES = REGION_STAT(TX_BYTES),
+	RSTAT_RX_PACKETS = REGION_STAT(RX_PACKETS),
+	RSTAT_RX_BYTES = REGION_STAT(RX_BYTES),
+	RSTAT_CTL_TX = REGION_STAT(CTL_TX),
+	RSTAT_CTL_RX = REGION_STAT(CTL_RX),
+	RSTAT_CTL_RETRANSMITS = REGION_STAT(CTL_RETRANSMITS),
+	RSTAT_TX_DROP_NO_ROUTE = REGION_STAT(TX_DROP_NO_ROUTE),
+	RSTAT_TX_DROP_NOT_ENCRYPTED = REGION_STAT(TX_DROP_NOT_ENCRYPTED),
+	RSTAT_TX_OUTER_FRAGMENTED = REGION_STAT(TX_OUTER_FRAGMENTED),
+	RSTAT_RX_DROP_NOT_ENCRYPTED = REGION_STAT(RX_DROP_NOT_ENCRYPTED),
+	RSTAT_RX_DROP_BAD_HEADER = REGION_STAT(RX_DROP_BAD_HEADER),
+	RSTAT_RX_DROP_UNKNOWN_PCX = REGION_STAT(RX_DROP_UNKNOWN_PCX),
+	RSTAT_RX_DROP_WRONG_REGION = REGION_STAT(RX_DROP_WRONG_REGION),
+	RSTAT_CTL_DROP_INVALID = REGION_STAT(CTL_DROP_INVALID),
+	RSTAT_CTL_DROP_QUEUE_FULL = REGION_STAT(CTL_DROP_QUEUE_FULL),
+	RSTAT_CTL_DROP_STALE_EPOCH = REGION_STAT(CTL_DROP_STALE_EPOCH),
+
+	NR_REGION_STATS = VPCPEER_A_RSTATS_MAX - VPCPEER_A_RSTATS_TX_PACKETS + 1
+};
+
+/*
+ * The largest packet a peering across regions takes (its devices' MTU,
+ * AWS's between regions); a region whose inner MTU is below it fragments
+ * them outside. The spec has no constant for it.
+ */
+#define REGION_PEERING_MTU	8500
+
+/*
+ * A region as a reply or an event describes it. Strings point into the
+ * message. The flags say which attributes were sent: a region-state-ntf
+ * of a deleted region carries the name alone.
+ */
+struct region_info {
+	const char *name;
+	bool has_remote, has_local;
+	struct endpoint remote;	/* with its port when the kernel sent it */
+	struct endpoint local;
+	bool has_state, has_underlay;
+	uint8_t state;		/* enum vpcpeer_region_state, or newer */
+	uint8_t underlay;	/* enum vpcpeer_underlay, or newer */
+	const char *underlay_ifname;	/* NULL when not sent */
+	bool has_inner_mtu;
+	uint32_t inner_mtu;
+	const char *peer_name;	/* NULL until the remote module was heard */
+	bool has_peer_epoch, has_last_rx, has_pcx_count;
+	uint64_t peer_epoch;
+	uint32_t last_rx_ms;
+	uint32_t pcx_count;
+	bool has_stats;
+	uint64_t stats[NR_REGION_STATS];	/* a counter not sent is 0 */
+	/* VPCPEER_A_RX_DROP_UNKNOWN_REGION, module-wide, beside the nest */
+	bool has_unknown_drops;
+	uint64_t rx_drop_unknown_region;
+};
+
+/*
+ * The REGION nest of a reply, and the module-wide counter beside it. A
+ * reply must name the region and carry its state and both addresses.
+ */
+int region_decode(struct nlattr **tb, struct region_info *r, char *err,
+		  size_t errlen);
+
+/* "up", or "state-N" for a state this version does not know. */
+#define REGION_WORD_STRLEN	24
+const char *region_state_name(unsigned int state,
+			      char buf[REGION_WORD_STRLEN]);
+/* "wireguard", or "underlay-N" for one this version does not know. */
+const char *underlay_name(unsigned int underlay,
+			  char buf[REGION_WORD_STRLEN]);
+
+/*
+ * Whether packets of peerings crossing r are fragmented outside: r sends
+ * (connecting, up or down) over a route whose inner MTU is below
+ * REGION_PEERING_MTU. The warning in buf, without a newline, or "".
+ */
+#define REGION_WARNING_LEN	128
+const char *region_mtu_warning(const struct region_info *r,
+			       char buf[REGION_WARNING_LEN]);
+
 /* --- events ------------------------------------------------------------- */
 
 /*
@@ -126,16 +224,19 @@ int pcx_decode(struct nlattr **tb, struct pcx_info *p, char *err,
  * attributes are those of a reply.
  */
 struct vp_event {
-	uint8_t cmd;		/* VPCPEER_CMD_PCX_STATE_NTF ... _PCX_DEL_NTF */
+	uint8_t cmd;		/* VPCPEER_CMD_PCX_STATE_NTF ... _REGION_STATE_NTF */
 	struct vpc_info vpc;	/* VPC_NEW, VPC_DEL, VPC_CIDR_ADD/DEL _NTF */
 	struct prefix cidr;	/* VPC_CIDR_ADD/DEL_NTF: the block */
 	struct pcx_info pcx;	/* PCX_REQUEST, _STATE, _SET, _DEL _NTF */
+	struct region_info region;	/* REGION_STATE_NTF */
+	bool region_gone;	/* REGION_STATE_NTF of a deleted region */
 };
 
 /*
  * An event of command cmd. Returns 0 (vp_event_free() it), -EOPNOTSUPP
  * for a command that is no event this version knows (to be skipped), or
- * -EINVAL with the reason in err. A PCX_DEL event needs only the id;
+ * -EINVAL with the reason in err. A PCX_DEL event needs only the id, a
+ * REGION_STATE event of a deleted region only the name (region_gone);
  * every other event is checked as a reply is, and a PCX_STATE event must
  * carry VPCPEER_A_PCX_OLD_STATE.
  */

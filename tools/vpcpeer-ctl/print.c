@@ -2,10 +2,12 @@
 /*
  * The show output of vpcpeer-ctl (see print.h). The text view is meant
  * for people and for "grep/awk": one head line per object with its id
- * first, then one tab-indented line per CIDR block or peering side, and
- * the counters two tabs in. Strings that come from the kernel are printed
- * with control bytes escaped, so that a device name cannot move the
- * cursor; the JSON writer escapes on its own.
+ * first ("region NAME" for a region), then one tab-indented line per CIDR
+ * block, peering side or region detail, and the counters two tabs in.
+ * Strings that come from the kernel are printed with control bytes
+ * escaped, so that a device name (or the name another host's module
+ * gives itself) cannot move the cursor; the JSON writer escapes on its
+ * own.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -48,6 +50,9 @@ void print_begin(struct printer *p, FILE *out, bool json, bool stats)
 
 int print_end(struct printer *p)
 {
+	if (!p->json && p->stats && p->has_unknown_drops)
+		fprintf(p->out, "module dropped rx_unknown_region %" PRIu64 "\n",
+			p->rx_drop_unknown_region);
 	if (!p->json)
 		return fflush(p->out) || ferror(p->out) ? -EIO : 0;
 	json_array_end(&p->j);
@@ -328,6 +333,210 @@ void print_pcx(struct printer *p, const struct pcx_info *x)
 		pcx_text(p, x);
 }
 
+/* --- regions ------------------------------------------------------------ */
+
+static const char *const rstat_keys[NR_REGION_STATS] = {
+	[RSTAT_TX_PACKETS] = "tx_packets",
+	[RSTAT_TX_BYTES] = "tx_bytes",
+	[RSTAT_RX_PACKETS] = "rx_packets",
+	[RSTAT_RX_BYTES] = "rx_bytes",
+	[RSTAT_CTL_TX] = "ctl_tx",
+	[RSTAT_CTL_RX] = "ctl_rx",
+	[RSTAT_CTL_RETRANSMITS] = "ctl_retransmits",
+	[RSTAT_TX_DROP_NO_ROUTE] = "tx_drop_no_route",
+	[RSTAT_TX_DROP_NOT_ENCRYPTED] = "tx_drop_not_encrypted",
+	[RSTAT_TX_OUTER_FRAGMENTED] = "tx_outer_fragmented",
+	[RSTAT_RX_DROP_NOT_ENCRYPTED] = "rx_drop_not_encrypted",
+	[RSTAT_RX_DROP_BAD_HEADER] = "rx_drop_bad_header",
+	[RSTAT_RX_DROP_UNKNOWN_PCX] = "rx_drop_unknown_pcx",
+	[RSTAT_RX_DROP_WRONG_REGION] = "rx_drop_wrong_region",
+	[RSTAT_CTL_DROP_INVALID] = "ctl_drop_invalid",
+	[RSTAT_CTL_DROP_QUEUE_FULL] = "ctl_drop_queue_full",
+	[RSTAT_CTL_DROP_STALE_EPOCH] = "ctl_drop_stale_epoch",
+};
+
+/* The address alone, or with its port ("[fd00::2]:6081"). */
+static void put_endpoint(FILE *f, const struct endpoint *e, bool port)
+{
+	struct endpoint a = *e;
+	char buf[ENDPOINT_STRLEN];
+
+	a.has_port = port && e->has_port;
+	if (!format_endpoint(&a, buf, sizeof(buf)))
+		fputs(buf, f);
+}
+
+/* " underlay wireguard dev wg0" */
+static void region_underlay_text(FILE *f, const struct region_info *r)
+{
+	char w[REGION_WORD_STRLEN];
+
+	if (r->has_underlay)
+		fprintf(f, " underlay %s", underlay_name(r->underlay, w));
+	if (r->underlay_ifname) {
+		fputs(" dev ", f);
+		put_text(f, r->underlay_ifname, NULL);
+	}
+}
+
+/* " remote 10.255.0.2:6081 local 10.255.0.1" */
+static void region_addrs_text(FILE *f, const struct region_info *r)
+{
+	if (r->has_remote) {
+		fputs(" remote ", f);
+		put_endpoint(f, &r->remote, true);
+	}
+	if (r->has_local) {
+		fputs(" local ", f);
+		put_endpoint(f, &r->local, false);
+	}
+}
+
+/* What is known once a route is verified and the remote module heard. */
+static void region_details_text(FILE *f, const struct region_info *r)
+{
+	const char *sep = "\t";
+
+	if (r->has_inner_mtu) {
+		fprintf(f, "%sinner-mtu %" PRIu32, sep, r->inner_mtu);
+		sep = " ";
+	}
+	if (r->peer_name) {
+		fprintf(f, "%speer \"", sep);
+		put_text(f, r->peer_name, "\"\\");
+		fputc('"', f);
+		sep = " ";
+	}
+	if (r->has_peer_epoch) {
+		fprintf(f, "%sepoch %016" PRIx64, sep, r->peer_epoch);
+		sep = " ";
+	}
+	if (r->has_last_rx) {
+		fprintf(f, "%slast-rx %" PRIu32 ".%" PRIu32 "s", sep,
+			r->last_rx_ms / 1000, r->last_rx_ms % 1000 / 100);
+		sep = " ";
+	}
+	if (r->has_pcx_count) {
+		fprintf(f, "%speerings %" PRIu32, sep, r->pcx_count);
+		sep = " ";
+	}
+	if (*sep == ' ')
+		fputc('\n', f);
+}
+
+/*
+ * Traffic, control messages, and every drop counter of the spec in its
+ * order, named as its key without "_drop" ("tx_no_route").
+ */
+static void region_stats_text(FILE *f, const struct region_info *r)
+{
+	const uint64_t *c = r->stats;
+	const char *drop;
+	unsigned int i;
+
+	fprintf(f, "\t\ttx %" PRIu64 " packets %" PRIu64
+		" bytes outer_fragmented %" PRIu64 "  rx %" PRIu64
+		" packets %" PRIu64 " bytes\n",
+		c[RSTAT_TX_PACKETS], c[RSTAT_TX_BYTES],
+		c[RSTAT_TX_OUTER_FRAGMENTED], c[RSTAT_RX_PACKETS],
+		c[RSTAT_RX_BYTES]);
+	fprintf(f, "\t\tctl tx %" PRIu64 " rx %" PRIu64 " retransmits %"
+		PRIu64 "\n", c[RSTAT_CTL_TX], c[RSTAT_CTL_RX],
+		c[RSTAT_CTL_RETRANSMITS]);
+	fputs("\t\tdropped", f);
+	for (i = 0; i < NR_REGION_STATS; i++) {
+		drop = strstr(rstat_keys[i], "_drop_");
+		if (drop)
+			fprintf(f, " %.*s%s %" PRIu64,
+				(int)(drop - rstat_keys[i]), rstat_keys[i],
+				drop + strlen("_drop"), c[i]);
+	}
+	fputc('\n', f);
+}
+
+static void region_text(struct printer *p, const struct region_info *r)
+{
+	char state[REGION_WORD_STRLEN], warning[REGION_WARNING_LEN];
+
+	fputs("region ", p->out);
+	put_text(p->out, r->name, NULL);
+	region_addrs_text(p->out, r);
+	fprintf(p->out, " state %s", region_state_name(r->state, state));
+	region_underlay_text(p->out, r);
+	fputc('\n', p->out);
+	region_details_text(p->out, r);
+	if (*region_mtu_warning(r, warning))
+		fprintf(p->out, "\twarning: %s\n", warning);
+	if (p->stats && r->has_stats)
+		region_stats_text(p->out, r);
+}
+
+/* A string member: the address alone, without its port. */
+static void json_kv_addr(struct json *j, const char *key,
+			 const struct endpoint *e)
+{
+	struct endpoint a = *e;
+	char buf[ENDPOINT_STRLEN];
+
+	a.has_port = false;
+	if (!format_endpoint(&a, buf, sizeof(buf)))
+		json_kv_string(j, key, buf);
+}
+
+static void region_json(struct printer *p, const struct region_info *r)
+{
+	char w[REGION_WORD_STRLEN];
+	unsigned int i;
+
+	json_object_start(&p->j);
+	json_kv_string(&p->j, "name", r->name);
+	if (r->has_remote)
+		json_kv_addr(&p->j, "remote", &r->remote);
+	if (r->has_remote && r->remote.has_port)
+		json_kv_u64(&p->j, "remote_port", r->remote.port);
+	if (r->has_local)
+		json_kv_addr(&p->j, "local", &r->local);
+	if (r->has_state)
+		json_kv_string(&p->j, "state", region_state_name(r->state, w));
+	if (r->has_underlay)
+		json_kv_string(&p->j, "underlay", underlay_name(r->underlay, w));
+	if (r->underlay_ifname)
+		json_kv_string(&p->j, "underlay_ifname", r->underlay_ifname);
+	if (r->has_inner_mtu)
+		json_kv_u64(&p->j, "inner_mtu", r->inner_mtu);
+	if (r->peer_name)
+		json_kv_string(&p->j, "peer_name", r->peer_name);
+	if (r->has_peer_epoch)
+		json_kv_u64(&p->j, "peer_epoch", r->peer_epoch);
+	if (r->has_last_rx)
+		json_kv_u64(&p->j, "last_rx_ms", r->last_rx_ms);
+	if (r->has_pcx_count)
+		json_kv_u64(&p->j, "pcx_count", r->pcx_count);
+	if (p->stats && r->has_stats) {
+		json_key(&p->j, "stats");
+		json_object_start(&p->j);
+		for (i = 0; i < NR_REGION_STATS; i++)
+			json_kv_u64(&p->j, rstat_keys[i], r->stats[i]);
+		json_object_end(&p->j);
+	}
+	if (p->stats && r->has_unknown_drops)
+		json_kv_u64(&p->j, "rx_drop_unknown_region",
+			    r->rx_drop_unknown_region);
+	json_object_end(&p->j);
+}
+
+void print_region(struct printer *p, const struct region_info *r)
+{
+	if (r->has_unknown_drops) {
+		p->has_unknown_drops = true;
+		p->rx_drop_unknown_region = r->rx_drop_unknown_region;
+	}
+	if (p->json)
+		region_json(p, r);
+	else
+		region_text(p, r);
+}
+
 /* --- events ------------------------------------------------------------- */
 
 /* "blue", or the id when the kernel did not send the name. */
@@ -396,6 +605,25 @@ static void pcx_event_text(FILE *f, const struct vp_event *e)
 	}
 }
 
+/* "region state b up underlay ... remote ... local ...", or "... deleted". */
+static void region_event_text(FILE *f, const struct vp_event *e)
+{
+	const struct region_info *r = &e->region;
+	char state[REGION_WORD_STRLEN];
+
+	fputs("region state ", f);
+	put_text(f, r->name, NULL);
+	if (e->region_gone) {
+		fputs(" deleted", f);
+		return;
+	}
+	fprintf(f, " %s", region_state_name(r->state, state));
+	region_underlay_text(f, r);
+	if (r->has_inner_mtu)
+		fprintf(f, " inner-mtu %" PRIu32, r->inner_mtu);
+	region_addrs_text(f, r);
+}
+
 static const char *event_name(uint8_t cmd)
 {
 	switch (cmd) {
@@ -413,6 +641,8 @@ static const char *event_name(uint8_t cmd)
 		return "pcx-state";
 	case VPCPEER_CMD_PCX_SET_NTF:
 		return "pcx-set";
+	case VPCPEER_CMD_REGION_STATE_NTF:
+		return "region-state";
 	case VPCPEER_CMD_PCX_DEL_NTF:
 	default:
 		return "pcx-del";
@@ -431,15 +661,20 @@ static int event_json(FILE *f, bool stats, const struct vp_event *e)
 	char state[PCX_STATE_STRLEN], cidr[PREFIX_STRLEN];
 	struct printer p = { .out = f, .json = true, .stats = stats };
 	bool is_vpc = event_of_vpc(e->cmd);
+	bool is_region = e->cmd == VPCPEER_CMD_REGION_STATE_NTF;
 
 	json_init(&p.j, f);
 	json_object_start(&p.j);
 	json_kv_string(&p.j, "event", event_name(e->cmd));
-	json_key(&p.j, is_vpc ? "vpc" : "pcx");
+	json_key(&p.j, is_vpc ? "vpc" : is_region ? "region" : "pcx");
 	if (is_vpc)
 		vpc_json_blocks(&p, &e->vpc, e->cmd == VPCPEER_CMD_VPC_NEW_NTF);
+	else if (is_region)
+		region_json(&p, &e->region);
 	else
 		pcx_json(&p, &e->pcx);
+	if (is_region && e->region_gone)
+		json_kv_bool(&p.j, "deleted", true);
 	if ((e->cmd == VPCPEER_CMD_VPC_CIDR_ADD_NTF ||
 	     e->cmd == VPCPEER_CMD_VPC_CIDR_DEL_NTF) &&
 	    !format_prefix(&e->cidr, cidr, sizeof(cidr)))
@@ -467,6 +702,9 @@ int print_event(FILE *f, bool json, bool stats, const struct vp_event *e)
 		break;
 	case VPCPEER_CMD_VPC_CIDR_DEL_NTF:
 		vpc_event_text(f, "cidr-del", e, false);
+		break;
+	case VPCPEER_CMD_REGION_STATE_NTF:
+		region_event_text(f, e);
 		break;
 	default:
 		pcx_event_text(f, e);
