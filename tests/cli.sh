@@ -57,9 +57,15 @@ t_help() {
 	expect 0 '-D, --dry-run' ctl --help
 	expect 0 'peering set PCX SIDE \[allow-dns-resolution on\|off\] \[name TEXT\] \[SIDE \.\.\.\]' ctl --help
 	expect 0 'monitor +print changes' ctl --help
+	expect 0 'region add NAME remote ADDR\[:PORT\] local ADDR' ctl --help
+	expect 0 'region set NAME \[remote ADDR\[:PORT\]\] \[local ADDR\]' ctl --help
+	expect 0 'region show \[NAME\] +show one region' ctl help
+	expect 0 'For region, NAME is the region.s name' ctl --help
+	expect 0 '^Usage: vpcpeer-ctl region del NAME$' ctl help reg d
 	expect 0 '^Usage: vpcpeer-ctl monitor$' ctl help mon
 	[ "$(ctl help vpc | grep -c '^Usage:')" = 4 ] || fail "help vpc does not list 4 commands"
 	[ "$(ctl help peering | grep -c '^Usage:')" = 6 ] || fail "help peering does not list 6 commands"
+	[ "$(ctl help region | grep -c '^Usage:')" = 4 ] || fail "help region does not list 4 commands"
 	# Help fits a terminal.
 	! ctl --help | grep -qE '^.{80}' || fail "--help has lines of 80 columns or more"
 }
@@ -69,7 +75,7 @@ t_version_flag() {
 }
 t_usage_errors() {
 	refused 2 'missing command' ctl
-	refused 2 'unknown command "bogus"; expected one of: vpc, peering, monitor, help, version' ctl bogus
+	refused 2 'unknown command "bogus"; expected one of: vpc, peering, region, monitor, help, version' ctl bogus
 	refused 2 'ambiguous command "v": could be vpc, version' ctl v
 	refused 2 'unknown option "-x"' ctl -x
 	refused 2 'option "-n" needs an argument' ctl -n
@@ -157,6 +163,48 @@ t_issue5_usage_errors() {
 	refused 2 'peering set: missing PCX' ctl -D -n vpcpeer-nosuch peering set
 	refused 2 'monitor: unexpected argument "x"' ctl -n vpcpeer-nosuch monitor x
 }
+# Regions: every bad command line exits 2 naming what is wrong, before
+# anything is sent.
+t_region_usage_errors() {
+	local u='\(usage: vpcpeer-ctl region add NAME remote ADDR\[:PORT\] local ADDR\)$'
+	local us='\(usage: vpcpeer-ctl region set NAME \[remote ADDR\[:PORT\]\] \[local ADDR\]\)$'
+	refused 2 'unknown region command "list"; expected one of: add, set, del, show$' ctl region list
+	refused 2 'ambiguous region command "s": could be set, show$' ctl region s
+	refused 2 "region add: missing NAME $u" ctl region add
+	refused 2 "region add: missing remote ADDR\[:PORT\] $u" ctl region add b
+	refused 2 "region add: missing local ADDR $u" ctl region add b remote 10.255.0.2
+	refused 2 "region add: missing remote ADDR\[:PORT\] $u" ctl region add b local 10.255.0.1
+	refused 2 "region add: missing ADDR\[:PORT\] after \"remote\" $u" ctl region add b remote
+	refused 2 "region add: missing ADDR after \"local\" $u" ctl region add b remote 10.255.0.2 l
+	refused 2 'region add: remote given twice' ctl region add b remote 10.255.0.2 remote 10.255.0.3 local 10.255.0.1
+	refused 2 'region add: unknown keyword "port"; expected one of: remote, local$' ctl region add b port 6081
+	refused 2 'region add: empty region name$' ctl region add "" remote 10.255.0.2 local 10.255.0.1
+	refused 2 'region add: region name "abcdefghijklmnop" is too long \(16 characters; at most 15\)$' ctl region add abcdefghijklmnop remote 10.255.0.2 local 10.255.0.1
+	refused 2 'region add: region name "_b" must start with a letter or a digit$' ctl region add _b remote 10.255.0.2 local 10.255.0.1
+	refused 2 'region add: remote address "10.255.0.2:0": port "0" is out of range \(1-65535\)$' ctl region add b remote 10.255.0.2:0 local 10.255.0.1
+	refused 2 'region add: remote address "\[fd00::2\]:65536": port "65536" is out of range \(1-65535\)$' ctl region add b remote '[fd00::2]:65536' local fd00::1
+	refused 2 'region add: remote address "10.255.0.2:06081": port "06081" has a leading zero$' ctl region add b remote 10.255.0.2:06081 local 10.255.0.1
+	refused 2 'region add: remote address "10.255.0.2:geneve": port "geneve" is not a decimal number$' ctl region add b remote 10.255.0.2:geneve local 10.255.0.1
+	refused 2 'region add: remote address "10.255.0.256" is not an IPv4 address \(an octet is over 255\)$' ctl region add b remote 10.255.0.256 local 10.255.0.1
+	refused 2 'region add: remote address "peer.example:6081": "peer.example" is not an IPv4 address' ctl region add b remote peer.example:6081 local 10.255.0.1
+	refused 2 'region add: remote address "\[fd00::2" has no \] after the IPv6 address$' ctl region add b remote '[fd00::2' local fd00::1
+	refused 2 'region add: remote address "\[10.255.0.2\]:6081": "10.255.0.2" is not an IPv6 address$' ctl region add b remote '[10.255.0.2]:6081' local 10.255.0.1
+	refused 2 'region add: remote address "::ffff:10.255.0.2" is an IPv4-mapped IPv6 address; use 10.255.0.2 instead$' ctl region add b remote ::ffff:10.255.0.2 local 10.255.0.1
+	refused 2 'region add: local address "10.255.0.1:6081" takes no port$' ctl region add b remote 10.255.0.2 local 10.255.0.1:6081
+	refused 2 'region add: local address "fd00::g" is not an IPv6 address$' ctl region add b remote fd00::2 local fd00::g
+	refused 2 'region add: remote address "\[fd00::2\]:6081" is IPv6 but local address "10.255.0.1" is IPv4: give both of one family$' ctl region add b remote '[fd00::2]:6081' local 10.255.0.1
+	refused 2 "region set: missing NAME $us" ctl region set
+	refused 2 "region set: missing remote or local: nothing to change $us" ctl region set b
+	refused 2 'region set: local given twice' ctl region set b local 10.0.0.1 local 10.0.0.2
+	refused 2 'region set: empty remote address \(expected ADDR or ADDR:PORT, e.g. 10.255.0.2:6081 or \[fd00::2\]:6081\)$' ctl region set b remote ""
+	refused 2 'region del: missing NAME \(usage: vpcpeer-ctl region del NAME\)$' ctl region del
+	refused 2 'region del: unexpected argument "c"' ctl region del b c
+	refused 2 'region del: region name "a/b": character "/" at position 2 is not allowed' ctl region del a/b
+	refused 2 'region show: unexpected argument "c" \(usage: vpcpeer-ctl region show \[NAME\]\)$' ctl region show b c
+	refused 2 'option "-s" goes before the command, as in "vpcpeer-ctl -s region show"$' ctl region show -s
+	refused 2 'region del: missing NAME' ctl -D region del
+	refused 2 'region add: missing local ADDR' ctl -n vpcpeer-nosuch region add b remote 10.255.0.2
+}
 # A bad command line is a usage error even when -n names no namespace.
 t_usage_before_netns() {
 	refused 2 'vpc add: missing NAME' ctl -n vpcpeer-nosuch vpc add
@@ -189,6 +237,18 @@ t_family_missing() {
 	refused 1 "$NOT_FOUND" ctl -D vpc show
 	refused 1 "$NOT_FOUND" ctl monitor
 	refused 1 "$NOT_FOUND" ctl -j mon
+	refused 1 "$NOT_FOUND" ctl region add b remote 10.255.0.2 local 10.255.0.1
+	refused 1 "$NOT_FOUND" ctl region add b remote 10.255.0.2:6081 local 10.255.0.1
+	refused 1 "$NOT_FOUND" ctl region add ap-southeast-2 remote '[fd00::2]:6081' local fd00::1
+	refused 1 "$NOT_FOUND" ctl reg a b rem fd00::2 l '[fd00::1]'
+	refused 1 "$NOT_FOUND" ctl region set b remote 10.255.0.22
+	refused 1 "$NOT_FOUND" ctl region set b local 10.255.0.3 remote 10.255.0.2:7000
+	refused 1 "$NOT_FOUND" ctl region del b
+	refused 1 "$NOT_FOUND" ctl region show
+	refused 1 "$NOT_FOUND" ctl -j -s region show b
+	refused 1 "$NOT_FOUND" ctl region
+	refused 1 "$NOT_FOUND" ctl -D region add b remote 10.255.0.2 local 10.255.0.1
+	refused 1 "$NOT_FOUND" ctl -D region del b
 }
 t_bad_netns() {
 	expect 1 'network namespace "vpcpeer-nosuch" not found' ctl -n vpcpeer-nosuch version
@@ -238,7 +298,9 @@ t_valgrind() {
 	local args
 	for args in "--help" "vpc add blue cidr 10.0.0.1/16" \
 		"peering request blue pcx-11223344" "vpc show" "-j -s peering show" \
-		"-D peering set pcx-11223344 req al on name x" "monitor"; do
+		"-D peering set pcx-11223344 req al on name x" "monitor" \
+		"region add b remote [fd00::2]:6081 local fd00::1" \
+		"region add b remote 10.0.0.1:0 local 10.0.0.2" "-j -s region show"; do
 		# shellcheck disable=SC2086
 		valgrind -q --error-exitcode=99 --leak-check=full \
 			--errors-for-leak-kinds=definite,indirect \
@@ -253,6 +315,7 @@ ktap_case usage_errors_exit_2_and_name_argument t_usage_errors
 ktap_case vpc_usage_errors_exit_2 t_vpc_usage_errors
 ktap_case peering_usage_errors_exit_2 t_peering_usage_errors
 ktap_case set_monitor_dry_run_usage_errors_exit_2 t_issue5_usage_errors
+ktap_case region_usage_errors_exit_2 t_region_usage_errors
 ktap_case usage_errors_come_before_netns t_usage_before_netns
 ktap_case missing_family_exits_1_with_hint t_family_missing
 ktap_case bad_netns_exits_1 t_bad_netns

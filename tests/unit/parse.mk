@@ -32,8 +32,8 @@ $(O)/test_msg: $(TOP)/tests/unit/test_msg.c $(MSG_SRCS) $(MSG_HDRS) | $(O)
 # command lines in-process; nl_socket_alloc() is wrapped so that every
 # socket the tool opens talks to the fake kernel, and
 # nl_socket_add_membership() so that "monitor" joins the fake's group.
-CTL_SRCS := $(addprefix $(VPCPEER_CTL_DIR)/,ctl.c vpc.c peering.c monitor.c \
-	netlink.c netns.c) $(MSG_SRCS)
+CTL_SRCS := $(addprefix $(VPCPEER_CTL_DIR)/,ctl.c vpc.c peering.c region.c \
+	monitor.c netlink.c netns.c) $(MSG_SRCS)
 CTL_HDRS := $(wildcard $(VPCPEER_CTL_DIR)/*.h) $(UAPI_H)
 
 $(O)/test_ctl: $(TOP)/tests/unit/test_ctl.c $(VPCPEER_CTL_DIR)/main.c \

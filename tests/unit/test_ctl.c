@@ -5,7 +5,8 @@
  * vpcpeer_ctl_main()) against a small fake of the vpcpeer module that
  * sits behind libnl's send and receive hooks of every socket the tool
  * opens (nl_socket_alloc() is wrapped at link time). The fake answers the
- * generic netlink controller, keeps VPCs and peering connections, checks
+ * generic netlink controller, keeps VPCs, peering connections and
+ * regions, checks
  * requests as strictly as the kernel's policies would (nested flags,
  * exact sizes, no unknown attributes), and can misbehave on demand: split
  * or merged datagrams, interrupted dumps, echoed error requests, extack
@@ -57,6 +58,7 @@ int vpcpeer_ctl_main(int argc, char *argv[]);
 #define MAX_VPCS	8
 #define MAX_PCXS	8
 #define MAX_CIDRS	16
+#define MAX_REGIONS	4
 
 /* --- the fake kernel: state and faults ------------------------------------ */
 
@@ -81,6 +83,24 @@ struct fake_pcx {
 	char tag[2][VPCPEER_TAG_MAX];
 };
 
+/*
+ * A region as the module keeps one. What the module would find on the
+ * route is decided by the remote address: 192.0.2.0/24 has no encrypted
+ * route (unencrypted), 198.51.100.0/24 one over WireGuard with a small
+ * MTU (1384 inside), anything else one over wg0 with 8884 inside.
+ */
+struct fake_region {
+	bool used;
+	char name[VPCPEER_REGION_NAME_MAX];
+	int family;
+	uint8_t remote[16], local[16];
+	uint16_t port;
+	uint8_t state, underlay;
+	uint32_t inner_mtu;	/* 0: no verified route */
+	bool heard;		/* the remote module answered */
+	uint32_t pcx_count;
+};
+
 struct dgram {
 	unsigned char *buf;
 	size_t len;
@@ -91,6 +111,8 @@ static struct {
 	struct fake_vpc vpcs[MAX_VPCS];
 	struct fake_pcx pcxs[MAX_PCXS];
 	unsigned int next_vpc, next_pcx;
+	struct fake_region regions[MAX_REGIONS];
+	uint64_t unknown_region_drops;	/* VPCPEER_A_RX_DROP_UNKNOWN_REGION */
 
 	/* faults */
 	bool merge;		/* the reply and its ACK in one datagram */
@@ -257,7 +279,7 @@ static void send_error(const struct nlmsghdr *req, int error,
 
 /* --- the fake kernel: strict attribute checks ----------------------------- */
 
-enum kind { K_NONE, K_U8, K_U32, K_STRING, K_NEST, K_ADDR, K_FLAG };
+enum kind { K_NONE, K_U8, K_U16, K_U32, K_STRING, K_NEST, K_ADDR, K_FLAG };
 
 /*
  * As the kernel's strict genl validation: known types only, nests flagged
@@ -277,6 +299,7 @@ static const char *strict(struct nlattr **tb, int max, const enum kind *kinds,
 		if (!!(a->nla_type & NLA_F_NESTED) != (kinds[t] == K_NEST))
 			return "fake: NLA_F_NESTED wrong";
 		if ((kinds[t] == K_U8 && nla_len(a) != 1) ||
+		    (kinds[t] == K_U16 && nla_len(a) != 2) ||
 		    (kinds[t] == K_FLAG && nla_len(a) != 0) ||
 		    (kinds[t] == K_U32 && nla_len(a) != 4) ||
 		    (kinds[t] == K_ADDR && nla_len(a) != 4 && nla_len(a) != 16))
@@ -296,7 +319,14 @@ static const char *strict(struct nlattr **tb, int max, const enum kind *kinds,
 
 static const enum kind top_kinds[] = {
 	[VPCPEER_A_VPC] = K_NEST, [VPCPEER_A_PCX] = K_NEST,
-	[VPCPEER_A_DRY_RUN] = K_FLAG,
+	[VPCPEER_A_DRY_RUN] = K_FLAG, [VPCPEER_A_REGION] = K_NEST,
+};
+/* A request's: the attributes only replies carry are refused. */
+static const enum kind region_kinds[] = {
+	[VPCPEER_A_REGION_NAME] = K_STRING,
+	[VPCPEER_A_REGION_REMOTE_ADDR] = K_ADDR,
+	[VPCPEER_A_REGION_REMOTE_PORT] = K_U16,
+	[VPCPEER_A_REGION_LOCAL_ADDR] = K_ADDR,
 };
 static const enum kind vpc_kinds[] = {
 	[VPCPEER_A_VPC_ID] = K_U32, [VPCPEER_A_VPC_NAME] = K_STRING,
@@ -801,6 +831,210 @@ static void pcx_cmd(const struct nlmsghdr *req, uint8_t cmd,
 	pcx_reply(req, x);
 }
 
+/* --- the fake kernel: regions -------------------------------------------- */
+
+static void put_region(struct nl_msg *m, const struct fake_region *r,
+		       bool gone)
+{
+	struct nlattr *nest, *st;
+	int alen = r->family == AF_INET ? 4 : 16, a;
+
+	nest = nla_nest_start(m, VPCPEER_A_REGION);
+	nla_put_string(m, VPCPEER_A_REGION_NAME, r->name);
+	if (gone) {
+		nla_nest_end(m, nest);
+		return;
+	}
+	nla_put(m, VPCPEER_A_REGION_REMOTE_ADDR, alen, r->remote);
+	nla_put_u16(m, VPCPEER_A_REGION_REMOTE_PORT, r->port);
+	nla_put(m, VPCPEER_A_REGION_LOCAL_ADDR, alen, r->local);
+	nla_put_u8(m, VPCPEER_A_REGION_STATE, r->state);
+	nla_put_u8(m, VPCPEER_A_REGION_UNDERLAY, r->underlay);
+	nla_put_u32(m, VPCPEER_A_REGION_PCX_COUNT, r->pcx_count);
+	if (r->inner_mtu) {
+		nla_put_string(m, VPCPEER_A_REGION_UNDERLAY_IFNAME, "wg0");
+		nla_put_u32(m, VPCPEER_A_REGION_INNER_MTU, r->inner_mtu);
+	}
+	if (r->heard) {
+		nla_put_string(m, VPCPEER_A_REGION_PEER_NAME, r->name);
+		nla_put_u64(m, VPCPEER_A_REGION_PEER_EPOCH, 0x5c1e00000000009aULL);
+		nla_put_u32(m, VPCPEER_A_REGION_LAST_RX_MS, 1234);
+	}
+	/* What a newer module might add: the tool must skip it. */
+	nla_put_u32(m, VPCPEER_A_REGION_MAX + 1, 1);
+	st = nla_nest_start(m, VPCPEER_A_REGION_STATS);
+	for (a = VPCPEER_A_RSTATS_TX_PACKETS; a <= VPCPEER_A_RSTATS_MAX; a++)
+		nla_put_u64(m, a, r->heard ? 100 + a : 0);
+	nla_nest_end(m, st);
+	nla_nest_end(m, nest);
+}
+
+/* A reply or dump message of a region, with the module-wide counter. */
+static struct nl_msg *region_msg(const struct nlmsghdr *req, uint8_t cmd,
+				 int flags, const struct fake_region *r)
+{
+	struct nl_msg *m = genl_answer(req, FAKE_FAMILY, cmd, flags);
+
+	put_region(m, r, false);
+	nla_put_u64(m, VPCPEER_A_RX_DROP_UNKNOWN_REGION,
+		    fk.unknown_region_drops);
+	return m;
+}
+
+static void region_reply(const struct nlmsghdr *req, uint8_t cmd,
+			 const struct fake_region *r)
+{
+	struct batch b = { .n = 0 };
+
+	/* A dry run only acknowledges, as the module's only_check(). */
+	if (fk.dry)
+		return send_error(req, 0, NULL);
+	batch_add(&b, region_msg(req, cmd, 0, r));
+	batch_add(&b, ack(req, 0, NULL));
+	flush(&b, fk.merge ? 0 : 1);
+}
+
+static struct fake_region *region_find(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < MAX_REGIONS; i++)
+		if (fk.regions[i].used && !strcmp(fk.regions[i].name, name))
+			return &fk.regions[i];
+	return NULL;
+}
+
+/* The route the module would verify to r's remote address. */
+static void region_verify(struct fake_region *r)
+{
+	static const uint8_t unencrypted[3] = { 192, 0, 2 };
+	static const uint8_t small_mtu[3] = { 198, 51, 100 };
+
+	r->state = VPCPEER_REGION_STATE_CONNECTING;
+	r->underlay = VPCPEER_UNDERLAY_WIREGUARD;
+	r->inner_mtu = r->family == AF_INET ? 8884 : 8864;
+	if (r->family == AF_INET && !memcmp(r->remote, small_mtu, 3))
+		r->inner_mtu = 1384;
+	if (r->family == AF_INET && !memcmp(r->remote, unencrypted, 3)) {
+		r->state = VPCPEER_REGION_STATE_UNENCRYPTED;
+		r->underlay = VPCPEER_UNDERLAY_NONE;
+		r->inner_mtu = 0;
+	}
+}
+
+/* The addresses and port of the request onto r; NULL or why not. */
+static const char *region_flow(struct fake_region *r, struct nlattr **rtb,
+			       int *error)
+{
+	struct nlattr *ra = rtb[VPCPEER_A_REGION_REMOTE_ADDR];
+	struct nlattr *la = rtb[VPCPEER_A_REGION_LOCAL_ADDR];
+	int rfam = r->family, lfam = r->family;
+	unsigned int i;
+
+	*error = -EINVAL;
+	if (ra) {
+		rfam = nla_len(ra) == 4 ? AF_INET : AF_INET6;
+		memcpy(r->remote, nla_data(ra), nla_len(ra));
+	}
+	if (la) {
+		lfam = nla_len(la) == 4 ? AF_INET : AF_INET6;
+		memcpy(r->local, nla_data(la), nla_len(la));
+	}
+	if (!rfam || !lfam)
+		return "a region needs a remote address and a local address";
+	if (rfam != lfam)
+		return "the remote and local addresses must be of one family";
+	r->family = rfam;
+	if (rtb[VPCPEER_A_REGION_REMOTE_PORT])
+		r->port = nla_get_u16(rtb[VPCPEER_A_REGION_REMOTE_PORT]);
+	if (!r->port)
+		r->port = 6081;
+	for (i = 0; i < MAX_REGIONS; i++) {
+		struct fake_region *o = &fk.regions[i];
+
+		if (o->used && strcmp(o->name, r->name) &&
+		    o->family == r->family &&
+		    !memcmp(o->remote, r->remote, r->family == AF_INET ? 4 : 16)) {
+			*error = -EEXIST;
+			return "another region has that remote address: packets from it would be whose?";
+		}
+	}
+	region_verify(r);
+	return NULL;
+}
+
+static void region_cmd(const struct nlmsghdr *req, uint8_t cmd,
+		       struct nlattr *nest)
+{
+	struct nlattr *rtb[VPCPEER_A_REGION_MAX + 1];
+	struct batch b = { .n = 0 };
+	struct fake_region *r, tmp;
+	const char *why, *name;
+	unsigned int i;
+	int error;
+
+	if (cmd == VPCPEER_CMD_REGION_GET && (req->nlmsg_flags & NLM_F_DUMP)) {
+		for (i = 0; i < MAX_REGIONS; i++)
+			if (fk.regions[i].used)
+				batch_add(&b, region_msg(req, cmd, NLM_F_MULTI,
+							 &fk.regions[i]));
+		return dump_done(req, &b);
+	}
+	if (!nest)
+		return send_error(req, -EINVAL, "the request has no region attribute");
+	why = strict(rtb, VPCPEER_A_REGION_MAX, region_kinds, nla_data(nest),
+		     nla_len(nest));
+	if (why)
+		return send_error(req, -EINVAL, why);
+	if (!rtb[VPCPEER_A_REGION_NAME])
+		return send_error(req, -EINVAL, "a region is named by its name");
+	name = nla_data(rtb[VPCPEER_A_REGION_NAME]);
+	r = region_find(name);
+	if (cmd == VPCPEER_CMD_REGION_NEW) {
+		if (r)
+			return send_error(req, -EEXIST, "a region of that name exists");
+		memset(&tmp, 0, sizeof(tmp));
+		snprintf(tmp.name, sizeof(tmp.name), "%s", name);
+		why = region_flow(&tmp, rtb, &error);
+		if (why)
+			return send_error(req, error, why);
+		for (i = 0; i < MAX_REGIONS && !r; i++)
+			if (!fk.regions[i].used)
+				r = &fk.regions[i];
+		assert_non_null(r);
+		*r = tmp;
+		r->used = true;
+		return region_reply(req, cmd, r);
+	}
+	if (!r)
+		return send_error(req, -ENOENT, "no such region");
+	switch (cmd) {
+	case VPCPEER_CMD_REGION_SET:
+		if (!rtb[VPCPEER_A_REGION_REMOTE_ADDR] &&
+		    !rtb[VPCPEER_A_REGION_LOCAL_ADDR] &&
+		    !rtb[VPCPEER_A_REGION_REMOTE_PORT])
+			return send_error(req, -EINVAL,
+					  "nothing to change: give a remote address, port or local address");
+		tmp = *r;
+		why = region_flow(&tmp, rtb, &error);
+		if (why)
+			return send_error(req, error, why);
+		*r = tmp;
+		return region_reply(req, cmd, r);
+	case VPCPEER_CMD_REGION_DEL:
+		if (r->pcx_count)
+			return send_error(req, -EBUSY,
+					  "live peering connections use the region: delete them first");
+		r->used = false;
+		return send_error(req, 0, NULL);
+	default:
+		if (rtb[VPCPEER_A_REGION_REMOTE_ADDR] ||
+		    rtb[VPCPEER_A_REGION_LOCAL_ADDR])
+			return send_error(req, -EINVAL, "fake: a GET names the region alone");
+		return region_reply(req, cmd, r);
+	}
+}
+
 /* --- the fake kernel: the controller and the hooks ------------------------ */
 
 static void ctrl_dump(const struct nlmsghdr *req)
@@ -837,6 +1071,7 @@ static void ctrl_dump(const struct nlmsghdr *req)
 static void fake_dispatch(const struct nlmsghdr *req, uint8_t cmd,
 			  struct nlattr **tb)
 {
+	struct fake_region regions[MAX_REGIONS];
 	struct fake_vpc vpcs[MAX_VPCS];
 	struct fake_pcx pcxs[MAX_PCXS];
 	unsigned int next_vpc = fk.next_vpc, next_pcx = fk.next_pcx;
@@ -844,17 +1079,22 @@ static void fake_dispatch(const struct nlmsghdr *req, uint8_t cmd,
 	fk.dry = fk.last_dry_run;
 	memcpy(vpcs, fk.vpcs, sizeof(vpcs));
 	memcpy(pcxs, fk.pcxs, sizeof(pcxs));
+	memcpy(regions, fk.regions, sizeof(regions));
 	if (cmd >= VPCPEER_CMD_VPC_NEW && cmd <= VPCPEER_CMD_VPC_CIDR_DEL &&
 	    !tb[VPCPEER_A_PCX])
 		vpc_cmd(req, cmd, tb[VPCPEER_A_VPC]);
 	else if (cmd >= VPCPEER_CMD_PCX_REQUEST && cmd <= VPCPEER_CMD_PCX_SET &&
 		 !tb[VPCPEER_A_VPC])
 		pcx_cmd(req, cmd, tb[VPCPEER_A_PCX]);
+	else if (cmd >= VPCPEER_CMD_REGION_NEW && cmd <= VPCPEER_CMD_REGION_GET &&
+		 !tb[VPCPEER_A_VPC] && !tb[VPCPEER_A_PCX])
+		region_cmd(req, cmd, tb[VPCPEER_A_REGION]);
 	else
 		send_error(req, -EOPNOTSUPP, "fake: unknown command");
 	if (fk.dry) {
 		memcpy(fk.vpcs, vpcs, sizeof(vpcs));
 		memcpy(fk.pcxs, pcxs, sizeof(pcxs));
+		memcpy(fk.regions, regions, sizeof(regions));
 		fk.next_vpc = next_vpc;
 		fk.next_pcx = next_pcx;
 	}
@@ -930,7 +1170,8 @@ static int fake_send(struct nl_sock *sk, struct nl_msg *msg)
 		     genlmsg_attrlen(g, 0));
 	fk.last_dry_run = !why && tb[VPCPEER_A_DRY_RUN];
 	if (!why && fk.last_dry_run &&
-	    (g->cmd == VPCPEER_CMD_VPC_GET || g->cmd == VPCPEER_CMD_PCX_GET))
+	    (g->cmd == VPCPEER_CMD_VPC_GET || g->cmd == VPCPEER_CMD_PCX_GET ||
+	     g->cmd == VPCPEER_CMD_REGION_GET))
 		why = "fake: DRY_RUN on a GET";
 	if (why) {
 		send_error(req, -EINVAL, why);
@@ -2031,6 +2272,339 @@ static void test_batch_monitor(void **state)
 	unlink(path);
 }
 
+/* --- regions ------------------------------------------------------------- */
+
+#define B_CONNECTING \
+	"region b remote 10.255.0.2:6081 local 10.255.0.1 state connecting underlay wireguard dev wg0\n" \
+	"\tinner-mtu 8884 peerings 0\n"
+#define B_UP_STATS \
+	"\t\ttx 102 packets 103 bytes outer_fragmented 111  rx 104 packets 105 bytes\n" \
+	"\t\tctl tx 106 rx 107 retransmits 108\n" \
+	"\t\tdropped tx_no_route 109 tx_not_encrypted 110 rx_not_encrypted 112 " \
+	"rx_bad_header 113 rx_unknown_pcx 114 rx_wrong_region 115 ctl_invalid 116 " \
+	"ctl_queue_full 117 ctl_stale_epoch 118\n"
+
+/* Add, show, set, show, del: the lifecycle of a region, text and JSON. */
+static void test_regions(void **state)
+{
+	(void)state;
+	CTL(0, "", "", "region", "add", "b", "remote", "10.255.0.2", "local",
+	    "10.255.0.1");
+	assert_int_equal(fk.last_cmd, VPCPEER_CMD_REGION_NEW);
+	assert_false(fk.last_dry_run);
+	/* No port given: the module's default. */
+	assert_int_equal(fk.regions[0].port, 6081);
+	CTL(0, B_CONNECTING, "", "region", "show");
+	assert_true(fk.last_flags & NLM_F_DUMP);
+	CTL(0, B_CONNECTING, "", "region");
+	CTL(0, B_CONNECTING, "", "reg", "sh", "b");
+	assert_false(fk.last_flags & NLM_F_DUMP);
+	CTL(0, "[{\"name\":\"b\",\"remote\":\"10.255.0.2\",\"remote_port\":6081,"
+	    "\"local\":\"10.255.0.1\",\"state\":\"connecting\","
+	    "\"underlay\":\"wireguard\",\"underlay_ifname\":\"wg0\","
+	    "\"inner_mtu\":8884,\"pcx_count\":0}]\n", "", "-j", "region", "show");
+
+	/* IPv6, with a port, keywords shortened and in another order. */
+	CTL(0, "", "", "r", "a", "ap-southeast-2", "l", "fd00::1", "rem",
+	    "[fd00::2]:443");
+	assert_int_equal(fk.regions[1].port, 443);
+	CTL(0, "region ap-southeast-2 remote [fd00::2]:443 local fd00::1 state connecting underlay wireguard dev wg0\n"
+	    "\tinner-mtu 8864 peerings 0\n", "", "region", "show",
+	    "ap-southeast-2");
+	CTL(0, "[{\"name\":\"ap-southeast-2\",\"remote\":\"fd00::2\","
+	    "\"remote_port\":443,\"local\":\"fd00::1\",\"state\":\"connecting\","
+	    "\"underlay\":\"wireguard\",\"underlay_ifname\":\"wg0\","
+	    "\"inner_mtu\":8864,\"pcx_count\":0}]\n", "", "-j", "region",
+	    "show", "ap-southeast-2");
+
+	/* set: the remote address and port; the local address stays. */
+	CTL(0, "", "", "region", "set", "b", "remote", "10.255.0.22:6082");
+	assert_int_equal(fk.last_cmd, VPCPEER_CMD_REGION_SET);
+	assert_int_equal(fk.regions[0].port, 6082);
+	CTL(0, "region b remote 10.255.0.22:6082 local 10.255.0.1 state connecting underlay wireguard dev wg0\n"
+	    "\tinner-mtu 8884 peerings 0\n", "", "region", "show", "b");
+	/* A remote address without a port keeps the region's port. */
+	CTL(0, "", "", "region", "set", "b", "remote", "10.255.0.23");
+	assert_int_equal(fk.regions[0].port, 6082);
+	assert_int_equal(fk.regions[0].remote[3], 23);
+	CTL(0, "", "", "region", "set", "b", "local", "10.255.0.3", "remote",
+	    "10.255.0.2:6081");
+
+	/* Heard from, in use, counting: -s. */
+	fk.regions[0].state = VPCPEER_REGION_STATE_UP;
+	fk.regions[0].heard = true;
+	fk.regions[0].pcx_count = 3;
+	fk.unknown_region_drops = 7;
+	CTL(0, "region b remote 10.255.0.2:6081 local 10.255.0.3 state up underlay wireguard dev wg0\n"
+	    "\tinner-mtu 8884 peer \"b\" epoch 5c1e00000000009a last-rx 1.2s peerings 3\n"
+	    B_UP_STATS "module dropped rx_unknown_region 7\n", "", "-s",
+	    "region", "show", "b");
+	CTL(0, "[{\"name\":\"b\",\"remote\":\"10.255.0.2\",\"remote_port\":6081,"
+	    "\"local\":\"10.255.0.3\",\"state\":\"up\",\"underlay\":\"wireguard\","
+	    "\"underlay_ifname\":\"wg0\",\"inner_mtu\":8884,\"peer_name\":\"b\","
+	    "\"peer_epoch\":6637742900790689946,\"last_rx_ms\":1234,"
+	    "\"pcx_count\":3,\"stats\":{\"tx_packets\":102,\"tx_bytes\":103,"
+	    "\"rx_packets\":104,\"rx_bytes\":105,\"ctl_tx\":106,\"ctl_rx\":107,"
+	    "\"ctl_retransmits\":108,\"tx_drop_no_route\":109,"
+	    "\"tx_drop_not_encrypted\":110,\"tx_outer_fragmented\":111,"
+	    "\"rx_drop_not_encrypted\":112,\"rx_drop_bad_header\":113,"
+	    "\"rx_drop_unknown_pcx\":114,\"rx_drop_wrong_region\":115,"
+	    "\"ctl_drop_invalid\":116,\"ctl_drop_queue_full\":117,"
+	    "\"ctl_drop_stale_epoch\":118},\"rx_drop_unknown_region\":7}]\n",
+	    "", "-j", "-s", "region", "show", "b");
+	/* The dump: the module-wide line once, after the last region. */
+	CTL(0, "region b remote 10.255.0.2:6081 local 10.255.0.3 state up underlay wireguard dev wg0\n"
+	    "\tinner-mtu 8884 peer \"b\" epoch 5c1e00000000009a last-rx 1.2s peerings 3\n"
+	    B_UP_STATS
+	    "region ap-southeast-2 remote [fd00::2]:443 local fd00::1 state connecting underlay wireguard dev wg0\n"
+	    "\tinner-mtu 8864 peerings 0\n"
+	    "\t\ttx 0 packets 0 bytes outer_fragmented 0  rx 0 packets 0 bytes\n"
+	    "\t\tctl tx 0 rx 0 retransmits 0\n"
+	    "\t\tdropped tx_no_route 0 tx_not_encrypted 0 rx_not_encrypted 0 "
+	    "rx_bad_header 0 rx_unknown_pcx 0 rx_wrong_region 0 ctl_invalid 0 "
+	    "ctl_queue_full 0 ctl_stale_epoch 0\n"
+	    "module dropped rx_unknown_region 7\n", "", "-s", "region");
+
+	/* In use: the kernel's refusal, as it words it. */
+	CTL(1, "", "vpcpeer-ctl: region del: live peering connections use the "
+	    "region: delete them first (Device or resource busy)\n", "region",
+	    "del", "b");
+	fk.regions[0].pcx_count = 0;
+	CTL(0, "", "", "region", "del", "b");
+	assert_int_equal(fk.last_cmd, VPCPEER_CMD_REGION_DEL);
+	CTL(0, "", "", "region", "del", "ap-southeast-2");
+	CTL(0, "", "", "region", "show");
+	CTL(0, "", "", "-s", "region", "show");
+	CTL(0, "[]\n", "", "-j", "region", "show");
+}
+
+/* What the kernel's reply says the user must fix: on stderr, exit 0. */
+static void test_region_warnings(void **state)
+{
+	(void)state;
+	CTL(0, "", "vpcpeer-ctl: region add: warning: region c is unencrypted: "
+	    "its route goes through no WireGuard device or IPsec SA, so nothing "
+	    "is sent to it\n", "region", "add", "c", "remote", "192.0.2.2",
+	    "local", "192.0.2.1");
+	CTL(0, "region c remote 192.0.2.2:6081 local 192.0.2.1 state unencrypted underlay none\n"
+	    "\tpeerings 0\n", "", "region", "show", "c");
+	CTL(0, "", "vpcpeer-ctl: region set: warning: inner MTU 1384 < 8500: "
+	    "packets of peerings will be fragmented outside; raise the "
+	    "underlay MTU\n", "region", "set", "c", "remote", "198.51.100.2",
+	    "local", "198.51.100.1");
+	CTL(0, "region c remote 198.51.100.2:6081 local 198.51.100.1 state connecting underlay wireguard dev wg0\n"
+	    "\tinner-mtu 1384 peerings 0\n"
+	    "\twarning: inner MTU 1384 < 8500: packets of peerings will be "
+	    "fragmented outside; raise the underlay MTU\n", "", "region",
+	    "show");
+	/* Fixed: no more warning. */
+	CTL(0, "", "", "region", "set", "c", "remote", "10.255.0.2", "local",
+	    "10.255.0.1");
+	/* A dry run says nothing of what it would find. */
+	CTL(0, "dry run: region add would succeed\n", "", "-D", "region", "add",
+	    "d", "remote", "192.0.2.2", "local", "192.0.2.1");
+}
+
+/* The kernel's refusals pass through with its words and exit 1. */
+static void test_region_kernel_errors(void **state)
+{
+	(void)state;
+	CTL(0, "", "", "region", "add", "b", "remote", "10.255.0.2", "local",
+	    "10.255.0.1");
+	CTL(1, "", "vpcpeer-ctl: region add: a region of that name exists "
+	    "(File exists)\n", "region", "add", "b", "remote", "10.255.0.3",
+	    "local", "10.255.0.1");
+	CTL(1, "", "vpcpeer-ctl: region add: another region has that remote "
+	    "address: packets from it would be whose? (File exists)\n",
+	    "region", "add", "c", "remote", "10.255.0.2:6090", "local",
+	    "10.255.0.1");
+	/* Only the kernel knows the local address this one would keep. */
+	CTL(1, "", "vpcpeer-ctl: region set: the remote and local addresses "
+	    "must be of one family (Invalid argument)\n", "region", "set", "b",
+	    "remote", "[fd00::2]:6081");
+	CTL(1, "", "vpcpeer-ctl: region set: no such region (No such file or "
+	    "directory)\n", "region", "set", "nosuch", "local", "10.0.0.1");
+	CTL(1, "", "vpcpeer-ctl: region show: no such region (No such file or "
+	    "directory)\n", "-j", "region", "show", "nosuch");
+	CTL(1, "", "vpcpeer-ctl: region del: no such region (No such file or "
+	    "directory)\n", "region", "del", "nosuch");
+	fk.uncapped = true;
+	CTL(1, "", "vpcpeer-ctl: region del: no such region (No such file or "
+	    "directory)\n", "region", "del", "nosuch");
+	fk.uncapped = false;
+	fk.dump_error = -EPERM;
+	CTL(1, "", "vpcpeer-ctl: region show: fake: dump refused (Operation "
+	    "not permitted)\n", "region", "show");
+	fk.dump_error = 0;
+	/* A dump that a change interrupted is read again, whole. */
+	fk.dump_intr = 1;
+	fk.requests = 0;
+	CTL(0, B_CONNECTING, "", "region");
+	assert_int_equal(fk.requests, 2);
+	assert_int_equal(fk.regions[0].port, 6081);
+}
+
+/* -D: the region commands that change something carry the flag. */
+static void test_region_dry_run(void **state)
+{
+	(void)state;
+	CTL(0, "dry run: region add would succeed\n", "", "-D", "region", "add",
+	    "b", "remote", "10.255.0.2", "local", "10.255.0.1");
+	assert_int_equal(fk.last_cmd, VPCPEER_CMD_REGION_NEW);
+	assert_true(fk.last_dry_run);
+	CTL(0, "", "", "region", "show");
+	CTL(0, "", "", "region", "add", "b", "remote", "10.255.0.2", "local",
+	    "10.255.0.1");
+	CTL(0, "dry run: region set would succeed\n", "", "-D", "region", "set",
+	    "b", "remote", "10.255.0.9:7000");
+	assert_true(fk.last_dry_run);
+	CTL(1, "", "vpcpeer-ctl: region set: no such region (No such file or "
+	    "directory)\n", "-D", "region", "set", "c", "local", "10.0.0.1");
+	CTL(0, "dry run: region del would succeed\n", "", "-D", "region", "del",
+	    "b");
+	assert_int_equal(fk.last_cmd, VPCPEER_CMD_REGION_DEL);
+	assert_true(fk.last_dry_run);
+	CTL(0, B_CONNECTING, "", "-D", "region", "show");
+	assert_false(fk.last_dry_run);
+	CTL(0, B_CONNECTING, "", "-D", "region", "show", "b");
+	assert_false(fk.last_dry_run);
+}
+
+/* Usage errors never reach the kernel. */
+static void test_region_usage_errors(void **state)
+{
+	static const char add_usage[] =
+		" (usage: vpcpeer-ctl region add NAME remote ADDR[:PORT] local ADDR)\n";
+	char want[512];
+
+	(void)state;
+	snprintf(want, sizeof(want), "vpcpeer-ctl: region add: missing local ADDR%s",
+		 add_usage);
+	CTL(2, "", want, "region", "add", "b", "remote", "10.255.0.2");
+	snprintf(want, sizeof(want),
+		 "vpcpeer-ctl: region add: missing remote ADDR[:PORT]%s", add_usage);
+	CTL(2, "", want, "region", "add", "b", "local", "10.255.0.1");
+	CTL(2, "", "vpcpeer-ctl: region add: remote address \"10.255.0.2:0\": "
+	    "port \"0\" is out of range (1-65535)\n", "region", "add", "b",
+	    "remote", "10.255.0.2:0", "local", "10.255.0.1");
+	CTL(2, "", "vpcpeer-ctl: region add: remote address \"[fd00::2]:65536\": "
+	    "port \"65536\" is out of range (1-65535)\n", "region", "add", "b",
+	    "remote", "[fd00::2]:65536", "local", "fd00::1");
+	CTL(2, "", "vpcpeer-ctl: region add: remote address \"[fd00::2]:6081\" is "
+	    "IPv6 but local address \"10.255.0.1\" is IPv4: give both of one "
+	    "family\n", "region", "add", "b", "remote", "[fd00::2]:6081",
+	    "local", "10.255.0.1");
+	CTL(2, "", "vpcpeer-ctl: region add: local address \"10.255.0.1:6081\" "
+	    "takes no port\n", "region", "add", "b", "remote", "10.255.0.2",
+	    "local", "10.255.0.1:6081");
+	CTL(2, "", "vpcpeer-ctl: region add: unknown keyword \"port\"; expected "
+	    "one of: remote, local\n", "region", "add", "b", "port", "6081");
+	CTL(2, "", "vpcpeer-ctl: region add: region name \"us east\": character "
+	    "\" \" at position 3 is not allowed (use A-Z a-z 0-9 . _ -)\n",
+	    "region", "add", "us east", "remote", "10.255.0.2", "local",
+	    "10.255.0.1");
+	CTL(2, "", "vpcpeer-ctl: region set: missing remote or local: nothing "
+	    "to change (usage: vpcpeer-ctl region set NAME [remote ADDR[:PORT]] "
+	    "[local ADDR])\n", "region", "set", "b");
+	CTL(2, "", "vpcpeer-ctl: region set: local given twice (usage: "
+	    "vpcpeer-ctl region set NAME [remote ADDR[:PORT]] [local ADDR])\n",
+	    "region", "set", "b", "local", "10.0.0.1", "l", "10.0.0.2");
+	CTL(2, "", "vpcpeer-ctl: region del: region name \"abcdefghijklmnop\" is "
+	    "too long (16 characters; at most 15)\n", "region", "del",
+	    "abcdefghijklmnop");
+	CTL(2, "", "vpcpeer-ctl: region show: unexpected argument \"c\" (usage: "
+	    "vpcpeer-ctl region show [NAME])\n", "region", "show", "b", "c");
+	CTL(2, "", "vpcpeer-ctl: unknown region command \"list\"; expected one "
+	    "of: add, set, del, show\n", "region", "list");
+	assert_int_equal(fk.requests, 0);
+}
+
+/* Region events: added, heard from, deleted (the name alone). */
+static void queue_region_events(void)
+{
+	struct fake_region r = {
+		.used = true, .name = "b", .family = AF_INET,
+		.remote = { 10, 255, 0, 2 }, .local = { 10, 255, 0, 1 },
+		.port = 6081,
+	};
+
+	region_verify(&r);
+	put_region(event(VPCPEER_CMD_REGION_STATE_NTF), &r, false);
+	r.state = VPCPEER_REGION_STATE_UP;
+	r.heard = true;
+	put_region(event(VPCPEER_CMD_REGION_STATE_NTF), &r, false);
+	/* Malformed: a state without the addresses. */
+	{
+		struct nl_msg *m = event(VPCPEER_CMD_REGION_STATE_NTF);
+		struct nlattr *nest = nla_nest_start(m, VPCPEER_A_REGION);
+
+		nla_put_string(m, VPCPEER_A_REGION_NAME, "b");
+		nla_put_u8(m, VPCPEER_A_REGION_STATE, VPCPEER_REGION_STATE_DOWN);
+		nla_nest_end(m, nest);
+	}
+	put_region(event(VPCPEER_CMD_REGION_STATE_NTF), &r, true);
+}
+
+static void test_monitor_regions(void **state)
+{
+	static const char bad[] =
+		"vpcpeer-ctl: monitor: malformed event from the kernel: region "
+		"without VPCPEER_A_REGION_REMOTE_ADDR\n";
+
+	(void)state;
+	queue_region_events();
+	fk.stop_when_read = true;
+	CTL(0, "region state b connecting underlay wireguard dev wg0 inner-mtu 8884 "
+	    "remote 10.255.0.2:6081 local 10.255.0.1\n"
+	    "region state b up underlay wireguard dev wg0 inner-mtu 8884 "
+	    "remote 10.255.0.2:6081 local 10.255.0.1\n"
+	    "region state b deleted\n", bad, "monitor");
+	assert_int_equal(fk.joined, FAKE_GROUP);
+
+	queue_region_events();
+	fk.stop_when_read = true;
+	CTL(0, "{\"event\":\"region-state\",\"region\":{\"name\":\"b\","
+	    "\"remote\":\"10.255.0.2\",\"remote_port\":6081,"
+	    "\"local\":\"10.255.0.1\",\"state\":\"connecting\","
+	    "\"underlay\":\"wireguard\",\"underlay_ifname\":\"wg0\","
+	    "\"inner_mtu\":8884,\"pcx_count\":0}}\n"
+	    "{\"event\":\"region-state\",\"region\":{\"name\":\"b\","
+	    "\"remote\":\"10.255.0.2\",\"remote_port\":6081,"
+	    "\"local\":\"10.255.0.1\",\"state\":\"up\","
+	    "\"underlay\":\"wireguard\",\"underlay_ifname\":\"wg0\","
+	    "\"inner_mtu\":8884,\"peer_name\":\"b\","
+	    "\"peer_epoch\":6637742900790689946,\"last_rx_ms\":1234,"
+	    "\"pcx_count\":0}}\n"
+	    "{\"event\":\"region-state\",\"region\":{\"name\":\"b\"},"
+	    "\"deleted\":true}\n", bad, "-j", "monitor");
+}
+
+/* A batch of region commands: one socket, each line its own verdict. */
+static void test_region_batch(void **state)
+{
+	char path[] = "/tmp/vpcpeer-ctl-test-XXXXXX", err[512];
+
+	(void)state;
+	batch_file(path, "region add b remote 10.255.0.2 local 10.255.0.1\n"
+			 "region add c remote 192.0.2.2 local 192.0.2.1\n"
+			 "region add b remote 10.255.0.3 local 10.255.0.1\n"
+			 "region show b\n"
+			 "region del c\n");
+	count_from_zero();
+	snprintf(err, sizeof(err),
+		 "vpcpeer-ctl: region add: warning: region c is unencrypted: "
+		 "its route goes through no WireGuard device or IPsec SA, so "
+		 "nothing is sent to it\n"
+		 "vpcpeer-ctl: region add: a region of that name exists (File "
+		 "exists)\n"
+		 "vpcpeer-ctl: %s:3: command failed\n", path);
+	CTL(1, B_CONNECTING, err, "--force", "-b", path);
+	assert_int_equal(fk.sockets, 1);
+	assert_int_equal(fk.requests, 5);
+	assert_null(region_find("c"));
+	unlink(path);
+}
+
 static void test_version(void **state)
 {
 	struct run r;
@@ -2077,6 +2651,19 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_monitor_state_event, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_monitor_errors, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_regions, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_region_warnings, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_region_kernel_errors, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_region_dry_run, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_region_usage_errors, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_monitor_regions, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_region_batch, setup,
 						teardown),
 	};
 

@@ -6,8 +6,8 @@
  * a summary) with the usage errors every handler reports the same way,
  * and the frame of the "show" commands. A group such as "vpc" is a
  * command whose handler picks one of its own commands ("vpc add"); those
- * live in vpc.c and peering.c, the top-level table and the options in
- * main.c.
+ * live in vpc.c, peering.c and region.c, the top-level table and the
+ * options in main.c.
  */
 #ifndef VPCPEER_CTL_CTL_H
 #define VPCPEER_CTL_CTL_H
@@ -41,9 +41,10 @@ struct command {
 	const struct command *subs;	/* a group's commands, NULL-terminated */
 };
 
-/* The group tables (vpc.c, peering.c). */
+/* The group tables (vpc.c, peering.c, region.c). */
 extern const struct command vpc_commands[];
 extern const struct command peering_commands[];
+extern const struct command region_commands[];
 
 /* "monitor" (monitor.c). */
 int cmd_monitor(const struct command *cmd, int argc, char *argv[]);

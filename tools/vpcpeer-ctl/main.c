@@ -4,12 +4,12 @@
  * options (iproute2's -j, -s, -n, and -D for a dry run, as AWS's
  * DryRun), the top-level command table (wg(8)'s shape: a keyword, a
  * handler, a synopsis) with help and version, and the dispatch into the
- * "vpc" and "peering" groups, whose commands live in vpc.c and
- * peering.c, and into "monitor" (monitor.c). Argument parsing is in
- * parse.c, the netlink plumbing in netlink.c, message encoding and
- * decoding in msg.c, output in print.c and json.c. Errors go to stderr as
- * one "vpcpeer-ctl: ..." line; the exit status is 0 on success, 1 when
- * the operation failed and 2 on a usage error. "-b FILE" runs one command
+ * "vpc", "peering" and "region" groups, whose commands live in vpc.c,
+ * peering.c and region.c, and into "monitor" (monitor.c). Argument
+ * parsing is in parse.c, the netlink plumbing in netlink.c, message
+ * encoding and decoding in msg.c, output in print.c and json.c. Errors
+ * go to stderr as one "vpcpeer-ctl: ..." line; the exit status is 0 on
+ * success, 1 when the operation failed and 2 on a usage error. "-b FILE" runs one command
  * a line from FILE, as "ip -batch" does, in one process: big topologies
  * are built in seconds rather than one exec per object.
  */
@@ -42,8 +42,12 @@ static const struct command commands[] = {
 	  vpc_commands },
 	{ "peering", cmd_group, "COMMAND [ARGS]...",
 	  "manage peering connections", NULL, peering_commands },
+	{ "region", cmd_group, "COMMAND [ARGS]...",
+	  "manage links to other hosts' vpcpeer (regions)", NULL,
+	  region_commands },
 	{ "monitor", cmd_monitor, "",
-	  "print changes to VPCs and peerings as they happen", NULL, NULL },
+	  "print changes to VPCs, peerings and regions", NULL,
+	  NULL },
 	{ "help", cmd_help, "[COMMAND]",
 	  "show this help, or the usage of COMMAND", NULL, NULL },
 	{ "version", cmd_version, "",
@@ -103,7 +107,7 @@ static void usage(FILE *f)
 	      "\n"
 	      "Options:\n"
 	      "  -j, --json           print JSON\n"
-	      "  -s, --stats          show counters too (peering show)\n"
+	      "  -s, --stats          show counters too (peering show, region show)\n"
 	      "  -D, --dry-run        check a change without making it\n"
 	      "  -n, --netns NETNS    act in network namespace NETNS, a name in\n"
 	      "                       " NETNS_RUN_DIR " or a path\n"
@@ -125,8 +129,12 @@ static void usage(FILE *f)
 	fputs("\n"
 	      "VPC is a VPC id (vpc-XXXXXXXX) or name, PCX a peering connection id\n"
 	      "(pcx-XXXXXXXX), PREFIX a CIDR block (10.0.0.0/16, fd00:b::/48), SIDE\n"
-	      "\"requester\" or \"accepter\".\n"
-	      "\"vpc\" and \"peering\" alone mean \"vpc show\" and \"peering show\".\n"
+	      "\"requester\" or \"accepter\". For region, NAME is the region's name\n"
+	      "(1 to 15 of A-Z a-z 0-9 . _ -) and ADDR an underlay IPv4 or IPv6\n"
+	      "address; remote's PORT (default 6081) follows it as 10.255.0.2:6081\n"
+	      "or [fd00::2]:6081.\n"
+	      "\"vpc\", \"peering\" and \"region\" alone mean \"vpc show\", \"peering\n"
+	      "show\" and \"region show\".\n"
 	      "Commands and keywords may be shortened to a unique prefix\n"
 	      "(\"vers\", \"pe sh\").\n", f);
 }
