@@ -231,6 +231,7 @@ static bool kind_is(const struct net_device *dev, const char *kind)
 	return dev->rtnl_link_ops && !strcmp(dev->rtnl_link_ops->kind, kind);
 }
 
+#ifdef CONFIG_XFRM
 /*
  * An SA whose packets an eavesdropper cannot read: ESP with a cipher.
  * cipher_null and GMAC (rfc4543, AEAD without encryption) authenticate
@@ -245,15 +246,16 @@ static bool xfrm_encrypts(const struct xfrm_state *x)
 	return x->ealg && x->ealg->alg_key_len &&
 	       strcmp(x->ealg->alg_name, "ecb(cipher_null)") != 0;
 }
+#endif
 
 /* What encrypts @dst, and the device it leaves through. */
 static u8 classify(struct dst_entry *dst, struct net_device **dev)
 {
-	struct dst_entry *d;
-
 	*dev = dst->dev;
 #ifdef CONFIG_XFRM
 	if (dst->xfrm) {
+		struct dst_entry *d;
+
 		for (d = dst; d && d->xfrm; d = xfrm_dst_child(d))
 			if (xfrm_encrypts(d->xfrm)) {
 				*dev = xfrm_dst_path(dst)->dev;

@@ -814,7 +814,10 @@ static void test_xp_cidr_count(struct kunit *test)
 	XPT_REFUSED(test, &xpt_w, VPCPEER_XP_ERR_CIDR_COUNT, "51 CIDRs in DELETE");
 }
 
-/* NAME, REQ_VPC_NAME and ACC_VPC_NAME: 1..15 (a region name) or 1..63 (a VPC name) bytes of printable ASCII. */
+/*
+ * NAME, REQ_VPC_NAME and ACC_VPC_NAME: 1..15 (a region name) or 1..63 (a
+ * VPC name) bytes of printable ASCII.
+ */
 static void test_xp_names(struct kunit *test)
 {
 	static const u16 types[] = { VPCPEER_XT_NAME, VPCPEER_XT_REQ_VPC_NAME,
