@@ -203,7 +203,7 @@ sizes_of() {	# sizes_of VER: the --env options of that kernel's guest
 # (the "# time:" lines): the debug kernel's because it is slow, the
 # Debian kernels' because four jobs of a few minutes pack the two cores
 # at the end of the run better than two long ones.
-parts=("module.sh peering.sh lifecycle.sh" "peering-rules.sh packets.sh kunit.sh fuzz.sh stress.sh")
+parts=("module.sh peering.sh lifecycle.sh region.sh" "peering-rules.sh packets.sh kunit.sh fuzz.sh stress.sh")
 
 if [ "$mode" = all ]; then
 # --- host ----------------------------------------------------------------
@@ -335,9 +335,9 @@ fi # mode all
 # slow, so the selftests are split between two guests booted side by side.
 # The split balances their CPU time (the "# time:" lines of each program;
 # busy seconds in the debug kernel, two guests side by side: module 26,
-# peering 153, lifecycle 336, packets 31, kunit 88 | peering-rules 131,
-# fuzz 178, stress 315).
-debug_parts=("module.sh peering.sh lifecycle.sh packets.sh kunit.sh"
+# peering 153, lifecycle 336, packets 31, kunit 88, region about 60 |
+# peering-rules 131, fuzz 178, stress 315).
+debug_parts=("module.sh peering.sh lifecycle.sh packets.sh kunit.sh region.sh"
 	"peering-rules.sh fuzz.sh stress.sh")
 if [ "$debug" = 1 ]; then
 	section "debug kernel: build"

@@ -1,0 +1,237 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Regions: the links to other hosts' vpcpeer modules, and the rule that
+# makes them safe: the module sends only along a route that WireGuard or
+# IPsec encrypts, and takes only what arrived decrypted. Host B is a
+# network namespace behind a real WireGuard link, where fakeregion.py
+# plays B's module; an nftables counter on B's underlay ingress counts
+# every cleartext udp/6081 packet that reaches it and must stay 0.
+#
+#   init_net ("host a", the module)             netns hostbN ("host b")
+#   u0 192.0.2.1/24  <====== veth, MTU 9000 ======>  u1 192.0.2.2/24
+#   wg0 10.255.0.1 fd00:255::1  <== WireGuard ==>  wg1 10.255.0.2 fd00:255::2
+#   region b: remote 10.255.0.2 local 10.255.0.1    fakeregion.py serve
+#                                                   (leak counter: ingress u1,
+#                                                    udp dport 6081)
+source "$(dirname "$0")/lib.sh"
+
+require_root
+require_cmd ip ss sysctl insmod rmmod wg nft python3 unshare nsenter awk
+require_module_file
+require_ctl
+
+PARAMS=/sys/module/vpcpeer/parameters
+FAKE=$SELFTEST_DIR/fakeregion.py
+KEEPALIVE_MS=500
+DEAD_MS=2000
+
+# --- the underlay ------------------------------------------------------------
+
+# Inside a case: underlay: hostbN, the veth pair and the leak counter;
+# HOSTB is the namespace.
+underlay() {
+	HOSTB=hostb$(case_no)
+	netns_new "$HOSTB"
+	ip link add u0 mtu 9000 type veth peer name u1 mtu 9000 netns "$HOSTB"
+	defer "ip link del u0 2> /dev/null"
+	ip addr add 192.0.2.1/24 dev u0
+	ip link set u0 up
+	ip -n "$HOSTB" addr add 192.0.2.2/24 dev u1
+	ip -n "$HOSTB" link set u1 up
+	ip netns exec "$HOSTB" nft add table netdev leak
+	ip netns exec "$HOSTB" nft add chain netdev leak in \
+		'{ type filter hook ingress device u1 priority 0; }'
+	ip netns exec "$HOSTB" nft add rule netdev leak in udp dport 6081 counter
+}
+
+# Cleartext udp/6081 packets that reached host B's underlay.
+leaked() {
+	ip netns exec "$HOSTB" nft list chain netdev leak in |
+		awk '/counter packets/ { for (i = 1; i < NF; i++) if ($i == "packets") print $(i + 1) }'
+}
+
+# Inside a case, after underlay: wireguard: wg0 here and wg1 in host B,
+# each side's address pinned to the other's key (fixed test keys).
+wireguard() {
+	local ka kb
+	ka=$(wg genkey) kb=$(wg genkey)
+	ip link add wg0 mtu 8920 type wireguard
+	defer "ip link del wg0 2> /dev/null"
+	wg set wg0 private-key <(echo "$ka") listen-port 51820 \
+		peer "$(echo "$kb" | wg pubkey)" endpoint 192.0.2.2:51820 \
+		allowed-ips 10.255.0.2/32,fd00:255::2/128
+	ip addr add 10.255.0.1/32 dev wg0
+	ip addr add fd00:255::1/128 dev wg0 nodad
+	ip link set wg0 up
+	ip route add 10.255.0.2/32 dev wg0
+	ip -6 route add fd00:255::2/128 dev wg0
+	ip -n "$HOSTB" link add wg1 mtu 8920 type wireguard
+	ip netns exec "$HOSTB" wg set wg1 private-key <(echo "$kb") listen-port 51820 \
+		peer "$(echo "$ka" | wg pubkey)" endpoint 192.0.2.1:51820 \
+		allowed-ips 10.255.0.1/32,fd00:255::1/128
+	ip -n "$HOSTB" addr add 10.255.0.2/32 dev wg1
+	ip -n "$HOSTB" addr add fd00:255::2/128 dev wg1 nodad
+	ip -n "$HOSTB" link set wg1 up
+	ip -n "$HOSTB" route add 10.255.0.1/32 dev wg1
+	ip -n "$HOSTB" -6 route add fd00:255::1/128 dev wg1
+}
+
+# Inside a case: fake_b [ARGS]: fakeregion.py serving as region b's
+# module in host B; its log is $FAKE_LOG.
+fake_b() {
+	FAKE_LOG=$(mktemp)
+	defer "rm -f $FAKE_LOG"
+	ip netns exec "$HOSTB" python3 "$FAKE" serve --listen 10.255.0.2:6081 \
+		--peer 10.255.0.1:6081 --name b --hello-ms "$KEEPALIVE_MS" \
+		--log "$FAKE_LOG" "$@" &
+	FAKE_PID=$!
+	defer "kill $FAKE_PID 2> /dev/null"
+	wait_for 60 grep -q '^ready' "$FAKE_LOG" || fail "fakeregion.py did not start"
+}
+
+# region_flat NAME: "region show -s NAME" flattened, keys relative to it.
+region_flat() { ctl -j -s region show "$1" | json_flat '[0].'; }
+region_get() { jget "$(region_flat "$1")" "$2"; }
+region_is() { [ "$(region_get "$1" state)" = "$2" ]; }
+
+# --- cases -------------------------------------------------------------------
+
+t_load() {
+	module_load region_name=a region_keepalive_ms=$KEEPALIVE_MS \
+		region_dead_ms=$DEAD_MS
+	module_loaded || fail "vpcpeer is not loaded"
+	[ "$(cat $PARAMS/region_name)" = a ] || fail "region_name is '$(cat $PARAMS/region_name)'"
+	[ "$(cat $PARAMS/udp_port)" = 6081 ] || fail "udp_port is not 6081"
+}
+
+# A region is the host's: only its administrator adds, changes or deletes
+# one, from the initial namespace; a VPC's owner may read them. Bad input
+# is refused with a reason and changes nothing.
+t_region_admin_only() {
+	local n
+	n=$(case_no)
+	account_new "acct$n"
+	must_exit 1 'not permitted|EPERM' as_account "acct$n" "$VPCPEER_CTL" \
+		region add b remote 10.255.0.2 local 10.255.0.1
+	netns_new "other$n"
+	must_exit 1 'initial network namespace' ctl -n "other$n" region add b \
+		remote 10.255.0.2 local 10.255.0.1
+	ctl region add b remote 10.255.0.2 local 10.255.0.1
+	defer "$VPCPEER_CTL region del b 2> /dev/null"
+	must_exit 1 'exists' ctl region add b remote 10.255.0.9 local 10.255.0.1
+	must_exit 1 'remote address' ctl region add c remote 10.255.0.2 local 10.255.0.1
+	# (vpcpeer-ctl refuses this one itself; the kernel would too)
+	must_exit 2 'one family' ctl region add c remote fd00:255::2 local 10.255.0.1
+	must_exit 1 'same' ctl region add c remote 10.255.0.1 local 10.255.0.1
+	must_exit 1 'unicast' ctl region add c remote 224.0.0.1 local 10.255.0.1
+	must_exit 2 'region name' ctl region add 'b/x' remote 10.255.0.3 local 10.255.0.1
+	must_exit 1 'no such region' ctl region del c
+	must_exit 1 'no such region' ctl region set c remote 10.255.0.3
+	must_exit 1 'not permitted|EPERM' as_account "acct$n" "$VPCPEER_CTL" region del b
+	# An account reads regions (to name one in a request), not changes them.
+	as_account "acct$n" "$VPCPEER_CTL" -j region show | json_flat |
+		grep -qx '\[0\]\.name=b' || fail "the account does not see region b"
+	[ "$(ctl -j region show | json_flat | grep -c '\.name=')" = 1 ] ||
+		fail "refused requests left regions behind: $(ctl region show)"
+	ctl -D region del b
+	region_is b unencrypted || region_is b connecting ||
+		fail "region b gone after a dry-run delete"
+	ctl region set b remote 10.255.0.3
+	[ "$(region_get b remote)" = 10.255.0.3 ] || fail "region set did not change the remote"
+	ctl region del b
+	must_exit 1 'no such region' ctl region show b
+}
+
+# No encryption, no traffic: a region routed over the plain veth, or with
+# no route, or with a local address that is not this host's, is
+# "unencrypted" and sends nothing; the leak counter on B stays 0.
+t_region_refuses_plaintext_route() {
+	underlay
+	ctl region add b remote 192.0.2.2 local 192.0.2.1
+	defer "$VPCPEER_CTL region del b 2> /dev/null"
+	region_is b unencrypted || fail "a cleartext route is not unencrypted: $(ctl region show b)"
+	[ "$(region_get b underlay)" = none ] || fail "underlay of a cleartext route: $(region_get b underlay)"
+	# Keepalives come and are refused, counted.
+	wait_for 30 eval '[ "$(region_get b stats.tx_drop_not_encrypted)" -ge 2 ]' ||
+		fail "no refused keepalive counted: $(region_flat b)"
+	[ "$(region_get b stats.ctl_tx)" = 0 ] || fail "control messages sent in clear"
+	ctl region set b remote 198.51.100.7
+	region_is b unencrypted || fail "a region with no route is not unencrypted"
+	ctl region set b remote 192.0.2.2 local 192.0.2.9
+	region_is b unencrypted || fail "a region whose local address is not ours is not unencrypted"
+	[ "$(leaked)" = 0 ] || fail "$(leaked) cleartext packets reached host B"
+}
+
+# Over WireGuard: verified as such (device, inner MTU 8920 - 36), HELLOs
+# both ways bring the region up, the peer's name and epoch are shown;
+# nothing crossed the underlay in clear. When B falls silent the region is
+# down, and up again when B speaks.
+t_region_up_wireguard() {
+	local epoch
+	underlay
+	wireguard
+	ctl region add b remote 10.255.0.2 local 10.255.0.1
+	defer "$VPCPEER_CTL region del b 2> /dev/null"
+	region_is b connecting || fail "a region over WireGuard not yet heard is not connecting: $(ctl region show b)"
+	[ "$(region_get b underlay)" = wireguard ] || fail "underlay is $(region_get b underlay)"
+	[ "$(region_get b underlay_ifname)" = wg0 ] || fail "underlay device is $(region_get b underlay_ifname)"
+	[ "$(region_get b inner_mtu)" = 8884 ] || fail "inner MTU is $(region_get b inner_mtu), not 8920 - 36"
+	fake_b --epoch 0x5c1e00000000009a
+	wait_for 30 region_is b up || fail "region b not up: $(ctl region show b); B heard: $(cat "$FAKE_LOG")"
+	[ "$(region_get b peer_name)" = b ] || fail "peer name is $(region_get b peer_name)"
+	epoch=$(region_get b peer_epoch)
+	[ "$(printf '%d' "$epoch")" = "$(printf '%d' 0x5c1e00000000009a)" ] ||
+		fail "peer epoch is $epoch, not B's 0x5c1e00000000009a"
+	grep -q '^rx HELLO .*name=a inner_mtu=8884' "$FAKE_LOG" || fail "B heard no HELLO from a: $(cat "$FAKE_LOG")"
+	[ "$(region_get b stats.ctl_rx)" -ge 1 ] || fail "ctl_rx did not count B's HELLO"
+	kill "$FAKE_PID"
+	wait_for 30 region_is b down || fail "region b not down with B silent: $(ctl region show b)"
+	fake_b --epoch 0x5c1e00000000009a
+	wait_for 30 region_is b up || fail "region b not up again: $(ctl region show b)"
+	[ "$(leaked)" = 0 ] || fail "$(leaked) cleartext packets reached host B"
+}
+
+# What arrives from the region's address but not through WireGuard is
+# dropped and counted; what arrives from an address that is no region's
+# is counted module-wide. Neither brings the region up.
+t_rx_plaintext_and_unknown_dropped() {
+	local before
+	underlay
+	wireguard
+	ctl region add b remote 10.255.0.2 local 10.255.0.1
+	defer "$VPCPEER_CTL region del b 2> /dev/null"
+	# B sends a HELLO from 10.255.0.2 straight over the veth, in clear
+	# (a reverse-path filter would drop it before the module saw it).
+	sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.u0.rp_filter=0
+	ip -n "$HOSTB" route replace 10.255.0.1/32 via 192.0.2.1 dev u1
+	ip netns exec "$HOSTB" python3 "$FAKE" send --bind 10.255.0.2 --peer 10.255.0.1
+	wait_for 30 eval '[ "$(region_get b stats.rx_drop_not_encrypted)" -ge 1 ]' ||
+		fail "a cleartext HELLO was not dropped as such: $(region_flat b)"
+	region_is b connecting || fail "a cleartext HELLO moved the region: $(ctl region show b)"
+	before=$(jget "$(ctl -j -s region show | json_flat '[0].')" rx_drop_unknown_region)
+	ip netns exec "$HOSTB" python3 "$FAKE" send --bind 192.0.2.2 --peer 192.0.2.1
+	wait_for 30 eval '[ "$(jget "$(ctl -j -s region show | json_flat "[0].")" rx_drop_unknown_region)" -gt "$before" ]' ||
+		fail "a packet from no region was not counted"
+	region_is b connecting || fail "a packet from no region moved the region"
+}
+
+# Unloading with regions up closes their sockets and frees them.
+t_unload_with_regions() {
+	underlay
+	wireguard
+	ctl region add b remote 10.255.0.2 local 10.255.0.1
+	fake_b
+	wait_for 30 region_is b up || fail "region b not up: $(ctl region show b)"
+	module_unload || fail "rmmod with a region failed"
+	! ss -uln | grep -q ':6081 ' || fail "udp/6081 still bound after rmmod"
+	t_load
+}
+
+ktap_case module_loads_with_region_params t_load
+ktap_case region_admin_only t_region_admin_only
+ktap_case region_refuses_plaintext_route t_region_refuses_plaintext_route
+ktap_case region_up_wireguard t_region_up_wireguard
+ktap_case rx_plaintext_and_unknown_dropped t_rx_plaintext_and_unknown_dropped
+ktap_case unload_with_regions t_unload_with_regions
+ktap_finish
