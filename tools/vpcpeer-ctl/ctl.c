@@ -124,6 +124,26 @@ int show_restart(struct printer *p)
 	return RC_OK;
 }
 
+int show_reply(struct nlattr **tb, void *arg)
+{
+	const struct show *s = arg;
+	char err[PARSE_ERRLEN];
+
+	if (s->print(s->pr, tb, err, sizeof(err))) {
+		complain("%s: malformed reply from the kernel: %s", s->title,
+			 err);
+		return -1;
+	}
+	return 0;
+}
+
+int show_again(void *arg)
+{
+	const struct show *s = arg;
+
+	return show_restart(s->pr);
+}
+
 int show_end(struct printer *p, const char *title, int rc)
 {
 	int ret;

@@ -13,6 +13,7 @@
 #define VPCPEER_CTL_CTL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #define PROG_NAME		"vpcpeer-ctl"
 
@@ -95,5 +96,24 @@ struct printer;
 int show_begin(struct printer *p);
 int show_restart(struct printer *p);
 int show_end(struct printer *p, const char *title, int rc);
+
+struct nlattr;
+
+/*
+ * A show command's replies, one object each, the same for every kind of
+ * object but for @print: it decodes one reply (its top-level attributes)
+ * and prints the object into @pr, or returns -1 with the reason in err.
+ * show_reply() is the reply callback of vp_transact() and vp_dump(),
+ * show_again() vp_dump()'s restart; both take a struct show.
+ */
+struct show {
+	const char *title;
+	struct printer *pr;
+	int (*print)(struct printer *pr, struct nlattr **tb, char *err,
+		     size_t len);
+};
+
+int show_reply(struct nlattr **tb, void *arg);
+int show_again(void *arg);
 
 #endif /* VPCPEER_CTL_CTL_H */

@@ -383,38 +383,23 @@ static int peering_set(const struct command *cmd, int argc, char *argv[])
 
 /* --- peering show ------------------------------------------------------- */
 
-struct pcx_show {
-	const char *title;
-	struct printer pr;
-};
-
-static int pcx_show_reply(struct nlattr **tb, void *arg)
+static int pcx_print(struct printer *pr, struct nlattr **tb, char *err,
+		     size_t len)
 {
-	struct pcx_show *s = arg;
-	char err[PARSE_ERRLEN];
 	struct pcx_info x;
 
-	if (pcx_decode(tb, &x, err, sizeof(err))) {
-		complain("%s: malformed reply from the kernel: %s", s->title,
-			 err);
+	if (pcx_decode(tb, &x, err, len))
 		return -1;
-	}
-	print_pcx(&s->pr, &x);
+	print_pcx(pr, &x);
 	return 0;
-}
-
-static int pcx_show_restart(void *arg)
-{
-	struct pcx_show *s = arg;
-
-	return show_restart(&s->pr);
 }
 
 /* show [PCX] */
 static int peering_show(const struct command *cmd, int argc, char *argv[])
 {
 	char title[CMD_TITLE_MAX];
-	struct pcx_show s = { .title = cmd_title(cmd, title) };
+	struct printer pr;
+	struct show s = { cmd_title(cmd, title), &pr, pcx_print };
 	struct nl_msg *msg;
 	struct nlattr *pcx;
 	struct vp_conn c;
@@ -431,10 +416,10 @@ static int peering_show(const struct command *cmd, int argc, char *argv[])
 	rc = vp_connect(&c);
 	if (rc)
 		return rc;
-	rc = show_begin(&s.pr);
+	rc = show_begin(&pr);
 	if (!rc && argc < 2) {
-		rc = vp_dump(&c, VPCPEER_CMD_PCX_GET, title, pcx_show_reply,
-			     pcx_show_restart, &s);
+		rc = vp_dump(&c, VPCPEER_CMD_PCX_GET, title, show_reply,
+			     show_again, &s);
 	} else if (!rc) {
 		msg = vp_request(&c, VPCPEER_CMD_PCX_GET, 0,
 				 msg_request_size(0));
@@ -447,11 +432,11 @@ static int peering_show(const struct command *cmd, int argc, char *argv[])
 			nlmsg_free(msg);
 			rc = RC_FAIL;
 		} else {
-			rc = vp_transact(&c, msg, title, pcx_show_reply, &s);
+			rc = vp_transact(&c, msg, title, show_reply, &s);
 		}
 	}
 	vp_close(&c);
-	return show_end(&s.pr, title, rc);
+	return show_end(&pr, title, rc);
 }
 
 const struct command peering_commands[] = {

@@ -237,38 +237,23 @@ static int region_del(const struct command *cmd, int argc, char *argv[])
 
 /* --- region show -------------------------------------------------------- */
 
-struct region_show {
-	const char *title;
-	struct printer pr;
-};
-
-static int region_show_reply(struct nlattr **tb, void *arg)
+static int region_print(struct printer *pr, struct nlattr **tb, char *err,
+			size_t len)
 {
-	struct region_show *s = arg;
-	char err[PARSE_ERRLEN];
 	struct region_info r;
 
-	if (region_decode(tb, &r, err, sizeof(err))) {
-		complain("%s: malformed reply from the kernel: %s", s->title,
-			 err);
+	if (region_decode(tb, &r, err, len))
 		return -1;
-	}
-	print_region(&s->pr, &r);
+	print_region(pr, &r);
 	return 0;
-}
-
-static int region_show_restart(void *arg)
-{
-	struct region_show *s = arg;
-
-	return show_restart(&s->pr);
 }
 
 /* show [NAME] */
 static int region_show(const struct command *cmd, int argc, char *argv[])
 {
 	char title[CMD_TITLE_MAX];
-	struct region_show s = { .title = cmd_title(cmd, title) };
+	struct printer pr;
+	struct show s = { cmd_title(cmd, title), &pr, region_print };
 	struct nl_msg *msg;
 	struct vp_conn c;
 	int rc;
@@ -283,10 +268,10 @@ static int region_show(const struct command *cmd, int argc, char *argv[])
 	rc = vp_connect(&c);
 	if (rc)
 		return rc;
-	rc = show_begin(&s.pr);
+	rc = show_begin(&pr);
 	if (!rc && argc < 2) {
-		rc = vp_dump(&c, VPCPEER_CMD_REGION_GET, title,
-			     region_show_reply, region_show_restart, &s);
+		rc = vp_dump(&c, VPCPEER_CMD_REGION_GET, title, show_reply,
+			     show_again, &s);
 	} else if (!rc) {
 		msg = vp_request(&c, VPCPEER_CMD_REGION_GET, 0,
 				 msg_request_size(0));
@@ -295,11 +280,11 @@ static int region_show(const struct command *cmd, int argc, char *argv[])
 			nlmsg_free(msg);
 			msg = NULL;
 		}
-		rc = msg ? vp_transact(&c, msg, title, region_show_reply, &s) :
+		rc = msg ? vp_transact(&c, msg, title, show_reply, &s) :
 			   RC_FAIL;
 	}
 	vp_close(&c);
-	return show_end(&s.pr, title, rc);
+	return show_end(&pr, title, rc);
 }
 
 const struct command region_commands[] = {

@@ -269,44 +269,28 @@ static int vpc_del(const struct command *cmd, int argc, char *argv[])
 
 /* --- vpc show ----------------------------------------------------------- */
 
-struct vpc_show {
-	const char *title;
-	struct printer pr;
-};
-
-static int vpc_show_reply(struct nlattr **tb, void *arg)
+static int vpc_print(struct printer *pr, struct nlattr **tb, char *err,
+		     size_t len)
 {
-	struct vpc_show *s = arg;
-	char err[PARSE_ERRLEN];
 	struct vpc_info v;
 
-	if (vpc_decode(tb, &v, err, sizeof(err))) {
-		complain("%s: malformed reply from the kernel: %s", s->title,
-			 err);
+	if (vpc_decode(tb, &v, err, len))
 		return -1;
-	}
-	print_vpc(&s->pr, &v);
+	print_vpc(pr, &v);
 	vpc_info_free(&v);
 	return 0;
 }
 
-static int vpc_show_restart(void *arg)
-{
-	struct vpc_show *s = arg;
-
-	return show_restart(&s->pr);
-}
-
 /* GET VPC { ID | NAME }, or the dump of every VPC without ref. */
-static int vpc_show_run(struct vp_conn *c, struct vpc_show *s,
+static int vpc_show_run(struct vp_conn *c, struct show *s,
 			const struct vpc_ref *ref)
 {
 	struct nlattr *vpc;
 	struct nl_msg *msg;
 
 	if (!ref)
-		return vp_dump(c, VPCPEER_CMD_VPC_GET, s->title, vpc_show_reply,
-			       vpc_show_restart, s);
+		return vp_dump(c, VPCPEER_CMD_VPC_GET, s->title, show_reply,
+			       show_again, s);
 	msg = vp_request(c, VPCPEER_CMD_VPC_GET, 0, msg_request_size(0));
 	if (!msg)
 		return RC_FAIL;
@@ -318,15 +302,16 @@ static int vpc_show_run(struct vp_conn *c, struct vpc_show *s,
 		nlmsg_free(msg);
 		return RC_FAIL;
 	}
-	return vp_transact(c, msg, s->title, vpc_show_reply, s);
+	return vp_transact(c, msg, s->title, show_reply, s);
 }
 
 /* show [VPC] */
 static int vpc_show(const struct command *cmd, int argc, char *argv[])
 {
 	char title[CMD_TITLE_MAX];
+	struct printer pr;
+	struct show s = { cmd_title(cmd, title), &pr, vpc_print };
 	struct vpc_ref ref;
-	struct vpc_show s = { .title = cmd_title(cmd, title) };
 	struct vp_conn c;
 	int rc;
 
@@ -340,11 +325,11 @@ static int vpc_show(const struct command *cmd, int argc, char *argv[])
 	rc = vp_connect(&c);
 	if (rc)
 		return rc;
-	rc = show_begin(&s.pr);
+	rc = show_begin(&pr);
 	if (!rc)
 		rc = vpc_show_run(&c, &s, argc == 2 ? &ref : NULL);
 	vp_close(&c);
-	return show_end(&s.pr, title, rc);
+	return show_end(&pr, title, rc);
 }
 
 const struct command vpc_commands[] = {
