@@ -340,6 +340,51 @@ int vp_transact(struct vp_conn *c, struct nl_msg *msg, const char *title,
 	return xact_run(c, msg, &x);
 }
 
+int vp_send(uint8_t cmd, size_t size,
+	    int (*put)(struct nl_msg *msg, const void *data), const void *data,
+	    const char *title, vp_reply_fn fn, void *arg)
+{
+	struct nl_msg *msg;
+	struct vp_conn c;
+	int rc;
+
+	rc = vp_connect(&c);
+	if (rc)
+		return rc;
+	msg = vp_request(&c, cmd, 0, size);
+	if (!msg) {
+		rc = RC_FAIL;
+	} else if (put(msg, data) < 0) {
+		complain("%s: out of memory for the request", title);
+		nlmsg_free(msg);
+		rc = RC_FAIL;
+	} else {
+		rc = vp_transact(&c, msg, title, fn, arg);
+	}
+	vp_close(&c);
+	return rc;
+}
+
+int vp_show(struct show *s, uint8_t cmd,
+	    int (*put)(struct nl_msg *msg, const void *data), const void *data)
+{
+	struct vp_conn c;
+	int rc;
+
+	rc = show_begin(s->pr);
+	if (!rc && put) {
+		rc = vp_send(cmd, msg_request_size(0), put, data, s->title,
+			     show_reply, s);
+	} else if (!rc) {
+		rc = vp_connect(&c);
+		if (!rc) {
+			rc = vp_dump(&c, cmd, s->title, show_reply, show_again, s);
+			vp_close(&c);
+		}
+	}
+	return show_end(s->pr, s->title, rc);
+}
+
 int vp_dump(struct vp_conn *c, uint8_t cmd, const char *title,
 	    vp_reply_fn fn, int (*restart)(void *arg), void *arg)
 {

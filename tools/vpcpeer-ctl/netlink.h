@@ -86,6 +86,28 @@ int vp_transact(struct vp_conn *c, struct nl_msg *msg, const char *title,
 		vp_reply_fn fn, void *arg);
 
 /*
+ * One request from start to end, as every command that changes something
+ * makes it: vp_connect(), a request for cmd with room for size bytes of
+ * attributes, filled by put(msg, data) (which returns < 0 when it ran out
+ * of room: reported as such), vp_transact() with fn and arg, vp_close().
+ * Returns an exit status.
+ */
+int vp_send(uint8_t cmd, size_t size,
+	    int (*put)(struct nl_msg *msg, const void *data), const void *data,
+	    const char *title, vp_reply_fn fn, void *arg);
+
+struct show;
+
+/*
+ * A show command's request (ctl.h's struct show prints the replies): the
+ * one object that put(msg, data) names, or the dump of them all when put
+ * is NULL. Output is printed only if the whole command succeeds. Returns
+ * an exit status.
+ */
+int vp_show(struct show *s, uint8_t cmd,
+	    int (*put)(struct nl_msg *msg, const void *data), const void *data);
+
+/*
  * Dumps cmd (NLM_F_DUMP, no attributes), handing every object to fn. When
  * the kernel marks the dump as interrupted by a change (NLM_F_DUMP_INTR),
  * calls restart(arg) to discard what fn was given (it returns 0, or -1

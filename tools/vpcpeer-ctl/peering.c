@@ -30,36 +30,32 @@ static int arg_pcx(const struct command *cmd, const char *arg, uint32_t *id)
 }
 
 /* A request with PCX { ... } filled by put(), sent; replies go to fn. */
+/* What pcx_send_size() puts in the request: put(msg, data) in a PCX nest. */
+struct pcx_put {
+	int (*put)(struct nl_msg *msg, const void *data);
+	const void *data;
+};
+
+static int put_in_pcx(struct nl_msg *msg, const void *data)
+{
+	const struct pcx_put *p = data;
+	struct nlattr *pcx = nla_nest_start(msg, VPCPEER_A_PCX);
+
+	if (!pcx || p->put(msg, p->data) < 0)
+		return -1;
+	return nla_nest_end(msg, pcx);
+}
+
 static int pcx_send_size(const struct command *cmd, uint8_t nlcmd,
 			 int (*put)(struct nl_msg *msg, const void *data),
 			 const void *data, size_t size, vp_reply_fn fn,
 			 void *arg)
 {
+	const struct pcx_put p = { put, data };
 	char title[CMD_TITLE_MAX];
-	struct nlattr *pcx;
-	struct nl_msg *msg;
-	struct vp_conn c;
-	int rc;
 
-	cmd_title(cmd, title);
-	rc = vp_connect(&c);
-	if (rc)
-		return rc;
-	msg = vp_request(&c, nlcmd, 0, size);
-	if (!msg) {
-		vp_close(&c);
-		return RC_FAIL;
-	}
-	pcx = nla_nest_start(msg, VPCPEER_A_PCX);
-	if (!pcx || put(msg, data) < 0 || nla_nest_end(msg, pcx) < 0) {
-		complain("%s: out of memory for the request", title);
-		nlmsg_free(msg);
-		vp_close(&c);
-		return RC_FAIL;
-	}
-	rc = vp_transact(&c, msg, title, fn, arg);
-	vp_close(&c);
-	return rc;
+	return vp_send(nlcmd, size, put_in_pcx, &p, cmd_title(cmd, title), fn,
+		       arg);
 }
 
 static int pcx_send(const struct command *cmd, uint8_t nlcmd,
@@ -400,43 +396,19 @@ static int peering_show(const struct command *cmd, int argc, char *argv[])
 	char title[CMD_TITLE_MAX];
 	struct printer pr;
 	struct show s = { cmd_title(cmd, title), &pr, pcx_print };
-	struct nl_msg *msg;
-	struct nlattr *pcx;
-	struct vp_conn c;
+	struct pcx_put p = { put_pcx_id, NULL };
 	uint32_t id;
 	int rc;
 
 	if (argc > 2)
 		return cmd_unexpected_arg(cmd, argv[2]);
-	if (argc == 2) {
-		rc = arg_pcx(cmd, argv[1], &id);
-		if (rc)
-			return rc;
-	}
-	rc = vp_connect(&c);
+	if (argc < 2)
+		return vp_show(&s, VPCPEER_CMD_PCX_GET, NULL, NULL);
+	rc = arg_pcx(cmd, argv[1], &id);
 	if (rc)
 		return rc;
-	rc = show_begin(&pr);
-	if (!rc && argc < 2) {
-		rc = vp_dump(&c, VPCPEER_CMD_PCX_GET, title, show_reply,
-			     show_again, &s);
-	} else if (!rc) {
-		msg = vp_request(&c, VPCPEER_CMD_PCX_GET, 0,
-				 msg_request_size(0));
-		pcx = msg ? nla_nest_start(msg, VPCPEER_A_PCX) : NULL;
-		if (!pcx || put_pcx_id(msg, &id) < 0 ||
-		    nla_nest_end(msg, pcx) < 0) {
-			if (msg)
-				complain("%s: out of memory for the request",
-					 title);
-			nlmsg_free(msg);
-			rc = RC_FAIL;
-		} else {
-			rc = vp_transact(&c, msg, title, show_reply, &s);
-		}
-	}
-	vp_close(&c);
-	return show_end(&pr, title, rc);
+	p.data = &id;
+	return vp_show(&s, VPCPEER_CMD_PCX_GET, put_in_pcx, &p);
 }
 
 const struct command peering_commands[] = {

@@ -34,33 +34,27 @@ static int arg_region(const struct command *cmd, const char *arg)
 }
 
 /* REGION { NAME [, REMOTE_ADDR [, REMOTE_PORT]] [, LOCAL_ADDR] }; to fn. */
+struct region_put {
+	const char *name;
+	const struct endpoint *remote, *local;
+};
+
+static int put_region(struct nl_msg *msg, const void *data)
+{
+	const struct region_put *r = data;
+
+	return msg_put_region(msg, r->name, r->remote, r->local);
+}
+
 static int region_send(const struct command *cmd, uint8_t nlcmd,
 		       const char *name, const struct endpoint *remote,
 		       const struct endpoint *local, vp_reply_fn fn, void *arg)
 {
+	const struct region_put r = { name, remote, local };
 	char title[CMD_TITLE_MAX];
-	struct nl_msg *msg;
-	struct vp_conn c;
-	int rc;
 
-	cmd_title(cmd, title);
-	rc = vp_connect(&c);
-	if (rc)
-		return rc;
-	msg = vp_request(&c, nlcmd, 0, msg_request_size(0));
-	if (!msg) {
-		vp_close(&c);
-		return RC_FAIL;
-	}
-	if (msg_put_region(msg, name, remote, local) < 0) {
-		complain("%s: out of memory for the request", title);
-		nlmsg_free(msg);
-		vp_close(&c);
-		return RC_FAIL;
-	}
-	rc = vp_transact(&c, msg, title, fn, arg);
-	vp_close(&c);
-	return rc;
+	return vp_send(nlcmd, msg_request_size(0), put_region, &r,
+		       cmd_title(cmd, title), fn, arg);
 }
 
 /* --- region add / set --------------------------------------------------- */
@@ -254,37 +248,18 @@ static int region_show(const struct command *cmd, int argc, char *argv[])
 	char title[CMD_TITLE_MAX];
 	struct printer pr;
 	struct show s = { cmd_title(cmd, title), &pr, region_print };
-	struct nl_msg *msg;
-	struct vp_conn c;
+	struct region_put r = { NULL, NULL, NULL };
 	int rc;
 
 	if (argc > 2)
 		return cmd_unexpected_arg(cmd, argv[2]);
-	if (argc == 2) {
-		rc = arg_region(cmd, argv[1]);
-		if (rc)
-			return rc;
-	}
-	rc = vp_connect(&c);
+	if (argc < 2)
+		return vp_show(&s, VPCPEER_CMD_REGION_GET, NULL, NULL);
+	rc = arg_region(cmd, argv[1]);
 	if (rc)
 		return rc;
-	rc = show_begin(&pr);
-	if (!rc && argc < 2) {
-		rc = vp_dump(&c, VPCPEER_CMD_REGION_GET, title, show_reply,
-			     show_again, &s);
-	} else if (!rc) {
-		msg = vp_request(&c, VPCPEER_CMD_REGION_GET, 0,
-				 msg_request_size(0));
-		if (msg && msg_put_region(msg, argv[1], NULL, NULL) < 0) {
-			complain("%s: out of memory for the request", title);
-			nlmsg_free(msg);
-			msg = NULL;
-		}
-		rc = msg ? vp_transact(&c, msg, title, show_reply, &s) :
-			   RC_FAIL;
-	}
-	vp_close(&c);
-	return show_end(&pr, title, rc);
+	r.name = argv[1];
+	return vp_show(&s, VPCPEER_CMD_REGION_GET, put_region, &r);
 }
 
 const struct command region_commands[] = {

@@ -167,37 +167,33 @@ out:
 
 /* --- vpc set / del: requests that name one VPC -------------------------- */
 
+struct vpc_put {
+	const struct vpc_ref *ref;
+	const struct prefix *cidr;
+};
+
+static int put_vpc_simple(struct nl_msg *msg, const void *data)
+{
+	const struct vpc_put *v = data;
+	struct nlattr *vpc = nla_nest_start(msg, VPCPEER_A_VPC);
+
+	if (!vpc ||
+	    msg_put_vpc_ref(msg, VPCPEER_A_VPC_ID, VPCPEER_A_VPC_NAME, v->ref) < 0 ||
+	    (v->cidr && msg_put_cidr(msg, v->cidr) < 0))
+		return -1;
+	return nla_nest_end(msg, vpc);
+}
+
 /* VPC { ID | NAME [, CIDR] } for cmd; the reply, if any, is not shown. */
 static int vpc_simple(const struct command *cmd, uint8_t nlcmd,
 		      const struct vpc_ref *ref, const struct prefix *cidr)
 {
+	const struct vpc_put v = { ref, cidr };
 	char title[CMD_TITLE_MAX];
-	struct nlattr *vpc;
-	struct nl_msg *msg;
-	struct vp_conn c;
 	int rc;
 
-	cmd_title(cmd, title);
-	rc = vp_connect(&c);
-	if (rc)
-		return rc;
-	msg = vp_request(&c, nlcmd, 0, msg_request_size(1));
-	if (!msg) {
-		vp_close(&c);
-		return RC_FAIL;
-	}
-	vpc = nla_nest_start(msg, VPCPEER_A_VPC);
-	if (!vpc ||
-	    msg_put_vpc_ref(msg, VPCPEER_A_VPC_ID, VPCPEER_A_VPC_NAME, ref) < 0 ||
-	    (cidr && msg_put_cidr(msg, cidr) < 0) ||
-	    nla_nest_end(msg, vpc) < 0) {
-		complain("%s: out of memory for the request", title);
-		nlmsg_free(msg);
-		vp_close(&c);
-		return RC_FAIL;
-	}
-	rc = vp_transact(&c, msg, title, NULL, NULL);
-	vp_close(&c);
+	rc = vp_send(nlcmd, msg_request_size(1), put_vpc_simple, &v,
+		     cmd_title(cmd, title), NULL, NULL);
 	if (!rc && opt.dry_run)
 		rc = dry_run_done(cmd);
 	return rc;
@@ -281,30 +277,6 @@ static int vpc_print(struct printer *pr, struct nlattr **tb, char *err,
 	return 0;
 }
 
-/* GET VPC { ID | NAME }, or the dump of every VPC without ref. */
-static int vpc_show_run(struct vp_conn *c, struct show *s,
-			const struct vpc_ref *ref)
-{
-	struct nlattr *vpc;
-	struct nl_msg *msg;
-
-	if (!ref)
-		return vp_dump(c, VPCPEER_CMD_VPC_GET, s->title, show_reply,
-			       show_again, s);
-	msg = vp_request(c, VPCPEER_CMD_VPC_GET, 0, msg_request_size(0));
-	if (!msg)
-		return RC_FAIL;
-	vpc = nla_nest_start(msg, VPCPEER_A_VPC);
-	if (!vpc ||
-	    msg_put_vpc_ref(msg, VPCPEER_A_VPC_ID, VPCPEER_A_VPC_NAME, ref) < 0 ||
-	    nla_nest_end(msg, vpc) < 0) {
-		complain("%s: out of memory for the request", s->title);
-		nlmsg_free(msg);
-		return RC_FAIL;
-	}
-	return vp_transact(c, msg, s->title, show_reply, s);
-}
-
 /* show [VPC] */
 static int vpc_show(const struct command *cmd, int argc, char *argv[])
 {
@@ -312,24 +284,17 @@ static int vpc_show(const struct command *cmd, int argc, char *argv[])
 	struct printer pr;
 	struct show s = { cmd_title(cmd, title), &pr, vpc_print };
 	struct vpc_ref ref;
-	struct vp_conn c;
+	struct vpc_put v = { &ref, NULL };
 	int rc;
 
 	if (argc > 2)
 		return cmd_unexpected_arg(cmd, argv[2]);
-	if (argc == 2) {
-		rc = arg_vpc(cmd, argv[1], &ref);
-		if (rc)
-			return rc;
-	}
-	rc = vp_connect(&c);
+	if (argc < 2)
+		return vp_show(&s, VPCPEER_CMD_VPC_GET, NULL, NULL);
+	rc = arg_vpc(cmd, argv[1], &ref);
 	if (rc)
 		return rc;
-	rc = show_begin(&pr);
-	if (!rc)
-		rc = vpc_show_run(&c, &s, argc == 2 ? &ref : NULL);
-	vp_close(&c);
-	return show_end(&pr, title, rc);
+	return vp_show(&s, VPCPEER_CMD_VPC_GET, put_vpc_simple, &v);
 }
 
 const struct command vpc_commands[] = {
