@@ -17,7 +17,7 @@
 source "$(dirname "$0")/lib.sh"
 
 require_root
-require_cmd ip ss sysctl insmod rmmod wg nft python3 unshare nsenter awk
+require_cmd ip ss sysctl insmod rmmod wg nft python3 unshare nsenter awk od tr
 require_module_file
 require_ctl
 
@@ -77,13 +77,43 @@ wireguard() {
 	ip -n "$HOSTB" -6 route add fd00:255::1/128 dev wg1
 }
 
+# Inside a case, after ipsec: manual-key transport-mode ESP between the
+# veth addresses for udp/6081, both ways, in both hosts, with the
+# algorithm words ALG... of ip-xfrm(8), KEY standing for a random key
+# ("aead rfc4106(gcm(aes)) KEY 128"); the SAs
+# carry replay windows (manual SAs have none by default), the policies
+# "dir in" make each kernel drop cleartext before the module sees it.
+ipsec() {
+	local k1 k2 ns
+	k1=0x$(od -An -tx1 -N20 /dev/urandom | tr -d ' \n')
+	k2=0x$(od -An -tx1 -N20 /dev/urandom | tr -d ' \n')
+	defer "ip xfrm state flush; ip xfrm policy flush"
+	for ns in "" "$HOSTB"; do
+		xf() { if [ -n "$ns" ]; then ip -n "$ns" xfrm "$@"; else ip xfrm "$@"; fi; }
+		xf state add src 192.0.2.1 dst 192.0.2.2 proto esp spi 0x101 reqid 1 \
+			mode transport replay-window 32 "${@//KEY/$k1}"
+		xf state add src 192.0.2.2 dst 192.0.2.1 proto esp spi 0x102 reqid 2 \
+			mode transport replay-window 32 "${@//KEY/$k2}"
+	done
+	ip xfrm policy add src 192.0.2.1 dst 192.0.2.2 proto udp dport 6081 dir out \
+		tmpl src 192.0.2.1 dst 192.0.2.2 proto esp reqid 1 mode transport
+	ip xfrm policy add src 192.0.2.2 dst 192.0.2.1 proto udp dport 6081 dir in \
+		tmpl src 192.0.2.2 dst 192.0.2.1 proto esp reqid 2 mode transport
+	ip -n "$HOSTB" xfrm policy add src 192.0.2.2 dst 192.0.2.1 proto udp dport 6081 dir out \
+		tmpl src 192.0.2.2 dst 192.0.2.1 proto esp reqid 2 mode transport
+	ip -n "$HOSTB" xfrm policy add src 192.0.2.1 dst 192.0.2.2 proto udp dport 6081 dir in \
+		tmpl src 192.0.2.1 dst 192.0.2.2 proto esp reqid 1 mode transport
+}
+GCM=(aead 'rfc4106(gcm(aes))' KEY 128)
+
 # Inside a case: fake_b [ARGS]: fakeregion.py serving as region b's
-# module in host B; its log is $FAKE_LOG.
+# module in host B (at B's WireGuard address, or FAKE_AT/FAKE_PEER); its
+# log is $FAKE_LOG.
 fake_b() {
 	FAKE_LOG=$(mktemp)
 	defer "rm -f $FAKE_LOG"
-	ip netns exec "$HOSTB" python3 "$FAKE" serve --listen 10.255.0.2:6081 \
-		--peer 10.255.0.1:6081 --name b --hello-ms "$KEEPALIVE_MS" \
+	ip netns exec "$HOSTB" python3 "$FAKE" serve --listen "${FAKE_AT:-10.255.0.2:6081}" \
+		--peer "${FAKE_PEER:-10.255.0.1:6081}" --name b --hello-ms "$KEEPALIVE_MS" \
 		--log "$FAKE_LOG" "$@" &
 	FAKE_PID=$!
 	defer "kill $FAKE_PID 2> /dev/null"
@@ -216,6 +246,84 @@ t_rx_plaintext_and_unknown_dropped() {
 	region_is b connecting || fail "a packet from no region moved the region"
 }
 
+# The same over an IPv6 underlay: its own socket, route and receive.
+t_region_up_wireguard_ipv6() {
+	underlay
+	wireguard
+	ctl region add b6 remote fd00:255::2 local fd00:255::1
+	defer "$VPCPEER_CTL region del b6 2> /dev/null"
+	[ "$(region_get b6 underlay)" = wireguard ] || fail "underlay is $(region_get b6 underlay)"
+	[ "$(region_get b6 inner_mtu)" = 8864 ] || fail "inner MTU is $(region_get b6 inner_mtu), not 8920 - 56"
+	FAKE_AT='[fd00:255::2]:6081' FAKE_PEER='[fd00:255::1]:6081' fake_b
+	wait_for 30 region_is b6 up || fail "region b6 not up: $(ctl region show b6); B heard: $(cat "$FAKE_LOG")"
+	grep -q '^rx HELLO .*name=a inner_mtu=8864' "$FAKE_LOG" || fail "B heard no HELLO from a: $(cat "$FAKE_LOG")"
+	[ "$(leaked)" = 0 ] || fail "$(leaked) cleartext packets reached host B"
+}
+
+# Over policy-based IPsec (transport ESP, AES-GCM): verified as ipsec,
+# up with B's HELLOs; no cleartext GENEVE on the wire.
+t_region_up_ipsec() {
+	underlay
+	ipsec "${GCM[@]}"
+	ctl region add b remote 192.0.2.2 local 192.0.2.1
+	defer "$VPCPEER_CTL region del b 2> /dev/null"
+	[ "$(region_get b underlay)" = ipsec ] || fail "underlay is $(region_get b underlay): $(ctl region show b)"
+	[ "$(region_get b underlay_ifname)" = u0 ] || fail "underlay device is $(region_get b underlay_ifname)"
+	FAKE_AT=192.0.2.2:6081 FAKE_PEER=192.0.2.1:6081 fake_b
+	wait_for 30 region_is b up || fail "region b not up over IPsec: $(ctl region show b); B heard: $(cat "$FAKE_LOG")"
+	[ "$(leaked)" = 0 ] || fail "$(leaked) cleartext packets reached host B"
+	# Without the outbound policy the route is plain: unencrypted.
+	ip xfrm policy del src 192.0.2.1 dst 192.0.2.2 proto udp dport 6081 dir out
+	wait_for 30 region_is b unencrypted || fail "region b still $(region_get b state) without its policy"
+	[ "$(leaked)" = 0 ] || fail "$(leaked) cleartext packets reached host B"
+}
+
+# ESP that only authenticates is not encryption: cipher_null, and GMAC
+# (rfc4543, an AEAD that encrypts nothing), leave the region unencrypted.
+t_ipsec_null_cipher_refused() {
+	local n
+	underlay
+	for n in 1 2; do
+		ip xfrm state flush
+		ip xfrm policy flush
+		ip -n "$HOSTB" xfrm state flush
+		ip -n "$HOSTB" xfrm policy flush
+		if [ "$n" = 1 ]; then
+			ipsec enc cipher_null "" auth 'hmac(sha256)' KEY
+		else
+			ipsec aead 'rfc4543(gcm(aes))' KEY 128
+		fi
+		ctl region add "b$n" remote 192.0.2.2 local 192.0.2.1
+		defer "$VPCPEER_CTL region del b$n 2> /dev/null"
+		region_is "b$n" unencrypted ||
+			fail "ESP with $(ip xfrm state | grep -m1 -E 'enc|aead') counts as encrypted: $(ctl region show "b$n")"
+		ctl region del "b$n"
+	done
+	[ "$(leaked)" = 0 ] || fail "$(leaked) cleartext packets reached host B"
+}
+
+# GENEVE headers the module does not take are counted as such, from an
+# encrypted peer too: a data frame of the control protocol type, a control
+# frame of an IP type; a well-formed data frame for a VNI nobody receives
+# on is an unknown pcx.
+t_rx_bad_headers() {
+	underlay
+	wireguard
+	ctl region add b remote 10.255.0.2 local 10.255.0.1
+	defer "$VPCPEER_CTL region del b 2> /dev/null"
+	ip netns exec "$HOSTB" python3 "$FAKE" send --bind 10.255.0.2 --peer 10.255.0.1 \
+		--ctl-bit 0 --proto 88b5
+	ip netns exec "$HOSTB" python3 "$FAKE" send --bind 10.255.0.2 --peer 10.255.0.1 \
+		--ctl-bit 1 --proto 0800
+	wait_for 30 eval '[ "$(region_get b stats.rx_drop_bad_header)" = 2 ]' ||
+		fail "bad GENEVE headers not counted: $(region_flat b)"
+	ip netns exec "$HOSTB" python3 "$FAKE" send --bind 10.255.0.2 --peer 10.255.0.1 \
+		--ctl-bit 0 --proto 0800
+	wait_for 30 eval '[ "$(region_get b stats.rx_drop_unknown_pcx)" = 1 ]' ||
+		fail "a data frame for no peering not counted: $(region_flat b)"
+	region_is b connecting || fail "bad frames moved the region: $(ctl region show b)"
+}
+
 # Unloading with regions up closes their sockets and frees them.
 t_unload_with_regions() {
 	underlay
@@ -232,6 +340,10 @@ ktap_case module_loads_with_region_params t_load
 ktap_case region_admin_only t_region_admin_only
 ktap_case region_refuses_plaintext_route t_region_refuses_plaintext_route
 ktap_case region_up_wireguard t_region_up_wireguard
+ktap_case region_up_wireguard_ipv6 t_region_up_wireguard_ipv6
+ktap_case region_up_ipsec t_region_up_ipsec
+ktap_case ipsec_null_cipher_refused t_ipsec_null_cipher_refused
 ktap_case rx_plaintext_and_unknown_dropped t_rx_plaintext_and_unknown_dropped
+ktap_case rx_bad_headers t_rx_bad_headers
 ktap_case unload_with_regions t_unload_with_regions
 ktap_finish
