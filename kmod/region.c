@@ -367,9 +367,10 @@ static void region_hello(struct vpcpeer_region *r, struct dst_entry *dst)
 
 /*
  * Verify the route again, say HELLO along it if asked to, and tell the
- * listeners when the state or the underlay changed.
+ * listeners when the state or the underlay changed, or always (@tell: the
+ * region is new, or its addresses changed).
  */
-static void region_refresh(struct vpcpeer_region *r, bool hello)
+static void region_refresh(struct vpcpeer_region *r, bool hello, bool tell)
 {
 	u8 state = r->state, underlay = r->underlay;
 	struct dst_entry *dst;
@@ -382,7 +383,7 @@ static void region_refresh(struct vpcpeer_region *r, bool hello)
 		region_hello(r, dst);
 	else
 		dst_release(dst);
-	if (state != r->state || underlay != r->underlay)
+	if (tell || state != r->state || underlay != r->underlay)
 		vpcpeer_notify_region(VPCPEER_CMD_REGION_STATE_NTF, r, false);
 }
 
@@ -447,8 +448,7 @@ int vpcpeer_region_new(const char *name, const struct vpcpeer_flow *flow,
 	r->id = next_region_id++;
 	list_add_tail_rcu(&r->node, &regions);
 	vpcpeer_generation++;
-	region_refresh(r, true);
-	vpcpeer_notify_region(VPCPEER_CMD_REGION_STATE_NTF, r, false);
+	region_refresh(r, true, true);
 	*out = r;
 	return 0;
 
@@ -490,7 +490,7 @@ int vpcpeer_region_set(struct vpcpeer_region *r, const struct vpcpeer_flow *flow
 	rcu_assign_pointer(r->link, link);
 	call_rcu(&old->rcu, link_free);
 	vpcpeer_generation++;
-	region_refresh(r, true);
+	region_refresh(r, true, true);
 	return 0;
 }
 
@@ -626,7 +626,7 @@ static void hello_rcv(struct vpcpeer_region *r, const struct vpcpeer_xmsg *m)
 	r->last_rx = jiffies;
 	strscpy(r->peer_name, m->name, sizeof(r->peer_name));
 	/* Answer at once the first time, so both come up in one round trip. */
-	region_refresh(r, news);
+	region_refresh(r, news, false);
 }
 
 /* Under vpcpeer_lock, as the ordered work runs: one at a time. */
@@ -652,7 +652,7 @@ static void ctl_rcv(struct vpcpeer_region *r, struct sk_buff *skb)
 	if (!r->heard || m->epoch != r->peer_epoch) {
 		/* Not the module whose HELLO we hold: ask who it is. */
 		vpcpeer_region_count(r, VPCPEER_REGION_STAT(CTL_DROP_STALE_EPOCH), 1);
-		region_refresh(r, true);
+		region_refresh(r, true, false);
 		return;
 	}
 	/* The peering messages come with inter-region peerings. */
@@ -685,7 +685,7 @@ static void keepalive_fn(struct work_struct *work)
 
 	mutex_lock(&vpcpeer_lock);
 	list_for_each_entry(r, &regions, node)
-		region_refresh(r, true);
+		region_refresh(r, true, false);
 	if (running)
 		queue_delayed_work(region_wq, &keepalive_work,
 				   msecs_to_jiffies(READ_ONCE(region_keepalive_ms)));

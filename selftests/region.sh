@@ -127,7 +127,10 @@ region_is() { [ "$(region_get "$1" state)" = "$2" ]; }
 
 # --- cases -------------------------------------------------------------------
 
+# The module with this program's region parameters: loaded afresh, as
+# the program before may have left it loaded with the defaults.
 t_load() {
+	module_unload || fail "rmmod failed"
 	module_load region_name=a region_keepalive_ms=$KEEPALIVE_MS \
 		region_dead_ms=$DEAD_MS
 	module_loaded || fail "vpcpeer is not loaded"
@@ -171,6 +174,36 @@ t_region_admin_only() {
 	[ "$(region_get b remote)" = 10.255.0.3 ] || fail "region set did not change the remote"
 	ctl region del b
 	must_exit 1 'no such region' ctl region show b
+}
+
+# Listeners of the initial namespace hear each change of a region once:
+# added (with the state it got), changed, deleted.
+t_region_events() {
+	local out mon i heard=
+	out=$(mktemp)
+	defer "rm -f $out"
+	(exec "$VPCPEER_CTL" monitor > "$out" 2>&1) &
+	mon=$!
+	defer "kill $mon 2> /dev/null"
+	# The listener hears from when it has joined the group: probe until then.
+	for i in $(seq 30); do
+		ctl region add "probe$i" remote "198.51.100.$i" local 10.255.0.1 2> /dev/null
+		wait_for 3 grep -q "probe$i" "$out" && heard=1
+		ctl region del "probe$i"
+		[ -n "$heard" ] && break
+	done
+	[ -n "$heard" ] || fail "the listener never heard a probe region: $(cat "$out")"
+	ctl region add ev remote 10.255.0.9 local 10.255.0.1 2> /dev/null
+	ctl region set ev remote 10.255.0.8 2> /dev/null
+	ctl region del ev
+	wait_for 10 grep -q '^region state ev deleted' "$out" ||
+		fail "no event for the deletion: $(cat "$out")"
+	grep -q '^region state ev unencrypted .*remote 10.255.0.9' "$out" ||
+		fail "no event for the addition: $(cat "$out")"
+	grep -q '^region state ev unencrypted .*remote 10.255.0.8' "$out" ||
+		fail "no event for the change: $(cat "$out")"
+	[ "$(grep -c '^region state ev ' "$out")" = 3 ] ||
+		fail "not one event per change: $(grep '^region state ev ' "$out")"
 }
 
 # No encryption, no traffic: a region routed over the plain veth, or with
@@ -338,6 +371,7 @@ t_unload_with_regions() {
 
 ktap_case module_loads_with_region_params t_load
 ktap_case region_admin_only t_region_admin_only
+ktap_case region_events t_region_events
 ktap_case region_refuses_plaintext_route t_region_refuses_plaintext_route
 ktap_case region_up_wireguard t_region_up_wireguard
 ktap_case region_up_wireguard_ipv6 t_region_up_wireguard_ipv6
