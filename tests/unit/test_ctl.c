@@ -2342,7 +2342,7 @@ static void test_regions(void **state)
 	CTL(0, "[{\"name\":\"b\",\"remote\":\"10.255.0.2\",\"remote_port\":6081,"
 	    "\"local\":\"10.255.0.3\",\"state\":\"up\",\"underlay\":\"wireguard\","
 	    "\"underlay_ifname\":\"wg0\",\"inner_mtu\":8884,\"peer_name\":\"b\","
-	    "\"peer_epoch\":6637742900790689946,\"last_rx_ms\":1234,"
+	    "\"peer_epoch\":\"5c1e00000000009a\",\"last_rx_ms\":1234,"
 	    "\"pcx_count\":3,\"stats\":{\"tx_packets\":102,\"tx_bytes\":103,"
 	    "\"rx_packets\":104,\"rx_bytes\":105,\"ctl_tx\":106,\"ctl_rx\":107,"
 	    "\"ctl_retransmits\":108,\"tx_drop_no_route\":109,"
@@ -2573,7 +2573,7 @@ static void test_monitor_regions(void **state)
 	    "\"local\":\"10.255.0.1\",\"state\":\"up\","
 	    "\"underlay\":\"wireguard\",\"underlay_ifname\":\"wg0\","
 	    "\"inner_mtu\":8884,\"peer_name\":\"b\","
-	    "\"peer_epoch\":6637742900790689946,\"last_rx_ms\":1234,"
+	    "\"peer_epoch\":\"5c1e00000000009a\",\"last_rx_ms\":1234,"
 	    "\"pcx_count\":0}}\n"
 	    "{\"event\":\"region-state\",\"region\":{\"name\":\"b\"},"
 	    "\"deleted\":true}\n", bad, "-j", "monitor");

@@ -1229,7 +1229,7 @@ static void show_region(enum region_flaw f, bool json, bool stats,
 	"{\"name\":\"b\",\"remote\":\"10.255.0.2\",\"remote_port\":6081," \
 	"\"local\":\"10.255.0.1\",\"state\":\"up\",\"underlay\":\"wireguard\"," \
 	"\"underlay_ifname\":\"wg0\",\"inner_mtu\":8884,\"peer_name\":\"b\"," \
-	"\"peer_epoch\":6637742900790689946,\"last_rx_ms\":1234,\"pcx_count\":3"
+	"\"peer_epoch\":\"5c1e00000000009a\",\"last_rx_ms\":1234,\"pcx_count\":3"
 #define UP_JSON_STATS \
 	",\"stats\":{\"tx_packets\":102,\"tx_bytes\":103,\"rx_packets\":104," \
 	"\"rx_bytes\":105,\"ctl_tx\":106,\"ctl_rx\":107,\"ctl_retransmits\":108," \
@@ -1370,7 +1370,7 @@ static void test_region_json(void **state)
 		     "[{\"name\":\"ap-southeast-2\",\"remote\":\"fd00::2\","
 		     "\"remote_port\":443,\"local\":\"fd00::1\",\"state\":\"up\","
 		     "\"underlay\":\"ipsec\",\"inner_mtu\":8500,\"peer_name\":\"b\","
-		     "\"peer_epoch\":6637742900790689946,\"last_rx_ms\":1234,"
+		     "\"peer_epoch\":\"5c1e00000000009a\",\"last_rx_ms\":1234,"
 		     "\"pcx_count\":3}," UP_JSON "}]\n");
 	show_region(REG_UNENCRYPTED, true, false,
 		    "[{\"name\":\"b\",\"remote\":\"10.255.0.2\",\"remote_port\":6081,"
@@ -1381,14 +1381,14 @@ static void test_region_json(void **state)
 		    "\"local\":\"10.255.0.1\",\"state\":\"state-9\","
 		    "\"underlay\":\"underlay-7\",\"underlay_ifname\":\"wg0\","
 		    "\"inner_mtu\":8884,\"peer_name\":\"b\","
-		    "\"peer_epoch\":6637742900790689946,\"last_rx_ms\":1234,"
+		    "\"peer_epoch\":\"5c1e00000000009a\",\"last_rx_ms\":1234,"
 		    "\"pcx_count\":3}," UP_JSON "}]\n");
 	show_region(REG_ODD_PEER, true, false,
 		    "[{\"name\":\"b\",\"remote\":\"10.255.0.2\",\"remote_port\":6081,"
 		    "\"local\":\"10.255.0.1\",\"state\":\"up\",\"underlay\":\"wireguard\","
 		    "\"underlay_ifname\":\"wg0\",\"inner_mtu\":8884,"
 		    "\"peer_name\":\"b\\\"\\n\\\\\","
-		    "\"peer_epoch\":6637742900790689946,\"last_rx_ms\":1234,"
+		    "\"peer_epoch\":\"5c1e00000000009a\",\"last_rx_ms\":1234,"
 		    "\"pcx_count\":3}," UP_JSON "}]\n");
 }
 
@@ -1594,7 +1594,7 @@ static const struct event_case event_cases[] = {
 	  "\"remote\":\"10.255.0.2\",\"remote_port\":6081,"
 	  "\"local\":\"10.255.0.1\",\"state\":\"up\",\"underlay\":\"wireguard\","
 	  "\"underlay_ifname\":\"wg0\",\"inner_mtu\":8884,\"peer_name\":\"b\","
-	  "\"peer_epoch\":6637742900790689946,\"last_rx_ms\":1234,"
+	  "\"peer_epoch\":\"5c1e00000000009a\",\"last_rx_ms\":1234,"
 	  "\"pcx_count\":3}}\n" },
 	{ "region state, unencrypted", VPCPEER_CMD_REGION_STATE_NTF, EV_REGION,
 	  REG_UNENCRYPTED, 0,

@@ -506,8 +506,17 @@ static void region_json(struct printer *p, const struct region_info *r)
 		json_kv_u64(&p->j, "inner_mtu", r->inner_mtu);
 	if (r->peer_name)
 		json_kv_string(&p->j, "peer_name", r->peer_name);
-	if (r->has_peer_epoch)
-		json_kv_u64(&p->j, "peer_epoch", r->peer_epoch);
+	if (r->has_peer_epoch) {
+		/*
+		 * An identifier that uses all 64 bits: as a string, as the
+		 * text output prints it, since readers holding JSON numbers
+		 * as doubles (JavaScript, jq 1.6) would round it.
+		 */
+		char e[17];
+
+		snprintf(e, sizeof(e), "%016" PRIx64, r->peer_epoch);
+		json_kv_string(&p->j, "peer_epoch", e);
+	}
 	if (r->has_last_rx)
 		json_kv_u64(&p->j, "last_rx_ms", r->last_rx_ms);
 	if (r->has_pcx_count)
