@@ -7,11 +7,13 @@
 # vpcpeer-ctl, "ip link" and the kernel's own log agree on.
 #
 #   root, init netns ─► nlfuzz ─► VPCs in init + 2 spare namespaces, peerings,
-#                                 devices (the spares are renewed: R15);
+#                                 devices (the spares are renewed: R15),
+#                                 regions (sockets, routes checked);
 #                                 dry runs that must change nothing; the
 #                                 events group, whose every event is checked
 #   root of a new user+net ns ─► nlfuzz --userns --peer peerN
-#                                 its own VPCs only; nothing of root's changes
+#                                 its own VPCs only; nothing of root's changes;
+#                                 no region change succeeds
 #   uid 65534, no capabilities ─► nlfuzz: no request may change anything,
 #                                 nor may it join the events group
 #   then: every VPC and peering the log says exists is listed, with its
@@ -150,7 +152,8 @@ t_fuzz_root() {
 	module_load tombstone_hour_ms=42 expiry_secs=3 max_pending_requests=3 max_active_peerings=3
 	run_fuzz "$log" "$NLFUZZ" -n "$FUZZ_MSGS"
 	expect_reached "$log" VPC_NEW VPC_DEL VPC_GET VPC_CIDR_ADD VPC_CIDR_DEL \
-		PCX_REQUEST PCX_ACCEPT PCX_GET PCX_SET
+		PCX_REQUEST PCX_ACCEPT PCX_GET PCX_SET \
+		REGION_NEW REGION_SET REGION_DEL REGION_GET
 	expect_events "$log" yes
 	module_loaded || fail "vpcpeer is no longer loaded"
 	wait_for 60 fuzz_settled || fail "VPCs of the fuzzer's namespaces outlived them: $(ctl vpc show)"
@@ -161,13 +164,19 @@ t_fuzz_root() {
 # it names, and nothing else; once it exits, its namespace and with it
 # its VPCs go (R15), and every VPC of root's is exactly as it was.
 t_fuzz_userns() {
-	local n log=/tmp/nlfuzz-userns.log before
+	local n log=/tmp/nlfuzz-userns.log before c k
 	n=$(case_no)
 	vpc_make "peer$n" 10.200.0.0/16 fd00:200::/48
 	before=$(vpc_snapshot)
 	run_fuzz "$log" "$NLFUZZ" --userns --peer "peer$n" -n $((FUZZ_MSGS / 4))
 	expect_reached "$log" VPC_NEW VPC_GET PCX_REQUEST
 	expect_events "$log" yes
+	# Regions are the host's: its own user namespace's root may not touch them.
+	for c in REGION_NEW REGION_SET REGION_DEL; do
+		k=$(succeeded "$log" "$c")
+		[ "${k:-0}" = 0 ] ||
+			fail "$c succeeded for the root of a user namespace: $(grep '^nlfuzz: succeeded' "$log")"
+	done
 	wait_for 60 eval '[ "$(vpc_snapshot)" = "$before" ]' ||
 		fail "root's VPCs changed: $before -> $(vpc_snapshot)"
 }
@@ -202,6 +211,14 @@ t_consistent() {
 		pcx-*) out=$(ctl -s peering show "$id" 2>&1) || fail "peering show $id: $out" ;;
 		esac
 	done
+	# The regions root's run left: each shown, each deleted (none has a
+	# peering), and none left.
+	for id in $(ctl -j region show | json_flat | sed -n 's/^\[[0-9]*\]\.name=//p'); do
+		out=$(ctl region show "$id" 2>&1) || fail "region show $id: $out"
+		out=$(ctl region del "$id" 2>&1) || fail "region del $id: $out"
+	done
+	out=$(ctl region show) || fail "region show failed"
+	[ -z "$out" ] || fail "regions left after deleting each: $out"
 	for id in $(listed | awk '/^vpc-/ {print $1}'); do
 		ctl vpc del "$id" || fail "vpc del $id"
 	done

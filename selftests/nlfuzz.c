@@ -72,10 +72,13 @@
 #define ERRNO_MAX	4096
 /*
  * Attribute types tried by random trees and mutations: past the largest
- * of every attribute set (VPCPEER_A_STATS_MAX is the largest, 12), so
- * that each set's unknown types are tried too.
+ * of every attribute set a request may carry (VPCPEER_A_REGION_MAX, 14,
+ * is the largest), so that each set's unknown types are tried too.
  */
-#define FUZZ_TYPES	14
+#define FUZZ_TYPES	16
+_Static_assert(FUZZ_TYPES > VPCPEER_A_REGION_MAX && FUZZ_TYPES > VPCPEER_A_PCX_MAX &&
+	       FUZZ_TYPES > VPCPEER_A_STATS_MAX && FUZZ_TYPES > VPCPEER_A_MAX,
+	       "FUZZ_TYPES must pass every attribute set's largest type");
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -706,6 +709,7 @@ static bool is_event_cmd(unsigned int cmd)
 	case VPCPEER_CMD_PCX_STATE_NTF:
 	case VPCPEER_CMD_PCX_SET_NTF:
 	case VPCPEER_CMD_PCX_DEL_NTF:
+	case VPCPEER_CMD_REGION_STATE_NTF:
 		return true;
 	}
 	return false;
@@ -727,7 +731,8 @@ static bool event_ok(struct nlmsghdr *h)
 	ev_by_cmd[cmd]++;
 	want = cmd == VPCPEER_CMD_VPC_NEW_NTF || cmd == VPCPEER_CMD_VPC_DEL_NTF ||
 	       cmd == VPCPEER_CMD_VPC_CIDR_ADD_NTF ||
-	       cmd == VPCPEER_CMD_VPC_CIDR_DEL_NTF ? VPCPEER_A_VPC : VPCPEER_A_PCX;
+	       cmd == VPCPEER_CMD_VPC_CIDR_DEL_NTF ? VPCPEER_A_VPC :
+	       cmd == VPCPEER_CMD_REGION_STATE_NTF ? VPCPEER_A_REGION : VPCPEER_A_PCX;
 	for_each_attr(a, (uint8_t *)h + hdr, h->nlmsg_len - hdr) {
 		if ((a->nla_type & NLA_TYPE_MASK) == want)
 			nest = true;
@@ -955,6 +960,100 @@ static void put_reply_only_pcx_attrs(struct msg *m)
 		put_u8(m, VPCPEER_A_PCX_STATE, below(__VPCPEER_PCX_STATE_MAX + 2));
 }
 
+/*
+ * Regions: a few names, mostly valid (1 to 15 bytes of [a-z0-9-]), at
+ * times one byte too long, empty, or with a byte the rule forbids.
+ */
+static unsigned int put_region_name(struct msg *m)
+{
+	char name[VPCPEER_REGION_NAME_MAX + 8];
+	unsigned int k = below(4);
+
+	switch (below(20)) {
+	case 0:
+		snprintf(name, sizeof(name), "%s", "r23456789012345x");	/* 16 */
+		break;
+	case 1:
+		name[0] = 0;
+		break;
+	case 2:
+		snprintf(name, sizeof(name), "fzr%c", "\x80/ .A_"[below(6)]);
+		break;
+	default:
+		snprintf(name, sizeof(name), "fzr%u", k);
+		break;
+	}
+	if (chance(3))		/* not NUL-terminated */
+		put(m, VPCPEER_A_REGION_NAME, name, strlen(name));
+	else
+		put_str(m, VPCPEER_A_REGION_NAME, name);
+	return k;
+}
+
+/*
+ * An underlay address: IPv4 or IPv6, mostly unicast in 10.255.0.0/24 or
+ * fd00:ff::/64; at times loopback, unspecified, multicast, or a length
+ * that is neither 4 nor 16. @v6 picks the family, so that most pairs
+ * agree.
+ */
+static void put_region_addr(struct msg *m, uint16_t type, bool v6)
+{
+	static const size_t odd[] = { 0, 1, 3, 5, 15, 17 };
+	uint8_t a[17] = { 0 };
+	size_t len = v6 ? 16 : 4;
+
+	if (v6) {
+		a[0] = 0xfd;
+		a[3] = 0xff;
+		a[15] = below(4);
+	} else {
+		a[0] = 10;
+		a[1] = 255;
+		a[3] = below(4);
+	}
+	switch (below(20)) {
+	case 0:			/* loopback */
+		memset(a, 0, sizeof(a));
+		if (v6)
+			a[15] = 1;
+		else
+			a[0] = 127, a[3] = 1;
+		break;
+	case 1:			/* unspecified */
+		memset(a, 0, sizeof(a));
+		break;
+	case 2:			/* multicast */
+		a[0] = v6 ? 0xff : 224;
+		break;
+	case 3:
+		len = odd[below(ARRAY_SIZE(odd))];
+		break;
+	}
+	put(m, type, a, len);
+}
+
+/*
+ * REGION_NEW/SET's link: any of the three parts, mostly of one family,
+ * the family mostly region @k's own (fzr0 and fzr1 IPv4, the others
+ * IPv6), so that changes of a region's addresses can succeed.
+ */
+static void put_region_flow(struct msg *m, unsigned int k, bool all)
+{
+	bool v6 = chance(90) ? k >= 2 : k < 2;
+
+	if (all || chance(70))
+		put_region_addr(m, VPCPEER_A_REGION_REMOTE_ADDR, v6);
+	if (all || chance(50))
+		put_region_addr(m, VPCPEER_A_REGION_LOCAL_ADDR,
+				chance(90) ? v6 : !v6);
+	if (chance(all ? 40 : 30)) {
+		static const uint16_t ports[] = { 0, 1, 6081, 6082, 65535 };
+
+		put(m, VPCPEER_A_REGION_REMOTE_PORT, &ports[below(ARRAY_SIZE(ports))],
+		    chance(95) ? 2 : 4);
+	}
+}
+
 /* What the last template was, for checking a dry run's answer. */
 static struct {
 	bool dry;
@@ -974,8 +1073,8 @@ static void build_template(struct msg *m, unsigned int cmd)
 	char name[VPCPEER_NAME_MAX];
 	unsigned int i, k;
 
-	if ((cmd == VPCPEER_CMD_VPC_GET || cmd == VPCPEER_CMD_PCX_GET) &&
-	    chance(40))
+	if ((cmd == VPCPEER_CMD_VPC_GET || cmd == VPCPEER_CMD_PCX_GET ||
+	     cmd == VPCPEER_CMD_REGION_GET) && chance(40))
 		flags |= NLM_F_DUMP;
 	msg_init(m, family_id, flags, cmd);
 	memset(&tpl, 0, sizeof(tpl));
@@ -1071,6 +1170,20 @@ static void build_template(struct msg *m, unsigned int cmd)
 			put_side_options(m, VPCPEER_A_PCX_ACCEPTER);
 		if (chance(5))
 			put_reply_only_pcx_attrs(m);
+		nest_end(m, n);
+		break;
+	case VPCPEER_CMD_REGION_NEW:
+	case VPCPEER_CMD_REGION_SET:
+	case VPCPEER_CMD_REGION_DEL:
+	case VPCPEER_CMD_REGION_GET:
+		if ((flags & NLM_F_DUMP) == NLM_F_DUMP && chance(70))
+			break;
+		n = nest_start(m, VPCPEER_A_REGION);
+		k = chance(97) ? put_region_name(m) : below(4);
+		if (cmd == VPCPEER_CMD_REGION_NEW || cmd == VPCPEER_CMD_REGION_SET)
+			put_region_flow(m, k, cmd == VPCPEER_CMD_REGION_NEW && chance(90));
+		if (chance(3))	/* what only replies carry */
+			put_u8(m, VPCPEER_A_REGION_STATE, below(6));
 		nest_end(m, n);
 		break;
 	}
@@ -1315,9 +1428,14 @@ static unsigned int template_cmd(void)
 		VPCPEER_CMD_PCX_ACCEPT, VPCPEER_CMD_PCX_REJECT,
 		VPCPEER_CMD_PCX_DEL, VPCPEER_CMD_PCX_GET, VPCPEER_CMD_PCX_GET,
 		VPCPEER_CMD_PCX_SET, VPCPEER_CMD_PCX_SET,
+		VPCPEER_CMD_REGION_NEW, VPCPEER_CMD_REGION_SET,
+		VPCPEER_CMD_REGION_DEL,	/* or REGION_GET, as often */
 	};
+	unsigned int cmd = w[below(ARRAY_SIZE(w))];
 
-	return w[below(ARRAY_SIZE(w))];
+	if (cmd == VPCPEER_CMD_REGION_DEL && chance(50))
+		cmd = VPCPEER_CMD_REGION_GET;
+	return cmd;
 }
 
 /* Forget a VPC we deleted ourselves, or one the kernel no longer knows. */
