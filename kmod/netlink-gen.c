@@ -28,7 +28,7 @@ const struct nla_policy vpcpeer_pcx_nl_policy[VPCPEER_A_PCX_REASON_CIDR + 1] = {
 	[VPCPEER_A_PCX_REASON_CIDR] = NLA_POLICY_NESTED(vpcpeer_cidr_nl_policy),
 };
 
-const struct nla_policy vpcpeer_region_nl_policy[VPCPEER_A_REGION_STATS + 1] = {
+const struct nla_policy vpcpeer_region_nl_policy[VPCPEER_A_REGION_OLD_STATE + 1] = {
 	[VPCPEER_A_REGION_NAME] = { .type = NLA_NUL_STRING, .len = 15, },
 	[VPCPEER_A_REGION_REMOTE_ADDR] = { .type = NLA_BINARY, },
 	[VPCPEER_A_REGION_REMOTE_PORT] = { .type = NLA_U16, },
@@ -42,6 +42,7 @@ const struct nla_policy vpcpeer_region_nl_policy[VPCPEER_A_REGION_STATS + 1] = {
 	[VPCPEER_A_REGION_LAST_RX_MS] = { .type = NLA_U32, },
 	[VPCPEER_A_REGION_PCX_COUNT] = { .type = NLA_U32, },
 	[VPCPEER_A_REGION_STATS] = NLA_POLICY_NESTED(vpcpeer_rstats_nl_policy),
+	[VPCPEER_A_REGION_OLD_STATE] = NLA_POLICY_MAX(NLA_U8, 3),
 };
 
 const struct nla_policy vpcpeer_rstats_nl_policy[VPCPEER_A_RSTATS_CTL_DROP_STALE_EPOCH + 1] = {

@@ -1322,7 +1322,7 @@ static int fill_region_stats(struct sk_buff *skb, const struct vpcpeer_region *r
 
 /* The region; only its name once it is gone (@gone). */
 static int fill_region(struct sk_buff *skb, const struct vpcpeer_region *r,
-		       bool gone)
+		       bool gone, int old_state)
 {
 	const struct vpcpeer_flow *f = vpcpeer_region_flow(r);
 	struct nlattr *nest;
@@ -1352,6 +1352,8 @@ static int fill_region(struct sk_buff *skb, const struct vpcpeer_region *r,
 		return -EMSGSIZE;
 	if (fill_region_stats(skb, r))
 		return -EMSGSIZE;
+	if (old_state >= 0 && nla_put_u8(skb, VPCPEER_A_REGION_OLD_STATE, old_state))
+		return -EMSGSIZE;
 end:
 	nla_nest_end(skb, nest);
 	return 0;
@@ -1360,7 +1362,7 @@ end:
 static int fill_region_obj(struct sk_buff *skb, const void *obj,
 			   struct net *caller, const struct sk_buff *req)
 {
-	if (fill_region(skb, obj, false) ||
+	if (fill_region(skb, obj, false, -1) ||
 	    nla_put_u64_64bit(skb, VPCPEER_A_RX_DROP_UNKNOWN_REGION,
 			      vpcpeer_region_unknown_drops(), VPCPEER_A_PAD))
 		return -EMSGSIZE;
@@ -1640,7 +1642,8 @@ void vpcpeer_notify_pcx(u8 cmd, const struct vpcpeer_pcx *pcx, int old_state,
 	rcu_read_unlock();
 }
 
-void vpcpeer_notify_region(u8 cmd, const struct vpcpeer_region *r, bool gone)
+void vpcpeer_notify_region(u8 cmd, const struct vpcpeer_region *r, bool gone,
+			   int old_state)
 {
 	struct sk_buff *msg;
 	void *hdr;
@@ -1651,7 +1654,7 @@ void vpcpeer_notify_region(u8 cmd, const struct vpcpeer_region *r, bool gone)
 	msg = notify_new(cmd, &hdr);
 	if (!msg)
 		return;
-	if (fill_region(msg, r, gone)) {
+	if (fill_region(msg, r, gone, old_state)) {
 		nlmsg_free(msg);
 		return;
 	}

@@ -25,7 +25,11 @@ void vpcpeer_notify_vpc(u8 cmd, const struct vpcpeer_vpc *vpc,
 			const struct vpcpeer_cidr *c);
 void vpcpeer_notify_pcx(u8 cmd, const struct vpcpeer_pcx *pcx, int old_state,
 			unsigned int hear, unsigned int deaf);
-/* A region's, to the initial namespace's listeners; @gone: its name only. */
-void vpcpeer_notify_region(u8 cmd, const struct vpcpeer_region *r, bool gone);
+/*
+ * A region's, to the initial namespace's listeners; @gone: its name only;
+ * @old_state: the state it left, or -1 when the state did not change.
+ */
+void vpcpeer_notify_region(u8 cmd, const struct vpcpeer_region *r, bool gone,
+			   int old_state);
 
 #endif /* _VPCPEER_NETLINK_H */

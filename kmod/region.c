@@ -365,12 +365,19 @@ static void region_hello(struct vpcpeer_region *r, struct dst_entry *dst)
 	region_send(r, dst, m);
 }
 
+/* Whom region_refresh() tells. */
+enum refresh_tell {
+	TELL_CHANGES,	/* the listeners, when the state or underlay changed */
+	TELL_ALWAYS,	/* them in any case: the addresses changed */
+	TELL_NEW,	/* them in any case, with no old state: a new region */
+};
+
 /*
  * Verify the route again, say HELLO along it if asked to, and tell the
- * listeners when the state or the underlay changed, or always (@tell: the
- * region is new, or its addresses changed).
+ * listeners what @tell says, with the state left when it changed.
  */
-static void region_refresh(struct vpcpeer_region *r, bool hello, bool tell)
+static void region_refresh(struct vpcpeer_region *r, bool hello,
+			   enum refresh_tell tell)
 {
 	u8 state = r->state, underlay = r->underlay;
 	struct dst_entry *dst;
@@ -383,8 +390,10 @@ static void region_refresh(struct vpcpeer_region *r, bool hello, bool tell)
 		region_hello(r, dst);
 	else
 		dst_release(dst);
-	if (tell || state != r->state || underlay != r->underlay)
-		vpcpeer_notify_region(VPCPEER_CMD_REGION_STATE_NTF, r, false);
+	if (tell != TELL_CHANGES || state != r->state || underlay != r->underlay)
+		vpcpeer_notify_region(VPCPEER_CMD_REGION_STATE_NTF, r, false,
+				      tell != TELL_NEW && state != r->state ?
+				      state : -1);
 }
 
 static void link_free(struct rcu_head *head)
@@ -448,7 +457,7 @@ int vpcpeer_region_new(const char *name, const struct vpcpeer_flow *flow,
 	r->id = next_region_id++;
 	list_add_tail_rcu(&r->node, &regions);
 	vpcpeer_generation++;
-	region_refresh(r, true, true);
+	region_refresh(r, true, TELL_NEW);
 	*out = r;
 	return 0;
 
@@ -490,7 +499,7 @@ int vpcpeer_region_set(struct vpcpeer_region *r, const struct vpcpeer_flow *flow
 	rcu_assign_pointer(r->link, link);
 	call_rcu(&old->rcu, link_free);
 	vpcpeer_generation++;
-	region_refresh(r, true, true);
+	region_refresh(r, true, TELL_ALWAYS);
 	return 0;
 }
 
@@ -511,7 +520,7 @@ void vpcpeer_region_del(struct vpcpeer_region *r)
 	lockdep_assert_held(&vpcpeer_lock);
 	list_del_rcu(&r->node);
 	vpcpeer_generation++;
-	vpcpeer_notify_region(VPCPEER_CMD_REGION_STATE_NTF, r, true);
+	vpcpeer_notify_region(VPCPEER_CMD_REGION_STATE_NTF, r, true, -1);
 	vpcpeer_tunnel_put(vpcpeer_region_flow(r)->family);
 	call_rcu(&r->rcu, region_free);
 }
@@ -626,7 +635,7 @@ static void hello_rcv(struct vpcpeer_region *r, const struct vpcpeer_xmsg *m)
 	r->last_rx = jiffies;
 	strscpy(r->peer_name, m->name, sizeof(r->peer_name));
 	/* Answer at once the first time, so both come up in one round trip. */
-	region_refresh(r, news, false);
+	region_refresh(r, news, TELL_CHANGES);
 }
 
 /* Under vpcpeer_lock, as the ordered work runs: one at a time. */
@@ -652,7 +661,7 @@ static void ctl_rcv(struct vpcpeer_region *r, struct sk_buff *skb)
 	if (!r->heard || m->epoch != r->peer_epoch) {
 		/* Not the module whose HELLO we hold: ask who it is. */
 		vpcpeer_region_count(r, VPCPEER_REGION_STAT(CTL_DROP_STALE_EPOCH), 1);
-		region_refresh(r, true, false);
+		region_refresh(r, true, TELL_CHANGES);
 		return;
 	}
 	/* The peering messages come with inter-region peerings. */
@@ -685,7 +694,7 @@ static void keepalive_fn(struct work_struct *work)
 
 	mutex_lock(&vpcpeer_lock);
 	list_for_each_entry(r, &regions, node)
-		region_refresh(r, true, false);
+		region_refresh(r, true, TELL_CHANGES);
 	if (running)
 		queue_delayed_work(region_wq, &keepalive_work,
 				   msecs_to_jiffies(READ_ONCE(region_keepalive_ms)));

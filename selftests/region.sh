@@ -178,30 +178,36 @@ t_region_admin_only() {
 
 # Listeners of the initial namespace hear each change of a region once:
 # added (with the state it got), changed, deleted.
-t_region_events() {
-	local out mon i heard=
-	out=$(mktemp)
-	defer "rm -f $out"
+# monitor_regions OUT: "vpcpeer-ctl monitor" into file OUT, in the
+# background until the case ends, once it hears: it hears from when it
+# has joined the group, so probe with a region until then.
+monitor_regions() {
+	local out=$1 mon i
 	(exec "$VPCPEER_CTL" monitor > "$out" 2>&1) &
 	mon=$!
 	defer "kill $mon 2> /dev/null"
-	# The listener hears from when it has joined the group: probe until then.
 	for i in $(seq 30); do
 		ctl region add "probe$i" remote "198.51.100.$i" local 10.255.0.1 2> /dev/null
-		wait_for 3 grep -q "probe$i" "$out" && heard=1
+		wait_for 3 grep -q "probe$i" "$out" && { ctl region del "probe$i"; return 0; }
 		ctl region del "probe$i"
-		[ -n "$heard" ] && break
 	done
-	[ -n "$heard" ] || fail "the listener never heard a probe region: $(cat "$out")"
+	fail "the listener never heard a probe region: $(cat "$out")"
+}
+
+t_region_events() {
+	local out
+	out=$(mktemp)
+	defer "rm -f $out"
+	monitor_regions "$out"
 	ctl region add ev remote 10.255.0.9 local 10.255.0.1 2> /dev/null
 	ctl region set ev remote 10.255.0.8 2> /dev/null
 	ctl region del ev
 	wait_for 10 grep -q '^region state ev deleted' "$out" ||
 		fail "no event for the deletion: $(cat "$out")"
 	grep -q '^region state ev unencrypted .*remote 10.255.0.9' "$out" ||
-		fail "no event for the addition: $(cat "$out")"
+		fail "no event for the addition (with no old state): $(cat "$out")"
 	grep -q '^region state ev unencrypted .*remote 10.255.0.8' "$out" ||
-		fail "no event for the change: $(cat "$out")"
+		fail "no event for the change (with no old state: unencrypted still): $(cat "$out")"
 	[ "$(grep -c '^region state ev ' "$out")" = 3 ] ||
 		fail "not one event per change: $(grep '^region state ev ' "$out")"
 }
@@ -231,9 +237,12 @@ t_region_refuses_plaintext_route() {
 # nothing crossed the underlay in clear. When B falls silent the region is
 # down, and up again when B speaks.
 t_region_up_wireguard() {
-	local epoch
+	local epoch out
 	underlay
 	wireguard
+	out=$(mktemp)
+	defer "rm -f $out"
+	monitor_regions "$out"
 	ctl region add b remote 10.255.0.2 local 10.255.0.1
 	defer "$VPCPEER_CTL region del b 2> /dev/null"
 	region_is b connecting || fail "a region over WireGuard not yet heard is not connecting: $(ctl region show b)"
@@ -252,6 +261,12 @@ t_region_up_wireguard() {
 	fake_b --epoch 0x5c1e00000000009a
 	wait_for 30 region_is b up || fail "region b not up again: $(ctl region show b)"
 	[ "$(leaked)" = 0 ] || fail "$(leaked) cleartext packets reached host B"
+	# Each change of state an event, with the state it left.
+	wait_for 10 grep -q '^region state b down -> up ' "$out" ||
+		fail "no event for b's return: $(grep '^region state b ' "$out")"
+	[ "$(grep '^region state b ' "$out" | awk '{print $4, $5, $6}' | tr '\n' ,)" = \
+	  "connecting underlay wireguard,connecting -> up,up -> down,down -> up," ] ||
+		fail "not the events of connecting, up, down, up: $(grep '^region state b ' "$out")"
 }
 
 # What arrives from the region's address but not through WireGuard is

@@ -1033,6 +1033,7 @@ enum region_flaw {
 	REG_ODD_PEER,		/* a peer name to escape */
 	REG_STATS_PARTIAL,	/* some counters and a PAD */
 	REG_NO_UNKNOWN,		/* no module-wide counter beside the nest */
+	REG_WAS_CONNECTING,	/* an event: up, having been connecting */
 	REG_NAME_ONLY,		/* a deleted region's event */
 	REG_NO_NEST,
 	REG_NO_NAME,
@@ -1052,6 +1053,7 @@ enum region_flaw {
 	REG_COUNT_U8,
 	REG_STAT_U32,
 	REG_UNKNOWN_U32,
+	REG_OLD_STATE_U32,
 };
 
 #define EPOCH		0x5c1e00000000009aULL
@@ -1175,6 +1177,10 @@ static void put_region(struct nl_msg *m, enum region_flaw f)
 		nla_put_u32(m, VPCPEER_A_REGION_PCX_COUNT,
 			    f == REG_UNENCRYPTED ? 0 : 3);
 	put_region_stats(m, f);
+	if (f == REG_WAS_CONNECTING)
+		nla_put_u8(m, VPCPEER_A_REGION_OLD_STATE, VPCPEER_REGION_STATE_CONNECTING);
+	else if (f == REG_OLD_STATE_U32)
+		nla_put_u32(m, VPCPEER_A_REGION_OLD_STATE, VPCPEER_REGION_STATE_CONNECTING);
 	nla_nest_end(m, nest);
 }
 
@@ -1434,6 +1440,8 @@ static const struct bad_region bad_regions[] = {
 	  "VPCPEER_A_RSTATS_CTL_DROP_STALE_EPOCH of 4 bytes (expected 8)" },
 	{ "module-wide counter u32", REG_UNKNOWN_U32,
 	  "VPCPEER_A_RX_DROP_UNKNOWN_REGION of 4 bytes (expected 8)" },
+	{ "old state u32", REG_OLD_STATE_U32,
+	  "VPCPEER_A_REGION_OLD_STATE of 4 bytes (expected 1)" },
 };
 
 static void test_bad_region(void **state)
@@ -1596,6 +1604,16 @@ static const struct event_case event_cases[] = {
 	  "\"underlay_ifname\":\"wg0\",\"inner_mtu\":8884,\"peer_name\":\"b\","
 	  "\"peer_epoch\":\"5c1e00000000009a\",\"last_rx_ms\":1234,"
 	  "\"pcx_count\":3}}\n" },
+	{ "region state, changed", VPCPEER_CMD_REGION_STATE_NTF, EV_REGION,
+	  REG_WAS_CONNECTING, 0,
+	  "region state b connecting -> up underlay wireguard dev wg0 "
+	  "inner-mtu 8884 remote 10.255.0.2:6081 local 10.255.0.1\n",
+	  "{\"event\":\"region-state\",\"region\":{\"name\":\"b\","
+	  "\"remote\":\"10.255.0.2\",\"remote_port\":6081,"
+	  "\"local\":\"10.255.0.1\",\"state\":\"up\",\"underlay\":\"wireguard\","
+	  "\"underlay_ifname\":\"wg0\",\"inner_mtu\":8884,\"peer_name\":\"b\","
+	  "\"peer_epoch\":\"5c1e00000000009a\",\"last_rx_ms\":1234,"
+	  "\"pcx_count\":3},\"old_state\":\"connecting\"}\n" },
 	{ "region state, unencrypted", VPCPEER_CMD_REGION_STATE_NTF, EV_REGION,
 	  REG_UNENCRYPTED, 0,
 	  "region state b unencrypted underlay none "

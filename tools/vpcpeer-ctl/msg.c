@@ -730,6 +730,12 @@ static int region_peer_decode(struct nlattr **tb, struct region_info *r,
 	if (!ret && tb[VPCPEER_A_REGION_STATS])
 		ret = region_stats_decode(tb[VPCPEER_A_REGION_STATS], r, err,
 					  errlen);
+	if (!ret && tb[VPCPEER_A_REGION_OLD_STATE]) {
+		ret = get_u8(tb[VPCPEER_A_REGION_OLD_STATE],
+			     "VPCPEER_A_REGION_OLD_STATE", &r->old_state, err,
+			     errlen);
+		r->has_old_state = !ret;
+	}
 	return ret;
 }
 

@@ -187,6 +187,9 @@ struct region_info {
 	uint32_t pcx_count;
 	bool has_stats;
 	uint64_t stats[NR_REGION_STATS];	/* a counter not sent is 0 */
+	/* events only: the state left, when the state changed */
+	bool has_old_state;
+	uint8_t old_state;
 	/* VPCPEER_A_RX_DROP_UNKNOWN_REGION, module-wide, beside the nest */
 	bool has_unknown_drops;
 	uint64_t rx_drop_unknown_region;

@@ -614,7 +614,10 @@ static void pcx_event_text(FILE *f, const struct vp_event *e)
 	}
 }
 
-/* "region state b up underlay ... remote ... local ...", or "... deleted". */
+/*
+ * "region state b [connecting -> ]up underlay ... remote ... local ...",
+ * or "... deleted".
+ */
 static void region_event_text(FILE *f, const struct vp_event *e)
 {
 	const struct region_info *r = &e->region;
@@ -626,6 +629,8 @@ static void region_event_text(FILE *f, const struct vp_event *e)
 		fputs(" deleted", f);
 		return;
 	}
+	if (r->has_old_state)
+		fprintf(f, " %s ->", region_state_name(r->old_state, state));
 	fprintf(f, " %s", region_state_name(r->state, state));
 	region_underlay_text(f, r);
 	if (r->has_inner_mtu)
@@ -668,6 +673,7 @@ static bool event_of_vpc(uint8_t cmd)
 static int event_json(FILE *f, bool stats, const struct vp_event *e)
 {
 	char state[PCX_STATE_STRLEN], cidr[PREFIX_STRLEN];
+	char rstate[REGION_WORD_STRLEN];
 	struct printer p = { .out = f, .json = true, .stats = stats };
 	bool is_vpc = event_of_vpc(e->cmd);
 	bool is_region = e->cmd == VPCPEER_CMD_REGION_STATE_NTF;
@@ -691,6 +697,9 @@ static int event_json(FILE *f, bool stats, const struct vp_event *e)
 	if (e->cmd == VPCPEER_CMD_PCX_STATE_NTF)
 		json_kv_string(&p.j, "old_state",
 			       pcx_state_name(e->pcx.old_state, state));
+	if (is_region && e->region.has_old_state)
+		json_kv_string(&p.j, "old_state",
+			       region_state_name(e->region.old_state, rstate));
 	json_object_end(&p.j);
 	return json_finish(&p.j);
 }
