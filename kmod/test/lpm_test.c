@@ -715,12 +715,12 @@ static void random_sets(struct kunit *test, unsigned int bits,
 
 static void test_random_sets_v4(struct kunit *test)
 {
-	random_sets(test, 32, 12, 600);
+	random_sets(test, 32, VT_SIZE(12, 3), 600);
 }
 
 static void test_random_sets_v6(struct kunit *test)
 {
-	random_sets(test, 128, 12, 600);
+	random_sets(test, 128, VT_SIZE(12, 3), 600);
 }
 
 /*
@@ -782,12 +782,12 @@ static void random_ops(struct kunit *test, unsigned int bits, unsigned int ops)
 
 static void test_random_ops_v4(struct kunit *test)
 {
-	random_ops(test, 32, 6000);
+	random_ops(test, 32, VT_SIZE(6000, 1500));
 }
 
 static void test_random_ops_v6(struct kunit *test)
 {
-	random_ops(test, 128, 6000);
+	random_ops(test, 128, VT_SIZE(6000, 1500));
 }
 
 /*
@@ -810,7 +810,7 @@ static void test_exhaustive_v4_16(struct kunit *test)
 	ref_init(&r, 32);
 	vpcpeer_lpm_init(&t, 32);
 	mutex_lock(&test_lock);
-	for (round = 0; round < 24; round++) {
+	for (round = 0; round < VT_SIZE(24, 6); round++) {
 		for (i = 0; i < 40; i++) {
 			memset(&p, 0, sizeof(p));
 			p.a[0] = 10;

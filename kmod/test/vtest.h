@@ -47,6 +47,7 @@
 #include <linux/slab.h>
 #include <linux/sort.h>
 
+#define VTEST_KUNIT		1
 #define VTEST_CASE(fn)		KUNIT_CASE(fn)
 #ifdef KUNIT_CASE_SLOW
 #define VTEST_CASE_SLOW(fn)	KUNIT_CASE_SLOW(fn)
@@ -89,6 +90,7 @@
 #include <linux/compiler.h>		/* the shim's, for __printf */
 
 #define VTEST_HOST 1
+#define VTEST_KUNIT		0
 
 /*
  * The kernel builds with -Wno-unused-parameter (an init may ignore its
@@ -169,5 +171,14 @@ static inline bool vtest_streq(const char *a, const char *b)
 {
 	return a == b || (a && b && !strcmp(a, b));
 }
+
+/*
+ * VT_SIZE(HOST, KUNIT): how many rounds of a randomised test. The KUnit
+ * run is under the debug kernel's KASAN, lockdep and kmemleak, in a TCG
+ * guest, where a round costs a hundred times what it does on the host:
+ * it runs about a quarter of the host's rounds, enough to put the same
+ * code through the kernel's allocator and detectors.
+ */
+#define VT_SIZE(host, kunit)	(VTEST_KUNIT ? (kunit) : (host))
 
 #endif /* _VPCPEER_VTEST_H */
