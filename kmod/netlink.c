@@ -97,20 +97,32 @@ static bool may_see_pcx(const struct sk_buff *skb,
 	return seen_sides(skb, pcx);
 }
 
-/* Same rule as vpcpeer-ctl's: [A-Za-z0-9._-], a letter or digit first, and
- * never the shape of an id, so that names and ids cannot be confused.
+/* The characters of every name, a VPC's or a region's, as vpcpeer-ctl
+ * checks them: [A-Za-z0-9._-], a letter or digit first. The kernel's ctype
+ * counts Latin-1 letters as alphanumeric, hence the ASCII test.
  */
-static bool vpc_name_valid(const char *name)
+bool vpcpeer_name_chars_valid(const char *name, size_t len)
 {
-	size_t i, len = strlen(name);
+	size_t i;
 
-	/* The kernel's ctype counts Latin-1 letters as alphanumeric. */
 	if (!len || !isascii(name[0]) || !isalnum(name[0]))
 		return false;
 	for (i = 0; i < len; i++)
 		if (!isascii(name[i]) ||
 		    (!isalnum(name[i]) && !strchr("._-", name[i])))
 			return false;
+	return true;
+}
+
+/* A VPC's name is never the shape of an id either, so that names and ids
+ * cannot be confused.
+ */
+static bool vpc_name_valid(const char *name)
+{
+	size_t i, len = strlen(name);
+
+	if (!vpcpeer_name_chars_valid(name, len))
+		return false;
 	if (len == 12 && (!strncasecmp(name, VPCPEER_VPC_ID_PREFIX, 4) ||
 			  !strncasecmp(name, VPCPEER_PCX_ID_PREFIX, 4))) {
 		for (i = 4; i < 12; i++)

@@ -13,6 +13,8 @@
 
 int vpcpeer_genl_init(void);
 void vpcpeer_genl_exit(void);
+bool vpcpeer_name_chars_valid(const char *name, size_t len);
+
 /*
  * Events (VPCPEER_MCGRP_EVENTS), under vpcpeer_lock. A VPC's event reaches
  * the listeners in its namespace and in the initial one. A peering's

@@ -143,14 +143,9 @@ struct vpcpeer_region *vpcpeer_region_next(unsigned long *index)
 
 bool vpcpeer_region_name_valid(const char *name)
 {
-	size_t i, n = strnlen(name, VPCPEER_REGION_NAME_MAX);
+	size_t n = strnlen(name, VPCPEER_REGION_NAME_MAX);
 
-	if (!n || n >= VPCPEER_REGION_NAME_MAX || !isalnum(name[0]))
-		return false;
-	for (i = 0; i < n; i++)
-		if (!isalnum(name[i]) && !strchr("._-", name[i]))
-			return false;
-	return true;
+	return n < VPCPEER_REGION_NAME_MAX && vpcpeer_name_chars_valid(name, n);
 }
 
 static bool addr_equal(u8 family, const union vpcpeer_inaddr *a,

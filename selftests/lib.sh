@@ -442,7 +442,7 @@ vpc_make() {
 	shift
 	netns_new "$name"
 	for c; do args+=(cidr "$c"); done
-	out=$(ctl vpc add "$name" netns "$name" "${args[@]}") ||
+	out=$(ctl vpc add "$name" netns "$name" "${args[@]}" 2>&1) ||
 		fail "vpc add $name failed: $out"
 	[[ $out =~ $VPC_RE ]] || fail "vpc add $name printed '$out', not a vpc id"
 	REPLY=$out

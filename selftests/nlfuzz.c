@@ -404,10 +404,9 @@ static int attr_len(const struct nlattr *a)
  * The name rule of <uapi/linux/vpcpeer.h>, in ASCII: whatever the kernel
  * accepted must follow it, or vpcpeer-ctl could not name the VPC.
  */
-static bool name_ok(const char *s)
+static bool name_chars_ok(const char *s, size_t n)
 {
-	size_t i, n = strlen(s);
-	bool hex = true;
+	size_t i;
 
 	for (i = 0; i < n; i++) {
 		char c = s[i];
@@ -415,15 +414,54 @@ static bool name_ok(const char *s)
 		if (!(c >= '0' && c <= '9') && !(c >= 'a' && c <= 'z') &&
 		    !(c >= 'A' && c <= 'Z') && (!i || !strchr("._-", c)))
 			return false;
-		if (i >= 4 && !strchr("0123456789abcdefABCDEF", c))
-			hex = false;
 	}
-	return n && n < VPCPEER_NAME_MAX &&
+	return n;
+}
+
+static bool name_ok(const char *s)
+{
+	size_t i, n = strlen(s);
+	bool hex = true;
+
+	for (i = 4; i < n; i++)
+		if (!strchr("0123456789abcdefABCDEF", s[i]))
+			hex = false;
+	return name_chars_ok(s, n) && n < VPCPEER_NAME_MAX &&
 	       !(n == 12 && hex && (!strncasecmp(s, "vpc-", 4) ||
 				    !strncasecmp(s, "pcx-", 4)));
 }
 
 static unsigned long long n_bad_names;
+
+static void bad_name(const char *what, const char *name, size_t n)
+{
+	size_t i;
+
+	if (n_bad_names++)
+		return;
+	fprintf(stderr, "nlfuzz: message %llu: the kernel has a %s named \"", cur_msg, what);
+	for (i = 0; i < n && name[i]; i++)
+		fprintf(stderr, (unsigned char)name[i] < 0x80 ? "%c" : "\\x%02x",
+			(unsigned char)name[i]);
+	fprintf(stderr, "\", against the rule of <uapi/linux/vpcpeer.h>\n");
+}
+
+/* A region's name, in a reply or an event: the same characters, < 16 bytes. */
+static void learn_region(struct nlattr *nest)
+{
+	struct nlattr *a;
+
+	for_each_attr(a, attr_data(nest), attr_len(nest)) {
+		const char *name = attr_data(a);
+		size_t n;
+
+		if ((a->nla_type & NLA_TYPE_MASK) != VPCPEER_A_REGION_NAME)
+			continue;
+		n = strnlen(name, attr_len(a));
+		if (!name_chars_ok(name, n) || n >= VPCPEER_REGION_NAME_MAX)
+			bad_name("region", name, n);
+	}
+}
 
 static void learn_vpc(struct nlattr *nest)
 {
@@ -463,13 +501,8 @@ static void learn_vpc(struct nlattr *nest)
 	}
 	if (!v.id || !v.name[0])
 		return;
-	if (!name_ok(v.name) && !n_bad_names++) {
-		fprintf(stderr, "nlfuzz: message %llu: the kernel has a VPC named \"", cur_msg);
-		for (i = 0; v.name[i]; i++)
-			fprintf(stderr, (unsigned char)v.name[i] < 0x80 ? "%c" : "\\x%02x",
-				(unsigned char)v.name[i]);
-		fprintf(stderr, "\", against the rule of <uapi/linux/vpcpeer.h>\n");
-	}
+	if (!name_ok(v.name))
+		bad_name("VPC", v.name, sizeof(v.name));
 	slot = vpc_by_id(v.id);
 	for (i = 0; !slot && i < VPC_SLOTS; i++)
 		if (!vpcs[i].used)
@@ -490,6 +523,8 @@ static void learn(struct nlmsghdr *nlh, bool event)
 	for_each_attr(a, (uint8_t *)nlh + hdr, nlh->nlmsg_len - hdr) {
 		if ((a->nla_type & NLA_TYPE_MASK) == VPCPEER_A_VPC && !event)
 			learn_vpc(a);
+		if ((a->nla_type & NLA_TYPE_MASK) == VPCPEER_A_REGION)
+			learn_region(a);
 		if ((a->nla_type & NLA_TYPE_MASK) != VPCPEER_A_PCX)
 			continue;
 		last_pcx_id = 0;
@@ -977,7 +1012,7 @@ static unsigned int put_region_name(struct msg *m)
 		name[0] = 0;
 		break;
 	case 2:
-		snprintf(name, sizeof(name), "fzr%c", "\x80/ .A_"[below(6)]);
+		snprintf(name, sizeof(name), "fzr%c", "\x80\xe9\xc0/ .A_"[below(8)]);
 		break;
 	default:
 		snprintf(name, sizeof(name), "fzr%u", k);

@@ -146,13 +146,14 @@ expect_nothing_left() {
 	[ -z "$out" ] || fail "VPCs left: $(head -n 5 <<< "$out")"
 	out=$(ctl peering show) || fail "peering show failed"
 	[ -z "$out" ] || fail "connections left: $(head -n 5 <<< "$out")"
+	# However this ends, the next case finds the module loaded.
+	defer module_load
 	rmmod vpcpeer || fail "rmmod refused with nothing left"
 	out=$(vpcpeer_devices)
 	[ -z "$out" ] || fail "vpcpeer devices after rmmod: $out"
 	out=$(kmsg_since "$KLOG") || fail "the kernel log capture is incomplete"
 	bad=$(objects_balanced_text <<< "$out") || fail "objects not destroyed: $(head -n 10 <<< "$bad")"
 	! grep -E "$KERNEL_SPLAT" <<< "$out" || fail "the kernel log shows a splat"
-	module_load
 }
 
 # bg CMD...: run CMD in the background in a process group of its own
@@ -424,6 +425,7 @@ t_teardown_rmmod() {
 	vpc_make "over$n" 10.7.1.0/24
 	must_exit 1 overlap ctl -n "over$n" peering request "over$n" "red$n"
 	t0=$(now_ms)
+	defer module_load
 	timeout 60 rmmod vpcpeer || fail "rmmod under traffic failed or hung (exit $?)"
 	diag "rmmod under traffic: done in $(secs_since "$t0") s"
 	! module_loaded || fail "vpcpeer still loaded"
@@ -434,7 +436,6 @@ t_teardown_rmmod() {
 	out=$(kmsg_since "$KLOG") || fail "the kernel log capture is incomplete"
 	bad=$(objects_balanced_text <<< "$out") || fail "objects not destroyed: $bad"
 	! grep -E "$KERNEL_SPLAT" <<< "$out" || fail "the kernel log shows a splat"
-	module_load
 }
 
 # pcx_pairs: "A B" for peering k of NPCX, VPC k with k+1 around the ring,
@@ -611,6 +612,10 @@ t_race() {
 	expect_nothing_left
 }
 
+# What the suites before this one left goes with their module instance
+# before the log this suite balances starts: its "destroyed" lines would
+# have no "created" in it.
+module_unload 2> /dev/null || true
 kmsg_follow "$KLOG"
 console_quiet
 trap 'console_restore; kill $KMSG_PID 2> /dev/null; rm -f "$KLOG"' EXIT
