@@ -241,10 +241,39 @@ static bool xfrm_encrypts(const struct xfrm_state *x)
 	return x->ealg && x->ealg->alg_key_len &&
 	       strcmp(x->ealg->alg_name, "ecb(cipher_null)") != 0;
 }
+
+/*
+ * An xfrm interface sends only what a policy and SA of its if_id take
+ * (the rest it drops), and cannot tell an SA that encrypts from one that
+ * only authenticates: look the bundle up as its xmit will, for @flow's
+ * packets, and judge every SA of it.
+ */
+static bool xfrmi_encrypts(struct dst_entry *dst, const struct vpcpeer_flow *flow)
+{
+	const struct xfrm_if *xi = netdev_priv(dst->dev);
+	struct dst_entry *b, *d;
+	struct flowi fl;
+	bool ok;
+
+	/* Its if_id comes with each packet's metadata, which ours have not. */
+	if (xi->p.collect_md)
+		return false;
+	vpcpeer_tunnel_flowi(flow, dst->dev->ifindex, &fl);
+	dst_hold(dst);
+	b = xfrm_lookup_with_ifid(dev_net(dst->dev), dst, &fl, NULL, 0, xi->p.if_id);
+	if (IS_ERR(b))
+		return false;
+	ok = b->xfrm;
+	for (d = b; d && d->xfrm; d = xfrm_dst_child(d))
+		ok &= xfrm_encrypts(d->xfrm) && d->xfrm->if_id == xi->p.if_id;
+	dst_release(b);
+	return ok;
+}
 #endif
 
-/* What encrypts @dst, and the device it leaves through. */
-static u8 classify(struct dst_entry *dst, struct net_device **dev)
+/* What encrypts @dst, for @flow, and the device it leaves through. */
+static u8 classify(struct dst_entry *dst, const struct vpcpeer_flow *flow,
+		   struct net_device **dev)
 {
 	*dev = dst->dev;
 #ifdef CONFIG_XFRM
@@ -262,8 +291,11 @@ static u8 classify(struct dst_entry *dst, struct net_device **dev)
 	if (kind_is(dst->dev, "wireguard"))
 		return netif_running(dst->dev) ? VPCPEER_UNDERLAY_WIREGUARD :
 						 VPCPEER_UNDERLAY_NONE;
+#ifdef CONFIG_XFRM
 	if (kind_is(dst->dev, "xfrm"))
-		return VPCPEER_UNDERLAY_XFRM_INTERFACE;
+		return xfrmi_encrypts(dst, flow) ? VPCPEER_UNDERLAY_XFRM_INTERFACE :
+						  VPCPEER_UNDERLAY_NONE;
+#endif
 	return VPCPEER_UNDERLAY_NONE;
 }
 
@@ -289,7 +321,7 @@ static struct dst_entry *region_verify(struct vpcpeer_region *r)
 
 	dst = vpcpeer_tunnel_route(flow);
 	if (!IS_ERR(dst)) {
-		underlay = classify(dst, &dev);
+		underlay = classify(dst, flow, &dev);
 		if (underlay == VPCPEER_UNDERLAY_NONE) {
 			dst_release(dst);
 			dst = ERR_PTR(-EPERM);

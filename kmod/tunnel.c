@@ -133,6 +133,28 @@ static struct dst_entry *route6(const struct vpcpeer_flow *flow)
 	return dst;
 }
 
+/* The flow of @flow's outer packets, as an xfrm lookup sees them. */
+void vpcpeer_tunnel_flowi(const struct vpcpeer_flow *flow, int oif,
+			  struct flowi *fl)
+{
+	memset(fl, 0, sizeof(*fl));
+	if (flow->family == AF_INET6) {
+		fl->u.ip6.saddr = flow->local.v6;
+		fl->u.ip6.daddr = flow->remote.v6;
+		fl->u.ip6.flowi6_proto = IPPROTO_UDP;
+		fl->u.ip6.flowi6_oif = oif;
+		fl->u.ip6.fl6_sport = htons(udp_port);
+		fl->u.ip6.fl6_dport = flow->rport;
+	} else {
+		fl->u.ip4.saddr = flow->local.v4;
+		fl->u.ip4.daddr = flow->remote.v4;
+		fl->u.ip4.flowi4_proto = IPPROTO_UDP;
+		fl->u.ip4.flowi4_oif = oif;
+		fl->u.ip4.fl4_sport = htons(udp_port);
+		fl->u.ip4.fl4_dport = flow->rport;
+	}
+}
+
 struct dst_entry *vpcpeer_tunnel_route(const struct vpcpeer_flow *flow)
 {
 	return flow->family == AF_INET6 ? route6(flow) : route4(flow);

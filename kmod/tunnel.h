@@ -45,6 +45,9 @@ __be16 vpcpeer_tunnel_port(void);
  * -EADDRNOTAVAIL when flow->local is not this host's. IPsec policies
  * apply (the dst may be an xfrm bundle). The caller owns the reference.
  */
+/* The flowi of @flow's outer packets leaving through device @oif. */
+void vpcpeer_tunnel_flowi(const struct vpcpeer_flow *flow, int oif,
+			  struct flowi *fl);
 struct dst_entry *vpcpeer_tunnel_route(const struct vpcpeer_flow *flow);
 /*
  * Send @skb (data at the GENEVE header) along @dst (whose reference is

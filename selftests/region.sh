@@ -325,6 +325,60 @@ t_region_up_ipsec() {
 	[ "$(leaked)" = 0 ] || fail "$(leaked) cleartext packets reached host B"
 }
 
+# Over an xfrm interface (route-based IPsec, tunnel-mode ESP bound to
+# if_id 7 in both hosts): verified as xfrm-interface, up with B's HELLOs,
+# no cleartext on the wire; and an SA of that if_id that only
+# authenticates (cipher_null) leaves the region unencrypted, though the
+# route is the same.
+# xfrmi NS LOCAL REMOTE UNDER-LOCAL UNDER-REMOTE DEV SPI-OUT SPI-IN ALG...:
+# one host's half, in namespace NS ("" for this one).
+xfrmi() {
+	local ns=$1 l=$2 r=$3 ul=$4 ur=$5 dev=$6 so=$7 si=$8
+	shift 8
+	ipn() { if [ -n "$ns" ]; then ip -n "$ns" "$@"; else ip "$@"; fi; }
+	ipn xfrm state add src "$ul" dst "$ur" proto esp spi "$so" reqid "$so" \
+		mode tunnel if_id 7 replay-window 32 sel src "$l/32" dst "$r/32" "$@"
+	ipn xfrm state add src "$ur" dst "$ul" proto esp spi "$si" reqid "$si" \
+		mode tunnel if_id 7 replay-window 32 sel src "$r/32" dst "$l/32" "$@"
+	ipn xfrm policy add src "$l/32" dst "$r/32" dir out if_id 7 \
+		tmpl src "$ul" dst "$ur" proto esp reqid "$so" mode tunnel
+	ipn xfrm policy add src "$r/32" dst "$l/32" dir in if_id 7 \
+		tmpl src "$ur" dst "$ul" proto esp reqid "$si" mode tunnel
+	ipn link add xfrm7 mtu 8900 type xfrm dev "$dev" if_id 7
+	ipn addr add "$l/32" dev xfrm7
+	ipn link set xfrm7 up
+	ipn route add "$r/32" dev xfrm7
+}
+
+t_region_up_xfrm_interface() {
+	local k
+	underlay
+	ip link add xfrm-probe type xfrm dev u0 if_id 99 2> /dev/null ||
+		skip "this kernel has no xfrm interfaces (CONFIG_XFRM_INTERFACE)"
+	ip link del xfrm-probe
+	k=0x$(od -An -tx1 -N20 /dev/urandom | tr -d ' \n')
+	defer "ip xfrm state flush; ip xfrm policy flush; ip link del xfrm7 2> /dev/null"
+	xfrmi "" 10.255.0.1 10.255.0.2 192.0.2.1 192.0.2.2 u0 0x301 0x302 "${GCM[@]//KEY/$k}"
+	xfrmi "$HOSTB" 10.255.0.2 10.255.0.1 192.0.2.2 192.0.2.1 u1 0x302 0x301 "${GCM[@]//KEY/$k}"
+	ctl region add b remote 10.255.0.2 local 10.255.0.1
+	defer "$VPCPEER_CTL region del b 2> /dev/null"
+	[ "$(region_get b underlay)" = xfrm-interface ] ||
+		fail "underlay is $(region_get b underlay): $(ctl region show b)"
+	[ "$(region_get b underlay_ifname)" = xfrm7 ] || fail "underlay device is $(region_get b underlay_ifname)"
+	fake_b
+	wait_for 30 region_is b up ||
+		fail "region b not up over the xfrm interface: $(ctl region show b); B heard: $(cat "$FAKE_LOG")"
+	[ "$(leaked)" = 0 ] || fail "$(leaked) cleartext packets reached host B"
+	# The same route, the same if_id, an SA that encrypts nothing.
+	ip xfrm state del src 192.0.2.1 dst 192.0.2.2 proto esp spi 0x301
+	ip xfrm state add src 192.0.2.1 dst 192.0.2.2 proto esp spi 0x301 reqid 0x301 \
+		mode tunnel if_id 7 replay-window 32 sel src 10.255.0.1/32 dst 10.255.0.2/32 \
+		enc cipher_null "" auth 'hmac(sha256)' "$k"
+	wait_for 30 region_is b unencrypted ||
+		fail "region b still $(region_get b state) over cipher_null: $(ctl region show b)"
+	[ "$(leaked)" = 0 ] || fail "$(leaked) cleartext packets reached host B"
+}
+
 # ESP that only authenticates is not encryption: cipher_null, and GMAC
 # (rfc4543, an AEAD that encrypts nothing), leave the region unencrypted.
 t_ipsec_null_cipher_refused() {
@@ -391,6 +445,7 @@ ktap_case region_up_wireguard t_region_up_wireguard
 ktap_case region_up_wireguard_ipv6 t_region_up_wireguard_ipv6
 ktap_case region_up_ipsec t_region_up_ipsec
 ktap_case ipsec_null_cipher_refused t_ipsec_null_cipher_refused
+ktap_case region_up_xfrm_interface t_region_up_xfrm_interface
 ktap_case rx_plaintext_and_unknown_dropped t_rx_plaintext_and_unknown_dropped
 ktap_case rx_bad_headers t_rx_bad_headers
 ktap_case unload_with_regions t_unload_with_regions

@@ -147,7 +147,8 @@ enum vpcpeer_region_state {
  * @VPCPEER_UNDERLAY_IPSEC: The route is an xfrm bundle of an encrypting ESP SA
  *   (policy-based IPsec).
  * @VPCPEER_UNDERLAY_XFRM_INTERFACE: The route's device is an xfrm interface
- *   (route-based IPsec).
+ *   (route-based IPsec) whose bundle for the module's packets, looked up with
+ *   the interface's if_id, is of encrypting ESP SAs.
  */
 enum vpcpeer_underlay {
 	VPCPEER_UNDERLAY_NONE,
