@@ -325,6 +325,32 @@ for v in "${guests[@]}"; do
 		pid[$v.$i]=$!
 	done
 done
+
+# The inter-region cases between two real kernels: selftests/pair.sh in
+# both guests of tools/vm/pair (one vCPU each), 6.1 as host a with 6.12
+# as b, then the reverse; one run after the other (a run's logs are
+# build/vm/pair/a and b), at nice 10 as the other Debian guests.
+pair_run() {	# pair_run KERNEL_A KERNEL_B TAG
+	local rc=0 r
+	tools/vm/pair --kernels "$1,$2" --timeout 1800 -- selftests/run.sh pair.sh \
+		> "$out/pair-$3.log" 2>&1 || rc=$?
+	for r in a b; do
+		cp "$top/build/vm/pair/$r/output.log" "$out/pair-$3-$r.log" 2> /dev/null ||
+			: > "$out/pair-$3-$r.log"
+	done
+	echo "$rc" > "$out/pair-$3.rc"
+}
+pair_kernels=()
+for v in "${guests[@]}"; do
+	case $v in 6.1.*|6.12.*) [ -n "${built[$v]:-}" ] && pair_kernels+=("$v") ;; esac
+done
+if [ ${#pair_kernels[@]} = 2 ]; then
+	echo "=== guests pair (1 vCPU each, nice 10): ${pair_kernels[*]} both ways ($((SECONDS - t_start)) s)"
+	timed "guests pair, both ways" low bash -c "$(declare -f pair_run); out=$out top=$top
+		pair_run ${pair_kernels[0]} ${pair_kernels[1]} ab
+		pair_run ${pair_kernels[1]} ${pair_kernels[0]} ba" &
+	pair_pid=$!
+fi
 fi # mode all
 
 # --- the debug kernel ------------------------------------------------------
@@ -404,6 +430,19 @@ fi
 		collect_guest "$v (${parts[$i]})" "$out/vm-$v-$i.log" "$rc_v"
 	done
 done
+if [ "$mode" = all ]; then
+	if [ -z "${pair_pid:-}" ]; then
+		not_started "pair (selftests/pair.sh)" "the module did not build for both 6.1 and 6.12"
+	else
+		wait "$pair_pid" || true
+		for t in ab ba; do
+			if [ $t = ab ]; then ka=${pair_kernels[0]} kb=${pair_kernels[1]}; else ka=${pair_kernels[1]} kb=${pair_kernels[0]}; fi
+			rc_p=$(cat "$out/pair-$t.rc" 2> /dev/null || echo 125)
+			collect_guest "pair a=$ka (with b=$kb)" "$out/pair-$t-a.log" "$rc_p"
+			collect_guest "pair b=$kb (with a=$ka)" "$out/pair-$t-b.log" "$rc_p"
+		done
+	fi
+fi
 [ "$debug" = 1 ] && for i in "${!debug_parts[@]}"; do
 	if [ -n "$dskip" ]; then
 		not_started "debug: ${debug_parts[$i]}" "$dskip"
