@@ -94,12 +94,17 @@ static const struct pcx_rule pcx_rules[VPCPEER_PCX_ACTION_MAX] = {
 		/* AWS: failed and rejected connections cannot be deleted. */
 		.wrong = "only an active or pending peering connection can be deleted",
 	},
+	/*
+	 * Across regions the accepter's side is provisioning until the
+	 * requester's region confirms; the requester, authoritative for its
+	 * request, may have let it expire meanwhile.
+	 */
 	[VPCPEER_PCX_EXPIRE] = {
-		.may[VPCPEER_KERNEL] = S(PENDING_ACCEPTANCE),
+		.may[VPCPEER_KERNEL] = S(PENDING_ACCEPTANCE) | S(PROVISIONING),
 		.next = VPCPEER_PCX_STATE_EXPIRED, .ends = true,
 		.reason = VPCPEER_PCX_REASON_EXPIRED,
 		.never = "only the kernel expires a request",
-		.wrong = "only a request pending acceptance expires",
+		.wrong = "only a request pending acceptance (or provisioning) expires",
 	},
 	[VPCPEER_PCX_DESTROY] = {
 		.may[VPCPEER_KERNEL] = LIVE,

@@ -33,7 +33,7 @@
 #define M_PENDING_REQ	"only the requester deletes a pending request; the accepter rejects it"
 #define M_NOT_DELETABLE	"only an active or pending peering connection can be deleted"
 #define M_ONLY_KERNEL_EXP "only the kernel expires a request"
-#define M_NOT_EXPIRING	"only a request pending acceptance expires"
+#define M_NOT_EXPIRING	"only a request pending acceptance (or provisioning) expires"
 #define M_ONLY_KERNEL_DESTROY "only the kernel destroys a peering connection"
 #define M_ONLY_SIDES_SET "only the requester or accepter VPC's owner sets a side's options"
 #define M_NOT_ACTIVE_SET "options can be set only while the peering connection is active"
@@ -230,7 +230,7 @@ static const struct cell fsm_want[VPCPEER_PCX_ACTION_MAX][__VPCPEER_PCX_STATE_MA
 		[PA] = { NO(EPERM, M_ONLY_KERNEL_EXP), NO(EPERM, M_ONLY_KERNEL_EXP),
 			 GO(EXPIRED, true, EXPIRED) },
 		[PR] = { NO(EPERM, M_ONLY_KERNEL_EXP), NO(EPERM, M_ONLY_KERNEL_EXP),
-			 NO(EINVAL, M_NOT_EXPIRING) },
+			 GO(EXPIRED, true, EXPIRED) },
 		[AC] = { NO(EPERM, M_ONLY_KERNEL_EXP), NO(EPERM, M_ONLY_KERNEL_EXP),
 			 NO(EINVAL, M_NOT_EXPIRING) },
 		[RJ] = { NO(EPERM, M_ONLY_KERNEL_EXP), NO(EPERM, M_ONLY_KERNEL_EXP),
@@ -344,9 +344,10 @@ static void test_every_transition(struct kunit *test)
 	}
 	VT_EXPECT_EQ(test, cells, 9 * 10 * 3);
 	/* request, fail, accept, provisioned, provision-failed, reject,
-	 * delete (3), expire, destroy (4 + 5 idle), set-options (2)
+	 * delete (3), expire (2: pending, and provisioning across regions),
+	 * destroy (4 + 5 idle), set-options (2)
 	 */
-	VT_EXPECT_EQ(test, allowed, 1 + 1 + 1 + 1 + 1 + 1 + 3 + 1 + 9 + 2);
+	VT_EXPECT_EQ(test, allowed, 1 + 1 + 1 + 1 + 1 + 1 + 3 + 2 + 9 + 2);
 	vt_info(test, "%u cells, %u allowed", cells, allowed);
 }
 
