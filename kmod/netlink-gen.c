@@ -19,7 +19,7 @@ const struct nla_policy vpcpeer_cidr_nl_policy[VPCPEER_A_CIDR_PREFIXLEN + 1] = {
 const struct nla_policy vpcpeer_pcx_nl_policy[VPCPEER_A_PCX_REASON_CIDR + 1] = {
 	[VPCPEER_A_PCX_ID] = { .type = NLA_U32, },
 	[VPCPEER_A_PCX_STATE] = NLA_POLICY_MAX(NLA_U8, 8),
-	[VPCPEER_A_PCX_REASON] = NLA_POLICY_MAX(NLA_U8, 11),
+	[VPCPEER_A_PCX_REASON] = NLA_POLICY_MAX(NLA_U8, 14),
 	[VPCPEER_A_PCX_REQUESTER] = NLA_POLICY_NESTED(vpcpeer_side_nl_policy),
 	[VPCPEER_A_PCX_ACCEPTER] = NLA_POLICY_NESTED(vpcpeer_side_nl_policy),
 	[VPCPEER_A_PCX_EXPIRES] = { .type = NLA_U64, },
@@ -65,7 +65,7 @@ const struct nla_policy vpcpeer_rstats_nl_policy[VPCPEER_A_RSTATS_CTL_DROP_STALE
 	[VPCPEER_A_RSTATS_CTL_DROP_STALE_EPOCH] = { .type = NLA_U64, },
 };
 
-const struct nla_policy vpcpeer_side_nl_policy[VPCPEER_A_SIDE_TAG + 1] = {
+const struct nla_policy vpcpeer_side_nl_policy[VPCPEER_A_SIDE_CIDR + 1] = {
 	[VPCPEER_A_SIDE_VPC_ID] = { .type = NLA_U32, },
 	[VPCPEER_A_SIDE_VPC_NAME] = { .type = NLA_NUL_STRING, .len = 63, },
 	[VPCPEER_A_SIDE_IFINDEX] = { .type = NLA_U32, },
@@ -73,9 +73,11 @@ const struct nla_policy vpcpeer_side_nl_policy[VPCPEER_A_SIDE_TAG + 1] = {
 	[VPCPEER_A_SIDE_STATS] = NLA_POLICY_NESTED(vpcpeer_stats_nl_policy),
 	[VPCPEER_A_SIDE_ALLOW_DNS] = NLA_POLICY_MAX(NLA_U8, 1),
 	[VPCPEER_A_SIDE_TAG] = { .type = NLA_NUL_STRING, .len = 255, },
+	[VPCPEER_A_SIDE_REGION] = { .type = NLA_NUL_STRING, .len = 15, },
+	[VPCPEER_A_SIDE_CIDR] = NLA_POLICY_NESTED(vpcpeer_cidr_nl_policy),
 };
 
-const struct nla_policy vpcpeer_stats_nl_policy[VPCPEER_A_STATS_DROP_RX + 1] = {
+const struct nla_policy vpcpeer_stats_nl_policy[VPCPEER_A_STATS_DROP_UNDERLAY + 1] = {
 	[VPCPEER_A_STATS_TX_PACKETS] = { .type = NLA_U64, },
 	[VPCPEER_A_STATS_TX_BYTES] = { .type = NLA_U64, },
 	[VPCPEER_A_STATS_RX_PACKETS] = { .type = NLA_U64, },
@@ -86,6 +88,11 @@ const struct nla_policy vpcpeer_stats_nl_policy[VPCPEER_A_STATS_DROP_RX + 1] = {
 	[VPCPEER_A_STATS_DROP_TOO_BIG] = { .type = NLA_U64, },
 	[VPCPEER_A_STATS_DROP_MALFORMED] = { .type = NLA_U64, },
 	[VPCPEER_A_STATS_DROP_RX] = { .type = NLA_U64, },
+	[VPCPEER_A_STATS_RX_DROP_NOT_ACTIVE] = { .type = NLA_U64, },
+	[VPCPEER_A_STATS_RX_DROP_SRC_NOT_IN_PEER] = { .type = NLA_U64, },
+	[VPCPEER_A_STATS_RX_DROP_DST_NOT_IN_VPC] = { .type = NLA_U64, },
+	[VPCPEER_A_STATS_RX_DROP_MALFORMED] = { .type = NLA_U64, },
+	[VPCPEER_A_STATS_DROP_UNDERLAY] = { .type = NLA_U64, },
 };
 
 const struct nla_policy vpcpeer_vpc_nl_policy[VPCPEER_A_VPC_CIDR + 1] = {

@@ -16,8 +16,8 @@ extern const struct nla_policy vpcpeer_cidr_nl_policy[VPCPEER_A_CIDR_PREFIXLEN +
 extern const struct nla_policy vpcpeer_pcx_nl_policy[VPCPEER_A_PCX_REASON_CIDR + 1];
 extern const struct nla_policy vpcpeer_region_nl_policy[VPCPEER_A_REGION_OLD_STATE + 1];
 extern const struct nla_policy vpcpeer_rstats_nl_policy[VPCPEER_A_RSTATS_CTL_DROP_STALE_EPOCH + 1];
-extern const struct nla_policy vpcpeer_side_nl_policy[VPCPEER_A_SIDE_TAG + 1];
-extern const struct nla_policy vpcpeer_stats_nl_policy[VPCPEER_A_STATS_DROP_RX + 1];
+extern const struct nla_policy vpcpeer_side_nl_policy[VPCPEER_A_SIDE_CIDR + 1];
+extern const struct nla_policy vpcpeer_stats_nl_policy[VPCPEER_A_STATS_DROP_UNDERLAY + 1];
 extern const struct nla_policy vpcpeer_vpc_nl_policy[VPCPEER_A_VPC_CIDR + 1];
 
 int vpcpeer_nl_vpc_new_doit(struct sk_buff *skb, struct genl_info *info);

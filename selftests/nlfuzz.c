@@ -72,10 +72,10 @@
 #define ERRNO_MAX	4096
 /*
  * Attribute types tried by random trees and mutations: past the largest
- * of every attribute set a request may carry (VPCPEER_A_REGION_MAX, 14,
+ * of every attribute set a request may carry (VPCPEER_A_STATS_MAX, 16,
  * is the largest), so that each set's unknown types are tried too.
  */
-#define FUZZ_TYPES	16
+#define FUZZ_TYPES	18
 _Static_assert(FUZZ_TYPES > VPCPEER_A_REGION_MAX && FUZZ_TYPES > VPCPEER_A_PCX_MAX &&
 	       FUZZ_TYPES > VPCPEER_A_STATS_MAX && FUZZ_TYPES > VPCPEER_A_MAX,
 	       "FUZZ_TYPES must pass every attribute set's largest type");
@@ -999,7 +999,7 @@ static void put_reply_only_pcx_attrs(struct msg *m)
  * Regions: a few names, mostly valid (1 to 15 bytes of [a-z0-9-]), at
  * times one byte too long, empty, or with a byte the rule forbids.
  */
-static unsigned int put_region_name(struct msg *m)
+static unsigned int put_region_name_as(struct msg *m, uint16_t type)
 {
 	char name[VPCPEER_REGION_NAME_MAX + 8];
 	unsigned int k = below(4);
@@ -1019,10 +1019,15 @@ static unsigned int put_region_name(struct msg *m)
 		break;
 	}
 	if (chance(3))		/* not NUL-terminated */
-		put(m, VPCPEER_A_REGION_NAME, name, strlen(name));
+		put(m, type, name, strlen(name));
 	else
-		put_str(m, VPCPEER_A_REGION_NAME, name);
+		put_str(m, type, name);
 	return k;
+}
+
+static unsigned int put_region_name(struct msg *m)
+{
+	return put_region_name_as(m, VPCPEER_A_REGION_NAME);
 }
 
 /*
@@ -1171,6 +1176,8 @@ static void build_template(struct msg *m, unsigned int cmd)
 		s = nest_start(m, VPCPEER_A_PCX_ACCEPTER);
 		put_vpc_ref(m, VPCPEER_A_SIDE_VPC_ID, VPCPEER_A_SIDE_VPC_NAME,
 			    opt_peer && chance(20) ? NULL : w);
+		if (chance(10))	/* a VPC in another region, if it is one */
+			put_region_name_as(m, VPCPEER_A_SIDE_REGION);
 		if (chance(5))
 			put_tag(m);
 		nest_end(m, s);

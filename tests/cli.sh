@@ -51,6 +51,8 @@ t_help() {
 	expect 0 'vpc add NAME \[netns NS\] cidr PREFIX \[cidr PREFIX\]\.\.\.' ctl --help
 	expect 0 'vpc set VPC cidr add\|del PREFIX' ctl --help
 	expect 0 'peering request REQUESTER_VPC ACCEPTER_VPC' ctl -h
+	expect 0 'peering request REQUESTER_VPC ACCEPTER_VPC \[region REGION\]$' ctl -h
+	expect 0 'With "region REGION", a peering request.s' ctl --help
 	expect 0 'peering show \[PCX\] +show one peering' ctl help
 	expect 0 '^Usage: vpcpeer-ctl vpc del VPC$' ctl help vpc
 	expect 0 '^Usage: vpcpeer-ctl peering accept PCX$' ctl help pe acc
@@ -122,12 +124,13 @@ t_vpc_usage_errors() {
 t_peering_usage_errors() {
 	refused 2 'ambiguous peering command "re": could be request, reject' ctl peering re blue green
 	refused 2 'unknown peering command "list"; expected one of: request, accept, reject, delete, set, show' ctl peering list
-	refused 2 'peering request: missing REQUESTER_VPC \(usage: vpcpeer-ctl peering request REQUESTER_VPC ACCEPTER_VPC\)$' ctl peering request
+	refused 2 'peering request: missing REQUESTER_VPC \(usage: vpcpeer-ctl peering request REQUESTER_VPC ACCEPTER_VPC \[region REGION\]\)$' ctl peering request
 	refused 2 'peering request: missing ACCEPTER_VPC' ctl peering request blue
-	refused 2 'peering request: unexpected argument "red"' ctl peering request blue green red
+	refused 2 'peering request: unknown keyword "red"; expected one of: region$' ctl peering request blue green red
 	refused 2 'peering request: requester: VPC name "a/b": character "/" at position 2' ctl peering request a/b green
 	refused 2 'peering request: accepter: "pcx-11223344" is a peering connection id, not a VPC' ctl peering request blue pcx-11223344
 	refused 2 'peering accept: missing PCX \(usage: vpcpeer-ctl peering accept PCX\)$' ctl peering accept
+	refused 2 'peering show: unexpected argument "region"' ctl peering show pcx-11223344 region b
 	refused 2 'peering reject: "blue" is not a peering connection id \(expected pcx-XXXXXXXX, 8 hex digits\)' ctl peering reject blue
 	refused 2 'peering delete: peering connection id "pcx-1122334" has 7 hex digits' ctl peering del pcx-1122334
 	refused 2 'peering delete: unexpected argument "now"' ctl peering delete pcx-11223344 now
@@ -205,6 +208,26 @@ t_region_usage_errors() {
 	refused 2 'region del: missing NAME' ctl -D region del
 	refused 2 'region add: missing local ADDR' ctl -n vpcpeer-nosuch region add b remote 10.255.0.2
 }
+# peering request ... region REGION: the accepter is another region's VPC,
+# by id or name; the region's name is checked as region add checks it.
+t_request_region_usage_errors() {
+	local u='\(usage: vpcpeer-ctl peering request REQUESTER_VPC ACCEPTER_VPC \[region REGION\]\)$'
+	refused 2 "peering request: missing REGION after \"region\" $u" ctl peering request blue green region
+	refused 2 "peering request: missing REGION after \"region\" $u" ctl peering request blue vpc-1a2b3c4d reg
+	refused 2 'peering request: empty region name$' ctl peering request blue green region ""
+	refused 2 'peering request: region name "_b" must start with a letter or a digit$' ctl peering request blue green region _b
+	refused 2 'peering request: region name "a/b": character "/" at position 2 is not allowed' ctl peering request blue green region a/b
+	refused 2 'peering request: region name "abcdefghijklmnop" is too long \(16 characters; at most 15\)$' ctl peering request blue green region abcdefghijklmnop
+	refused 2 "peering request: region given twice $u" ctl peering request blue green region b region c
+	refused 2 'peering request: unknown keyword "x"; expected one of: region$' ctl peering request blue green region b x
+	refused 2 'peering request: unknown keyword "to"; expected one of: region$' ctl peering request blue green to b
+	refused 2 'peering request: accepter: "pcx-11223344" is a peering connection id, not a VPC' ctl peering request blue pcx-11223344 region b
+	refused 2 'peering request: accepter: VPC name "a b": character " " at position 2' ctl peering request blue "a b" region b
+	refused 2 'peering request: requester: VPC name "-x" must start with a letter or a digit' ctl peering request -x green region b
+	refused 2 'peering request: missing ACCEPTER_VPC' ctl peering request blue
+	refused 2 'peering request: missing REGION after "region"' ctl -D peering request blue green region
+	refused 2 'peering request: region name "_b"' ctl -n vpcpeer-nosuch peering request blue green region _b
+}
 # A bad command line is a usage error even when -n names no namespace.
 t_usage_before_netns() {
 	refused 2 'vpc add: missing NAME' ctl -n vpcpeer-nosuch vpc add
@@ -233,6 +256,9 @@ t_family_missing() {
 	refused 1 "$NOT_FOUND" ctl peering set pcx-11223344 acc name ""
 	refused 1 "$NOT_FOUND" ctl -D vpc add blue cidr 10.0.0.0/16
 	refused 1 "$NOT_FOUND" ctl --dry-run peering request blue green
+	refused 1 "$NOT_FOUND" ctl peering request blue vpc-1a2b3c4d region b
+	refused 1 "$NOT_FOUND" ctl peering request vpc-0a1b2c3d green region ap-southeast-2
+	refused 1 "$NOT_FOUND" ctl -D pe req blue green reg b
 	refused 1 "$NOT_FOUND" ctl -jD peering delete pcx-11223344
 	refused 1 "$NOT_FOUND" ctl -D vpc show
 	refused 1 "$NOT_FOUND" ctl monitor
@@ -298,6 +324,7 @@ t_valgrind() {
 	local args
 	for args in "--help" "vpc add blue cidr 10.0.0.1/16" \
 		"peering request blue pcx-11223344" "vpc show" "-j -s peering show" \
+		"peering request blue green region b" "peering request blue green region _b" \
 		"-D peering set pcx-11223344 req al on name x" "monitor" \
 		"region add b remote [fd00::2]:6081 local fd00::1" \
 		"region add b remote 10.0.0.1:0 local 10.0.0.2" "-j -s region show"; do
@@ -316,6 +343,7 @@ ktap_case vpc_usage_errors_exit_2 t_vpc_usage_errors
 ktap_case peering_usage_errors_exit_2 t_peering_usage_errors
 ktap_case set_monitor_dry_run_usage_errors_exit_2 t_issue5_usage_errors
 ktap_case region_usage_errors_exit_2 t_region_usage_errors
+ktap_case request_region_usage_errors_exit_2 t_request_region_usage_errors
 ktap_case usage_errors_come_before_netns t_usage_before_netns
 ktap_case missing_family_exits_1_with_hint t_family_missing
 ktap_case bad_netns_exits_1 t_bad_netns

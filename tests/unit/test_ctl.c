@@ -81,6 +81,10 @@ struct fake_pcx {
 	char req_name[VPCPEER_NAME_MAX], acc_name[VPCPEER_NAME_MAX];
 	bool allow_dns[2];		/* requester, accepter */
 	char tag[2][VPCPEER_TAG_MAX];
+	/* across regions: the accepter's, and its VPC's blocks once known */
+	char acc_region[VPCPEER_REGION_NAME_MAX];
+	struct prefix acc_cidrs[2];
+	size_t acc_ncidrs;
 };
 
 /*
@@ -149,6 +153,11 @@ static struct {
 	uint8_t last_cmd;
 	uint16_t last_flags;
 	bool last_dry_run;	/* it carried VPCPEER_A_DRY_RUN */
+	/* the accepter nest of the last PCX_REQUEST, as sent */
+	bool acc_has_id;
+	uint32_t acc_id;
+	char acc_name[VPCPEER_NAME_MAX];
+	char acc_region[VPCPEER_REGION_NAME_MAX];
 
 	struct dgram *queue, **tail;
 } fk;
@@ -342,6 +351,7 @@ static const enum kind pcx_kinds[] = {
 static const enum kind side_kinds[] = {
 	[VPCPEER_A_SIDE_VPC_ID] = K_U32, [VPCPEER_A_SIDE_VPC_NAME] = K_STRING,
 	[VPCPEER_A_SIDE_ALLOW_DNS] = K_U8, [VPCPEER_A_SIDE_TAG] = K_STRING,
+	[VPCPEER_A_SIDE_REGION] = K_STRING,
 };
 
 /* --- the fake kernel: VPCs ------------------------------------------------ */
@@ -588,6 +598,11 @@ static void vpc_cmd(const struct nlmsghdr *req, uint8_t cmd,
 
 /* --- the fake kernel: peerings -------------------------------------------- */
 
+static struct fake_region *region_find(const char *name);
+
+/* The id region b's module gives the VPC a request names there. */
+#define REMOTE_VPC_ID	0x1a2b3c4d
+
 static void put_side(struct nl_msg *m, int attr, const struct fake_pcx *x,
 		     uint32_t vpc_id, const char *name, uint32_t ifindex,
 		     uint64_t base)
@@ -619,6 +634,25 @@ static void put_side(struct nl_msg *m, int attr, const struct fake_pcx *x,
 	nla_nest_end(m, side);
 }
 
+/* The accepter in another region: its id, region and blocks, no more. */
+static void put_remote_side(struct nl_msg *m, const struct fake_pcx *x)
+{
+	struct nlattr *side = nla_nest_start(m, VPCPEER_A_PCX_ACCEPTER), *c;
+	size_t i;
+
+	nla_put_u32(m, VPCPEER_A_SIDE_VPC_ID, x->accepter);
+	nla_put_string(m, VPCPEER_A_SIDE_REGION, x->acc_region);
+	for (i = 0; i < x->acc_ncidrs; i++) {
+		c = nla_nest_start(m, VPCPEER_A_SIDE_CIDR);
+		nla_put(m, VPCPEER_A_CIDR_ADDR,
+			x->acc_cidrs[i].family == AF_INET ? 4 : 16,
+			x->acc_cidrs[i].addr);
+		nla_put_u8(m, VPCPEER_A_CIDR_PREFIXLEN, x->acc_cidrs[i].len);
+		nla_nest_end(m, c);
+	}
+	nla_nest_end(m, side);
+}
+
 static void put_pcx(struct nl_msg *m, const struct fake_pcx *x)
 {
 	struct nlattr *pcx = nla_nest_start(m, VPCPEER_A_PCX), *c;
@@ -637,8 +671,11 @@ static void put_pcx(struct nl_msg *m, const struct fake_pcx *x)
 	}
 	put_side(m, VPCPEER_A_PCX_REQUESTER, x, x->requester, x->req_name, 5,
 		 12);
-	put_side(m, VPCPEER_A_PCX_ACCEPTER, x, x->accepter, x->acc_name, 7,
-		 12);
+	if (x->acc_region[0])
+		put_remote_side(m, x);
+	else
+		put_side(m, VPCPEER_A_PCX_ACCEPTER, x, x->accepter, x->acc_name,
+			 7, 12);
 	nla_nest_end(m, pcx);
 }
 
@@ -664,7 +701,12 @@ static void pcx_reply(const struct nlmsghdr *req, const struct fake_pcx *x)
 	flush(&b, fk.merge ? 0 : 1);
 }
 
-static const char *side_vpc(struct nlattr *a, struct fake_vpc **v)
+/*
+ * A side of a request: its VPC, here; or with a region (the accepter's
+ * only) NULL, and the region in *region, the VPC being that region's.
+ */
+static const char *side_vpc(struct nlattr *a, bool accepter,
+			    struct fake_vpc **v, const char **region)
 {
 	struct nlattr *tb[VPCPEER_A_SIDE_MAX + 1];
 	const char *why;
@@ -673,24 +715,60 @@ static const char *side_vpc(struct nlattr *a, struct fake_vpc **v)
 		     nla_len(a));
 	if (why)
 		return why;
+	*v = NULL;
+	*region = NULL;
+	if (tb[VPCPEER_A_SIDE_REGION] && !accepter)
+		return "fake: a region on the requester";
+	if (tb[VPCPEER_A_SIDE_ALLOW_DNS] || tb[VPCPEER_A_SIDE_TAG])
+		return "fake: options in a request";
+	if (accepter) {
+		fk.acc_has_id = tb[VPCPEER_A_SIDE_VPC_ID];
+		fk.acc_id = fk.acc_has_id ?
+			    nla_get_u32(tb[VPCPEER_A_SIDE_VPC_ID]) : 0;
+		snprintf(fk.acc_name, sizeof(fk.acc_name), "%s",
+			 tb[VPCPEER_A_SIDE_VPC_NAME] ?
+			 (char *)nla_data(tb[VPCPEER_A_SIDE_VPC_NAME]) : "");
+		snprintf(fk.acc_region, sizeof(fk.acc_region), "%s",
+			 tb[VPCPEER_A_SIDE_REGION] ?
+			 (char *)nla_data(tb[VPCPEER_A_SIDE_REGION]) : "");
+	}
+	if (tb[VPCPEER_A_SIDE_REGION]) {
+		if (!tb[VPCPEER_A_SIDE_VPC_ID] && !tb[VPCPEER_A_SIDE_VPC_NAME])
+			return "fake: no VPC in the region";
+		*region = nla_data(tb[VPCPEER_A_SIDE_REGION]);
+		return region_find(*region) ? NULL : "no such region";
+	}
 	*v = vpc_find(tb[VPCPEER_A_SIDE_VPC_ID], tb[VPCPEER_A_SIDE_VPC_NAME]);
 	return *v ? NULL : "no such VPC";
 }
 
+/*
+ * A request across regions: made "initiating-request" until the other
+ * region answers, which a test plays by changing the fake's state.
+ */
+static void pcx_request_remote(const struct nlmsghdr *req,
+			       struct fake_pcx *x, const char *region)
+{
+	x->state = VPCPEER_PCX_STATE_INITIATING_REQUEST;
+	x->accepter = fk.acc_has_id ? fk.acc_id : REMOTE_VPC_ID;
+	snprintf(x->acc_region, sizeof(x->acc_region), "%s", region);
+	pcx_reply(req, x);
+}
+
 static void pcx_request(const struct nlmsghdr *req, struct nlattr **ptb)
 {
-	struct fake_vpc *r, *a;
+	struct fake_vpc *r, *a = NULL;
 	struct fake_pcx *x = NULL;
-	const char *why;
+	const char *why, *region = NULL, *none;
 	unsigned int i;
 	size_t j, k;
 
 	if (!ptb[VPCPEER_A_PCX_REQUESTER] || !ptb[VPCPEER_A_PCX_ACCEPTER] ||
 	    ptb[VPCPEER_A_PCX_ID])
 		return send_error(req, -EINVAL, "fake: REQUEST wants two sides");
-	why = side_vpc(ptb[VPCPEER_A_PCX_REQUESTER], &r);
+	why = side_vpc(ptb[VPCPEER_A_PCX_REQUESTER], false, &r, &none);
 	if (!why)
-		why = side_vpc(ptb[VPCPEER_A_PCX_ACCEPTER], &a);
+		why = side_vpc(ptb[VPCPEER_A_PCX_ACCEPTER], true, &a, &region);
 	if (why)
 		return send_error(req, strncmp(why, "fake", 4) ? -ENOENT :
 								 -EINVAL, why);
@@ -706,9 +784,11 @@ static void pcx_request(const struct nlmsghdr *req, struct nlattr **ptb)
 		.state = VPCPEER_PCX_STATE_PENDING_ACCEPTANCE,
 		.reason = VPCPEER_PCX_REASON_REQUESTED,
 		.requester = r->id,
-		.accepter = a->id,
 	};
 	snprintf(x->req_name, sizeof(x->req_name), "%s", r->name);
+	if (region)
+		return pcx_request_remote(req, x, region);
+	x->accepter = a->id;
 	snprintf(x->acc_name, sizeof(x->acc_name), "%s", a->name);
 	for (j = 0; j < r->ncidrs; j++) {
 		for (k = 0; k < a->ncidrs; k++) {
@@ -743,7 +823,8 @@ static const char *pcx_set(struct fake_pcx *x, struct nlattr **ptb)
 			     nla_len(side));
 		if (why)
 			return why;
-		if (tb[VPCPEER_A_SIDE_VPC_ID] || tb[VPCPEER_A_SIDE_VPC_NAME])
+		if (tb[VPCPEER_A_SIDE_VPC_ID] || tb[VPCPEER_A_SIDE_VPC_NAME] ||
+		    tb[VPCPEER_A_SIDE_REGION])
 			return "fake: PCX_SET names no VPC";
 		if (tb[VPCPEER_A_SIDE_ALLOW_DNS]) {
 			if (nla_get_u8(tb[VPCPEER_A_SIDE_ALLOW_DNS]) > 1)
@@ -802,6 +883,11 @@ static void pcx_cmd(const struct nlmsghdr *req, uint8_t cmd,
 			x = &fk.pcxs[i];
 	if (!x)
 		return send_error(req, -ENOENT, "no such peering connection");
+	/* As the module: the accepter's region accepts or rejects. */
+	if (x->acc_region[0] && (cmd == VPCPEER_CMD_PCX_ACCEPT ||
+				 cmd == VPCPEER_CMD_PCX_REJECT))
+		return send_error(req, -EPERM,
+				  "the accepter VPC is in another region: accept or reject the peering connection there");
 	switch (cmd) {
 	case VPCPEER_CMD_PCX_ACCEPT:
 		if (x->state != VPCPEER_PCX_STATE_PENDING_ACCEPTANCE)
@@ -1385,10 +1471,12 @@ static void test_demo(void **state)
 	CTL(0, "pcx-11223344 active \"Active\"\n"
 	    "\trequester vpc-0a1b2c3d blue dev pcx-11223344\n"
 	    "\t\ttx 12 packets 1008 bytes  rx 12 packets 1008 bytes\n"
-	    "\t\tdropped not_active 0 src_not_in_vpc 0 dst_not_in_peer 3 too_big 0 malformed 0 rx 0\n"
+	    "\t\tdropped not_active 0 src_not_in_vpc 0 dst_not_in_peer 3 too_big 0 malformed 0 rx 0"
+	    " rx_not_active 0 rx_src_not_in_peer 0 rx_dst_not_in_vpc 0 rx_malformed 0 underlay 0\n"
 	    "\taccepter  vpc-99887766 green dev pcx-11223344\n"
 	    "\t\ttx 12 packets 1008 bytes  rx 12 packets 1008 bytes\n"
-	    "\t\tdropped not_active 0 src_not_in_vpc 0 dst_not_in_peer 3 too_big 0 malformed 0 rx 0\n",
+	    "\t\tdropped not_active 0 src_not_in_vpc 0 dst_not_in_peer 3 too_big 0 malformed 0 rx 0"
+	    " rx_not_active 0 rx_src_not_in_peer 0 rx_dst_not_in_vpc 0 rx_malformed 0 underlay 0\n",
 	    "", "-s", "peering", "show");
 	CTL(0, "[{\"id\":\"pcx-11223344\",\"state\":\"active\","
 	    "\"reason\":\"provisioned\",\"message\":\"Active\","
@@ -1397,13 +1485,17 @@ static void test_demo(void **state)
 	    "\"tx_packets\":12,\"tx_bytes\":1008,\"rx_packets\":12,"
 	    "\"rx_bytes\":1008,\"drop_not_active\":0,\"drop_src_not_in_vpc\":0,"
 	    "\"drop_dst_not_in_peer\":3,\"drop_too_big\":0,"
-	    "\"drop_malformed\":0,\"drop_rx\":0}},"
+	    "\"drop_malformed\":0,\"drop_rx\":0,"
+	    "\"rx_drop_not_active\":0,\"rx_drop_src_not_in_peer\":0,"
+	    "\"rx_drop_dst_not_in_vpc\":0,\"rx_drop_malformed\":0,\"drop_underlay\":0}},"
 	    "\"accepter\":{\"vpc_id\":\"vpc-99887766\",\"vpc_name\":\"green\","
 	    "\"ifname\":\"pcx-11223344\",\"ifindex\":7,\"stats\":{"
 	    "\"tx_packets\":12,\"tx_bytes\":1008,\"rx_packets\":12,"
 	    "\"rx_bytes\":1008,\"drop_not_active\":0,\"drop_src_not_in_vpc\":0,"
 	    "\"drop_dst_not_in_peer\":3,\"drop_too_big\":0,"
-	    "\"drop_malformed\":0,\"drop_rx\":0}}}]\n",
+	    "\"drop_malformed\":0,\"drop_rx\":0,"
+	    "\"rx_drop_not_active\":0,\"rx_drop_src_not_in_peer\":0,"
+	    "\"rx_drop_dst_not_in_vpc\":0,\"rx_drop_malformed\":0,\"drop_underlay\":0}}}]\n",
 	    "", "-j", "-s", "peering", "show");
 
 	CTL(0, "", "", "peering", "delete", "pcx-11223344");
@@ -1667,6 +1759,124 @@ static void test_odd_kernels(void **state)
 	fk.no_family = true;
 	CTL(1, "", "vpcpeer-ctl: generic netlink family \"vpcpeer\" not found: "
 	    "is the vpcpeer module loaded?\n", "version");
+}
+
+/* --- peerings across regions ------------------------------------------ */
+
+/*
+ * "peering request ... region b": the accepter VPC, by id or by name, is
+ * sent as typed with the region, never looked up here (green is a VPC of
+ * this host too); the remote side shows its region and blocks; accept and
+ * reject are the other region's, and the kernel's refusal is shown.
+ */
+static void test_request_region(void **state)
+{
+	static const char remote_active[] =
+		"pcx-11223344 active \"Active\"\n"
+		"\trequester vpc-0a1b2c3d blue dev pcx-11223344\n"
+		"\taccepter  vpc-1a2b3c4d region b cidr 10.2.0.0/16 fd00:2::/48\n";
+	char err[PARSE_ERRLEN];
+
+	(void)state;
+	make_blue_green();
+	CTL(0, "", "", "region", "add", "b", "remote", "10.255.0.2", "local",
+	    "10.255.0.1");
+	CTL(0, "pcx-11223344\n", "", "peering", "request", "blue",
+	    "VPC-1A2B3C4D", "region", "b");
+	assert_int_equal(fk.last_cmd, VPCPEER_CMD_PCX_REQUEST);
+	assert_true(fk.acc_has_id);
+	assert_int_equal(fk.acc_id, REMOTE_VPC_ID);
+	assert_string_equal(fk.acc_name, "");
+	assert_string_equal(fk.acc_region, "b");
+	CTL(0, "pcx-11223344 initiating-request \"Initiating Request to "
+	    "vpc-1a2b3c4d\"\n"
+	    "\trequester vpc-0a1b2c3d blue\n"
+	    "\taccepter  vpc-1a2b3c4d region b\n", "", "peering", "show");
+	/* Region b answered, its VPC's owner accepted: active. */
+	fk.pcxs[0].state = VPCPEER_PCX_STATE_ACTIVE;
+	fk.pcxs[0].reason = VPCPEER_PCX_REASON_PROVISIONED;
+	assert_int_equal(parse_prefix("10.2.0.0/16", &fk.pcxs[0].acc_cidrs[0],
+				      err, sizeof(err)), 0);
+	assert_int_equal(parse_prefix("fd00:2::/48", &fk.pcxs[0].acc_cidrs[1],
+				      err, sizeof(err)), 0);
+	fk.pcxs[0].acc_ncidrs = 2;
+	CTL(0, remote_active, "", "peering", "show", "pcx-11223344");
+	CTL(0, "pcx-11223344 active \"Active\"\n"
+	    "\trequester vpc-0a1b2c3d blue dev pcx-11223344\n"
+	    "\t\ttx 12 packets 1008 bytes  rx 12 packets 1008 bytes\n"
+	    "\t\tdropped not_active 0 src_not_in_vpc 0 dst_not_in_peer 3 too_big 0 malformed 0 rx 0"
+	    " rx_not_active 0 rx_src_not_in_peer 0 rx_dst_not_in_vpc 0 rx_malformed 0 underlay 0\n"
+	    "\taccepter  vpc-1a2b3c4d region b cidr 10.2.0.0/16 fd00:2::/48\n",
+	    "", "-s", "peering", "show");
+	CTL(0, "[{\"id\":\"pcx-11223344\",\"state\":\"active\","
+	    "\"reason\":\"provisioned\",\"message\":\"Active\","
+	    "\"requester\":{\"vpc_id\":\"vpc-0a1b2c3d\",\"vpc_name\":\"blue\","
+	    "\"ifname\":\"pcx-11223344\",\"ifindex\":5},"
+	    "\"accepter\":{\"vpc_id\":\"vpc-1a2b3c4d\",\"region\":\"b\","
+	    "\"cidrs\":[\"10.2.0.0/16\",\"fd00:2::/48\"]}}]\n", "", "-j",
+	    "peering", "show");
+	/* Accepting and rejecting are the accepter's region's. */
+	CTL(1, "", "vpcpeer-ctl: peering accept: the accepter VPC is in another "
+	    "region: accept or reject the peering connection there (Operation "
+	    "not permitted)\n", "peering", "accept", "pcx-11223344");
+	CTL(1, "", "vpcpeer-ctl: peering reject: the accepter VPC is in another "
+	    "region: accept or reject the peering connection there (Operation "
+	    "not permitted)\n", "-D", "peering", "reject", "pcx-11223344");
+	CTL(0, remote_active, "", "peering", "show");
+
+	/* By name: "green" is region b's VPC, not this host's. */
+	CTL(0, "pcx-55667788\n", "", "pe", "req", "vpc-0a1b2c3d", "green",
+	    "reg", "b");
+	assert_false(fk.acc_has_id);
+	assert_string_equal(fk.acc_name, "green");
+	assert_string_equal(fk.acc_region, "b");
+	/* Region b never answered. */
+	fk.pcxs[1].state = VPCPEER_PCX_STATE_FAILED;
+	fk.pcxs[1].reason = VPCPEER_PCX_REASON_REGION_NO_ANSWER;
+	CTL(0, "pcx-55667788 failed \"Failed: the accepter's region did not "
+	    "answer\"\n"
+	    "\trequester vpc-0a1b2c3d blue\n"
+	    "\taccepter  vpc-1a2b3c4d region b\n", "", "peering", "show",
+	    "pcx-55667788");
+	CTL(0, "[{\"id\":\"pcx-55667788\",\"state\":\"failed\","
+	    "\"reason\":\"region-no-answer\","
+	    "\"message\":\"Failed: the accepter's region did not answer\","
+	    "\"requester\":{\"vpc_id\":\"vpc-0a1b2c3d\",\"vpc_name\":\"blue\"},"
+	    "\"accepter\":{\"vpc_id\":\"vpc-1a2b3c4d\",\"region\":\"b\"}}]\n",
+	    "", "-j", "peering", "show", "pcx-55667788");
+
+	/* A dry run says what would be made; nothing is. */
+	CTL(0, "dry run: would be initiating-request\n", "", "-D", "peering",
+	    "request", "green", "red", "region", "b");
+	assert_true(fk.last_dry_run);
+	assert_string_equal(fk.acc_name, "red");
+	assert_false(fk.pcxs[2].used);
+	/* The kernel's refusals, as ever. */
+	CTL(1, "", "vpcpeer-ctl: peering request: no such region (No such file "
+	    "or directory)\n", "peering", "request", "blue", "green",
+	    "region", "c");
+	assert_string_equal(fk.acc_region, "c");
+	fk.requests = 0;
+	/* Usage errors never reach it. */
+	CTL(2, "", "vpcpeer-ctl: peering request: missing REGION after "
+	    "\"region\" (usage: vpcpeer-ctl peering request REQUESTER_VPC "
+	    "ACCEPTER_VPC [region REGION])\n", "peering", "request", "blue",
+	    "green", "region");
+	CTL(2, "", "vpcpeer-ctl: peering request: region name \"b/c\": "
+	    "character \"/\" at position 2 is not allowed (use A-Z a-z 0-9 . _ "
+	    "-)\n", "peering",
+	    "request", "blue", "green", "region", "b/c");
+	CTL(2, "", "vpcpeer-ctl: peering request: region given twice (usage: "
+	    "vpcpeer-ctl peering request REQUESTER_VPC ACCEPTER_VPC [region "
+	    "REGION])\n", "peering", "request", "blue", "green", "region", "b",
+	    "r", "c");
+	CTL(2, "", "vpcpeer-ctl: peering request: unknown keyword \"in\"; "
+	    "expected one of: region\n", "peering", "request", "blue", "green",
+	    "in", "b");
+	CTL(2, "", "vpcpeer-ctl: peering request: accepter: VPC name \"-x\" "
+	    "must start with a letter or a digit\n", "peering", "request",
+	    "blue", "-x", "region", "b");
+	assert_int_equal(fk.requests, 0);
 }
 
 /* --- issue 5: dry runs, per-side options, events ------------------------ */
@@ -2635,6 +2845,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_odd_kernels, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_version, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_request_region, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_dry_run, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dry_run_batch, setup,
 						teardown),

@@ -231,7 +231,22 @@ enum pcx_flaw {
 	PCX_DELETING,		/* a PCX_STATE event: active -> deleting */
 	PCX_ID_STATE,		/* a PCX_DEL event: the id and last state */
 	PCX_ID_ONLY,
+	PCX_REMOTE,		/* across regions: the accepter is region b's */
+	PCX_REMOTE_REQUESTER,	/* seen in region b: the requester is a's */
+	PCX_REMOTE_REGION_TOO_LONG,
+	PCX_REMOTE_REGION_NO_NUL,
+	PCX_REMOTE_CIDR_5_BYTES,	/* after a good block: both freed */
+	PCX_REMOTE_CIDR_V6_LEN_129,
+	PCX_REMOTE_CIDR_NO_LEN,
 };
+
+/* A remote side's flaws (the accepter's; the requester is whole). */
+static bool remote_accepter(enum pcx_flaw f)
+{
+	return f == PCX_REMOTE || f == PCX_REMOTE_REGION_TOO_LONG ||
+	       f == PCX_REMOTE_REGION_NO_NUL || f == PCX_REMOTE_CIDR_5_BYTES ||
+	       f == PCX_REMOTE_CIDR_V6_LEN_129 || f == PCX_REMOTE_CIDR_NO_LEN;
+}
 
 #define EXPIRES		1764756000ULL	/* 2025-12-03T10:00:00Z */
 #define VISIBLE_UNTIL	1764151200ULL	/* 2025-11-26T10:00:00Z */
@@ -268,7 +283,8 @@ static void put_side(struct nl_msg *m, int attr, enum pcx_flaw f,
 		nla_put_string(m, VPCPEER_A_SIDE_VPC_NAME, name);
 	if (f == PCX_IFNAME_TOO_LONG) {
 		nla_put_string(m, VPCPEER_A_SIDE_IFNAME, "pcx-11223344-long");
-	} else if (f != PCX_NO_DEV && f != PCX_EXPIRES && f != PCX_OVERLAP) {
+	} else if (f != PCX_NO_DEV && f != PCX_EXPIRES && f != PCX_OVERLAP &&
+		   f != PCX_REMOTE_REQUESTER) {
 		nla_put_u32(m, VPCPEER_A_SIDE_IFINDEX, ifindex);
 		nla_put_string(m, VPCPEER_A_SIDE_IFNAME, "pcx-11223344");
 	}
@@ -291,6 +307,37 @@ static void put_side(struct nl_msg *m, int attr, enum pcx_flaw f,
 	nla_nest_end(m, side);
 }
 
+/*
+ * A side whose VPC is in another region, as the module sends one: the
+ * VPC's id, the region, the VPC's blocks as that region told them; no
+ * name, no device, no counters. f spoils it (PCX_REMOTE_*).
+ */
+static void put_remote_side(struct nl_msg *m, int attr, enum pcx_flaw f,
+			    uint32_t vpc_id, const char *region,
+			    const char *v4, const char *v6)
+{
+	struct nlattr *side = nla_nest_start(m, attr);
+
+	assert_non_null(side);
+	nla_put_u32(m, VPCPEER_A_SIDE_VPC_ID, vpc_id);
+	if (f == PCX_REMOTE_REGION_TOO_LONG)
+		nla_put_string(m, VPCPEER_A_SIDE_REGION, "abcdefghijklmnop");
+	else if (f == PCX_REMOTE_REGION_NO_NUL)
+		nla_put(m, VPCPEER_A_SIDE_REGION, strlen(region), region);
+	else
+		nla_put_string(m, VPCPEER_A_SIDE_REGION, region);
+	put_cidr_nest(m, VPCPEER_A_SIDE_CIDR, v4);
+	if (f == PCX_REMOTE_CIDR_5_BYTES)
+		put_odd_cidr(m, VPCPEER_A_SIDE_CIDR, VPC_CIDR_5_BYTES);
+	else if (f == PCX_REMOTE_CIDR_V6_LEN_129)
+		put_odd_cidr(m, VPCPEER_A_SIDE_CIDR, VPC_CIDR_V6_LEN_129);
+	else if (f == PCX_REMOTE_CIDR_NO_LEN)
+		put_odd_cidr(m, VPCPEER_A_SIDE_CIDR, VPC_CIDR_NO_LEN);
+	else
+		put_cidr_nest(m, VPCPEER_A_SIDE_CIDR, v6);
+	nla_nest_end(m, side);
+}
+
 static void put_pcx(struct nl_msg *m, enum pcx_flaw f)
 {
 	struct nlattr *pcx;
@@ -301,7 +348,8 @@ static void put_pcx(struct nl_msg *m, enum pcx_flaw f)
 		put_vpc(m, VPC_GOOD);
 		return;
 	}
-	if (f == PCX_NO_DEV || f == PCX_EXPIRES || f == PCX_EXPIRES_U32) {
+	if (f == PCX_NO_DEV || f == PCX_EXPIRES || f == PCX_EXPIRES_U32 ||
+	    f == PCX_REMOTE_REQUESTER) {
 		state = VPCPEER_PCX_STATE_PENDING_ACCEPTANCE;
 		reason = VPCPEER_PCX_REASON_REQUESTED;
 	} else if (f == PCX_OVERLAP || f == PCX_REASON_CIDR_5_BYTES ||
@@ -357,9 +405,15 @@ static void put_pcx(struct nl_msg *m, enum pcx_flaw f)
 		nla_put_u32(m, VPCPEER_A_PCX_EXPIRES, 1);
 	else if (f == PCX_ENDED)
 		nla_put_u64(m, VPCPEER_A_PCX_VISIBLE_UNTIL, VISIBLE_UNTIL);
-	if (f != PCX_NO_REQUESTER)
+	if (f == PCX_REMOTE_REQUESTER)
+		put_remote_side(m, VPCPEER_A_PCX_REQUESTER, f, BLUE_ID, "a",
+				"10.0.0.0/16", "fd00:b::/48");
+	else if (f != PCX_NO_REQUESTER)
 		put_side(m, VPCPEER_A_PCX_REQUESTER, f, BLUE_ID, "blue", 5, 10);
-	if (f != PCX_NO_ACCEPTER)
+	if (remote_accepter(f))
+		put_remote_side(m, VPCPEER_A_PCX_ACCEPTER, f, GREEN_ID, "b",
+				"10.1.0.0/16", "fd00:9::/48");
+	else if (f != PCX_NO_ACCEPTER)
 		put_side(m, VPCPEER_A_PCX_ACCEPTER, f, GREEN_ID, "green", 7,
 			 1000);
 	nla_nest_end(m, pcx);
@@ -435,6 +489,7 @@ static void show_pcx(enum pcx_flaw f, bool json, bool stats,
 	out_start(&o, json, stats);
 	print_pcx(&o.p, &x);
 	out_check(&o, want);
+	pcx_info_free(&x);
 	nlmsg_free(m);
 }
 
@@ -596,18 +651,22 @@ static void test_pcx_stats_text(void **state)
 		 "pcx-11223344 active \"Active\"\n"
 		 "\trequester vpc-0a1b2c3d blue dev pcx-11223344\n"
 		 "\t\ttx 12 packets 13 bytes  rx 14 packets 15 bytes\n"
-		 "\t\tdropped not_active 16 src_not_in_vpc 17 dst_not_in_peer 18 too_big 19 malformed 20 rx 21\n"
+		 "\t\tdropped not_active 16 src_not_in_vpc 17 dst_not_in_peer 18 too_big 19 malformed 20 rx 21"
+		 " rx_not_active 22 rx_src_not_in_peer 23 rx_dst_not_in_vpc 24 rx_malformed 25 underlay 26\n"
 		 "\taccepter  vpc-99887766 green dev pcx-11223344\n"
 		 "\t\ttx 1002 packets 1003 bytes  rx 1004 packets 1005 bytes\n"
-		 "\t\tdropped not_active 1006 src_not_in_vpc 1007 dst_not_in_peer 1008 too_big 1009 malformed 1010 rx 1011\n");
+		 "\t\tdropped not_active 1006 src_not_in_vpc 1007 dst_not_in_peer 1008 too_big 1009 malformed 1010 rx 1011"
+		 " rx_not_active 1012 rx_src_not_in_peer 1013 rx_dst_not_in_vpc 1014 rx_malformed 1015 underlay 1016\n");
 	show_pcx(PCX_STATS_PARTIAL, false, true,
 		 "pcx-11223344 active \"Active\"\n"
 		 "\trequester vpc-0a1b2c3d blue dev pcx-11223344\n"
 		 "\t\ttx 0 packets 0 bytes  rx 0 packets 0 bytes\n"
-		 "\t\tdropped not_active 0 src_not_in_vpc 0 dst_not_in_peer 3 too_big 0 malformed 0 rx 0\n"
+		 "\t\tdropped not_active 0 src_not_in_vpc 0 dst_not_in_peer 3 too_big 0 malformed 0 rx 0"
+		 " rx_not_active 0 rx_src_not_in_peer 0 rx_dst_not_in_vpc 0 rx_malformed 0 underlay 0\n"
 		 "\taccepter  vpc-99887766 green dev pcx-11223344\n"
 		 "\t\ttx 0 packets 0 bytes  rx 0 packets 0 bytes\n"
-		 "\t\tdropped not_active 0 src_not_in_vpc 0 dst_not_in_peer 3 too_big 0 malformed 0 rx 0\n");
+		 "\t\tdropped not_active 0 src_not_in_vpc 0 dst_not_in_peer 3 too_big 0 malformed 0 rx 0"
+		 " rx_not_active 0 rx_src_not_in_peer 0 rx_dst_not_in_vpc 0 rx_malformed 0 underlay 0\n");
 }
 
 static void test_pcx_json(void **state)
@@ -628,13 +687,17 @@ static void test_pcx_json(void **state)
 		 "\"tx_packets\":12,\"tx_bytes\":13,\"rx_packets\":14,\"rx_bytes\":15,"
 		 "\"drop_not_active\":16,\"drop_src_not_in_vpc\":17,"
 		 "\"drop_dst_not_in_peer\":18,\"drop_too_big\":19,"
-		 "\"drop_malformed\":20,\"drop_rx\":21}},"
+		 "\"drop_malformed\":20,\"drop_rx\":21,"
+		 "\"rx_drop_not_active\":22,\"rx_drop_src_not_in_peer\":23,"
+		 "\"rx_drop_dst_not_in_vpc\":24,\"rx_drop_malformed\":25,\"drop_underlay\":26}},"
 		 "\"accepter\":{\"vpc_id\":\"vpc-99887766\",\"vpc_name\":\"green\","
 		 "\"ifname\":\"pcx-11223344\",\"ifindex\":7,\"stats\":{"
 		 "\"tx_packets\":1002,\"tx_bytes\":1003,\"rx_packets\":1004,"
 		 "\"rx_bytes\":1005,\"drop_not_active\":1006,"
 		 "\"drop_src_not_in_vpc\":1007,\"drop_dst_not_in_peer\":1008,"
-		 "\"drop_too_big\":1009,\"drop_malformed\":1010,\"drop_rx\":1011}}}]\n");
+		 "\"drop_too_big\":1009,\"drop_malformed\":1010,\"drop_rx\":1011,"
+		 "\"rx_drop_not_active\":1012,\"rx_drop_src_not_in_peer\":1013,"
+		 "\"rx_drop_dst_not_in_vpc\":1014,\"rx_drop_malformed\":1015,\"drop_underlay\":1016}}}]\n");
 	show_pcx(PCX_NO_DEV, true, false,
 		 "[{\"id\":\"pcx-11223344\",\"state\":\"pending-acceptance\","
 		 "\"reason\":\"requested\","
@@ -672,10 +735,12 @@ static void test_pcx_times_options(void **state)
 		 "pcx-11223344 active \"Active\"\n"
 		 "\trequester vpc-0a1b2c3d blue dev pcx-11223344 allow-dns-resolution on name blue's \"side\" of it\n"
 		 "\t\ttx 12 packets 13 bytes  rx 14 packets 15 bytes\n"
-		 "\t\tdropped not_active 16 src_not_in_vpc 17 dst_not_in_peer 18 too_big 19 malformed 20 rx 21\n"
+		 "\t\tdropped not_active 16 src_not_in_vpc 17 dst_not_in_peer 18 too_big 19 malformed 20 rx 21"
+		 " rx_not_active 22 rx_src_not_in_peer 23 rx_dst_not_in_vpc 24 rx_malformed 25 underlay 26\n"
 		 "\taccepter  vpc-99887766 green dev pcx-11223344 allow-dns-resolution off\n"
 		 "\t\ttx 1002 packets 1003 bytes  rx 1004 packets 1005 bytes\n"
-		 "\t\tdropped not_active 1006 src_not_in_vpc 1007 dst_not_in_peer 1008 too_big 1009 malformed 1010 rx 1011\n");
+		 "\t\tdropped not_active 1006 src_not_in_vpc 1007 dst_not_in_peer 1008 too_big 1009 malformed 1010 rx 1011"
+		 " rx_not_active 1012 rx_src_not_in_peer 1013 rx_dst_not_in_vpc 1014 rx_malformed 1015 underlay 1016\n");
 	show_pcx(PCX_EXPIRES, true, false,
 		 "[{\"id\":\"pcx-11223344\",\"state\":\"pending-acceptance\","
 		 "\"reason\":\"requested\","
@@ -699,6 +764,83 @@ static void test_pcx_times_options(void **state)
 		 "\"accepter\":{\"vpc_id\":\"vpc-99887766\",\"vpc_name\":\"green\","
 		 "\"ifname\":\"pcx-11223344\",\"ifindex\":7,"
 		 "\"allow_dns_resolution\":false}}]\n");
+}
+
+/*
+ * A peering across regions: the remote side has its region and its VPC's
+ * blocks instead of a name and a device, in text and JSON, with -s too.
+ */
+static void test_pcx_remote(void **state)
+{
+	(void)state;
+	show_pcx(PCX_REMOTE, false, false,
+		 "pcx-11223344 active \"Active\"\n"
+		 "\trequester vpc-0a1b2c3d blue dev pcx-11223344\n"
+		 "\taccepter  vpc-99887766 region b cidr 10.1.0.0/16 fd00:9::/48\n");
+	show_pcx(PCX_REMOTE, false, true,
+		 "pcx-11223344 active \"Active\"\n"
+		 "\trequester vpc-0a1b2c3d blue dev pcx-11223344\n"
+		 "\t\ttx 12 packets 13 bytes  rx 14 packets 15 bytes\n"
+		 "\t\tdropped not_active 16 src_not_in_vpc 17 dst_not_in_peer 18 too_big 19 malformed 20 rx 21"
+		 " rx_not_active 22 rx_src_not_in_peer 23 rx_dst_not_in_vpc 24 rx_malformed 25 underlay 26\n"
+		 "\taccepter  vpc-99887766 region b cidr 10.1.0.0/16 fd00:9::/48\n");
+	show_pcx(PCX_REMOTE_REQUESTER, false, false,
+		 "pcx-11223344 pending-acceptance \"Pending Acceptance by vpc-99887766\"\n"
+		 "\trequester vpc-0a1b2c3d region a cidr 10.0.0.0/16 fd00:b::/48\n"
+		 "\taccepter  vpc-99887766 green\n");
+	show_pcx(PCX_REMOTE, true, false,
+		 "[{\"id\":\"pcx-11223344\",\"state\":\"active\","
+		 "\"reason\":\"provisioned\",\"message\":\"Active\","
+		 "\"requester\":{\"vpc_id\":\"vpc-0a1b2c3d\",\"vpc_name\":\"blue\","
+		 "\"ifname\":\"pcx-11223344\",\"ifindex\":5},"
+		 "\"accepter\":{\"vpc_id\":\"vpc-99887766\",\"region\":\"b\","
+		 "\"cidrs\":[\"10.1.0.0/16\",\"fd00:9::/48\"]}}]\n");
+	show_pcx(PCX_REMOTE_REQUESTER, true, true,
+		 "[{\"id\":\"pcx-11223344\",\"state\":\"pending-acceptance\","
+		 "\"reason\":\"requested\","
+		 "\"message\":\"Pending Acceptance by vpc-99887766\","
+		 "\"requester\":{\"vpc_id\":\"vpc-0a1b2c3d\",\"region\":\"a\","
+		 "\"cidrs\":[\"10.0.0.0/16\",\"fd00:b::/48\"]},"
+		 "\"accepter\":{\"vpc_id\":\"vpc-99887766\",\"vpc_name\":\"green\","
+		 "\"stats\":{\"tx_packets\":1002,\"tx_bytes\":1003,"
+		 "\"rx_packets\":1004,\"rx_bytes\":1005,\"drop_not_active\":1006,"
+		 "\"drop_src_not_in_vpc\":1007,\"drop_dst_not_in_peer\":1008,"
+		 "\"drop_too_big\":1009,\"drop_malformed\":1010,\"drop_rx\":1011,"
+		 "\"rx_drop_not_active\":1012,\"rx_drop_src_not_in_peer\":1013,"
+		 "\"rx_drop_dst_not_in_vpc\":1014,\"rx_drop_malformed\":1015,"
+		 "\"drop_underlay\":1016}}}]\n");
+}
+
+/* The decoded remote side itself: the region and the blocks, in order. */
+static void test_pcx_remote_decoded(void **state)
+{
+	struct nl_msg *m = reply_new(VPCPEER_CMD_PCX_GET);
+	char err[PARSE_ERRLEN] = "", cidr[PREFIX_STRLEN];
+	struct pcx_info x;
+
+	(void)state;
+	put_pcx(m, PCX_REMOTE);
+	assert_int_equal(decode_pcx(m, &x, err), 0);
+	assert_null(x.requester.region);
+	assert_int_equal(x.requester.ncidrs, 0);
+	assert_null(x.requester.cidrs);
+	assert_string_equal(x.accepter.region, "b");
+	assert_null(x.accepter.vpc_name);
+	assert_null(x.accepter.ifname);
+	assert_false(x.accepter.has_stats);
+	assert_int_equal(x.accepter.ncidrs, 2);
+	assert_int_equal(format_prefix(&x.accepter.cidrs[0], cidr,
+				       sizeof(cidr)), 0);
+	assert_string_equal(cidr, "10.1.0.0/16");
+	assert_int_equal(format_prefix(&x.accepter.cidrs[1], cidr,
+				       sizeof(cidr)), 0);
+	assert_string_equal(cidr, "fd00:9::/48");
+	pcx_info_free(&x);
+	assert_null(x.accepter.cidrs);
+	assert_int_equal(x.accepter.ncidrs, 0);
+	/* Twice is harmless. */
+	pcx_info_free(&x);
+	nlmsg_free(m);
 }
 
 /*
@@ -777,6 +919,23 @@ static const struct reason_case reason_cases[] = {
 	{ VPCPEER_PCX_STATE_DELETED, "deleted",
 	  VPCPEER_PCX_REASON_NETNS_GONE, "netns-gone", NULL, BOTH_NAMES,
 	  "Deleted: a VPC's network namespace was deleted" },
+	/* Across regions; until the accepter's region answers, AWS's words. */
+	{ VPCPEER_PCX_STATE_INITIATING_REQUEST, "initiating-request",
+	  VPCPEER_PCX_REASON_REQUESTED, "requested", NULL, REQ_NAME,
+	  "Initiating Request to vpc-99887766" },
+	{ VPCPEER_PCX_STATE_FAILED, "failed",
+	  VPCPEER_PCX_REASON_REGION_REFUSED, "region-refused", NULL,
+	  BOTH_NAMES, "Failed: refused by the accepter's region" },
+	{ VPCPEER_PCX_STATE_FAILED, "failed",
+	  VPCPEER_PCX_REASON_REGION_NO_ANSWER, "region-no-answer", NULL,
+	  REQ_NAME, "Failed: the accepter's region did not answer" },
+	{ VPCPEER_PCX_STATE_DELETED, "deleted",
+	  VPCPEER_PCX_REASON_REGION_RESTARTED, "region-restarted", NULL,
+	  REQ_NAME, "Deleted: the peer's region restarted" },
+	/* Still being requested when the other region restarted. */
+	{ VPCPEER_PCX_STATE_FAILED, "failed",
+	  VPCPEER_PCX_REASON_REGION_RESTARTED, "region-restarted", NULL,
+	  ACC_NAME, "Deleted: the peer's region restarted" },
 	/* On the way out the reason is already the last one's: "Deleting". */
 	{ VPCPEER_PCX_STATE_DELETING, "deleting",
 	  VPCPEER_PCX_REASON_DELETED_BY_REQUESTER, "deleted-by-requester", NULL,
@@ -784,10 +943,13 @@ static const struct reason_case reason_cases[] = {
 	{ VPCPEER_PCX_STATE_DELETING, "deleting",
 	  VPCPEER_PCX_REASON_NETNS_GONE, "netns-gone", NULL, BOTH_NAMES,
 	  "Deleting" },
+	{ VPCPEER_PCX_STATE_DELETING, "deleting",
+	  VPCPEER_PCX_REASON_REGION_RESTARTED, "region-restarted", NULL,
+	  REQ_NAME, "Deleting" },
 	/* A newer kernel's reasons, by number. */
 	{ VPCPEER_PCX_STATE_DELETED, "deleted",
-	  VPCPEER_PCX_REASON_MAX + 1, "reason-12", NULL, BOTH_NAMES,
-	  "reason 12" },
+	  VPCPEER_PCX_REASON_MAX + 1, "reason-15", NULL, BOTH_NAMES,
+	  "reason 15" },
 	{ VPCPEER_PCX_STATE_FAILED, "failed", 255, "reason-255", NULL,
 	  BOTH_NAMES, "reason 255" },
 };
@@ -874,6 +1036,7 @@ static void test_pcx_reasons(void **state)
 		out_start(&o, true, false);
 		print_pcx(&o.p, &x);
 		out_check(&o, want);
+		pcx_info_free(&x);
 		nlmsg_free(m);
 	}
 	/* No reason sent: no message, whatever the state. */
@@ -931,6 +1094,7 @@ static void test_pcx_reason_escaped(void **state)
 		  "\"vpc_name\":\"\\\"blue\\\"\\nhere\"},"
 		  "\"accepter\":{\"vpc_id\":\"vpc-99887766\","
 		  "\"vpc_name\":\"gr\\\\een\"}}]\n");
+	pcx_info_free(&x);
 	nlmsg_free(m);
 }
 
@@ -970,6 +1134,16 @@ static const struct bad_pcx bad_pcxs[] = {
 	  "VPCPEER_A_SIDE_ALLOW_DNS of 4 bytes (expected 1)" },
 	{ "tag too long", PCX_TAG_TOO_LONG,
 	  "VPCPEER_A_SIDE_TAG is 256 bytes long (at most 255)" },
+	{ "region too long", PCX_REMOTE_REGION_TOO_LONG,
+	  "VPCPEER_A_SIDE_REGION is 16 bytes long (at most 15)" },
+	{ "region without NUL", PCX_REMOTE_REGION_NO_NUL,
+	  "VPCPEER_A_SIDE_REGION is not a NUL-terminated string" },
+	{ "remote block of 5 bytes", PCX_REMOTE_CIDR_5_BYTES,
+	  "VPCPEER_A_CIDR_ADDR of 5 bytes (expected 4 or 16)" },
+	{ "remote block IPv6 /129", PCX_REMOTE_CIDR_V6_LEN_129,
+	  "VPCPEER_A_CIDR_PREFIXLEN 129 is too long for IPv6" },
+	{ "remote block without length", PCX_REMOTE_CIDR_NO_LEN,
+	  "CIDR without VPCPEER_A_CIDR_PREFIXLEN" },
 };
 
 static void test_bad_pcx(void **state)
@@ -982,6 +1156,9 @@ static void test_bad_pcx(void **state)
 	put_pcx(m, c->flaw);
 	assert_int_equal(decode_pcx(m, &x, err), -EINVAL);
 	assert_string_equal(err, c->msg);
+	/* Nothing to free after a failure, the good blocks before it too. */
+	assert_null(x.requester.cidrs);
+	assert_null(x.accepter.cidrs);
 	nlmsg_free(m);
 }
 
@@ -1537,6 +1714,18 @@ static const struct event_case event_cases[] = {
 	  "overlaps green)\",\"reason_cidr\":\"10.0.0.0/16\","
 	  "\"requester\":{\"vpc_id\":\"vpc-0a1b2c3d\",\"vpc_name\":\"blue\"},"
 	  "\"accepter\":{\"vpc_id\":\"vpc-99887766\",\"vpc_name\":\"green\"}}}\n" },
+	{ "pcx new, across regions", VPCPEER_CMD_PCX_REQUEST_NTF, EV_PCX,
+	  PCX_REMOTE_REQUESTER, 0,
+	  "pcx new pcx-11223344 vpc-0a1b2c3d -> green pending-acceptance\n",
+	  "{\"event\":\"pcx-new\",\"pcx\":{\"id\":\"pcx-11223344\","
+	  "\"state\":\"pending-acceptance\",\"reason\":\"requested\","
+	  "\"message\":\"Pending Acceptance by vpc-99887766\","
+	  "\"requester\":{\"vpc_id\":\"vpc-0a1b2c3d\",\"region\":\"a\","
+	  "\"cidrs\":[\"10.0.0.0/16\",\"fd00:b::/48\"]},"
+	  "\"accepter\":{\"vpc_id\":\"vpc-99887766\",\"vpc_name\":\"green\"}}}\n" },
+	{ "bad: pcx new with a bad remote block", VPCPEER_CMD_PCX_REQUEST_NTF,
+	  EV_PCX, PCX_REMOTE_CIDR_5_BYTES, -EINVAL,
+	  "VPCPEER_A_CIDR_ADDR of 5 bytes (expected 4 or 16)", NULL },
 	{ "pcx state", VPCPEER_CMD_PCX_STATE_NTF, EV_PCX, PCX_OLD_STATE, 0,
 	  "pcx state pcx-11223344 provisioning -> active: Active\n",
 	  "{\"event\":\"pcx-state\",\"pcx\":{\"id\":\"pcx-11223344\","
@@ -1586,6 +1775,10 @@ static const struct event_case event_cases[] = {
 	{ "bad: state without old state", VPCPEER_CMD_PCX_STATE_NTF, EV_PCX,
 	  PCX_GOOD, -EINVAL, "PCX_STATE event without VPCPEER_A_PCX_OLD_STATE",
 	  NULL },
+	/* Decoded whole, then refused: its remote blocks are freed. */
+	{ "bad: state of a remote pcx without old state",
+	  VPCPEER_CMD_PCX_STATE_NTF, EV_PCX, PCX_REMOTE, -EINVAL,
+	  "PCX_STATE event without VPCPEER_A_PCX_OLD_STATE", NULL },
 	{ "bad: cidr-add without the block", VPCPEER_CMD_VPC_CIDR_ADD_NTF, EV_VPC, 0,
 	  -EINVAL, "VPC_CIDR_ADD event without VPCPEER_A_CIDR", NULL },
 	{ "bad: pcx del without id", VPCPEER_CMD_PCX_DEL_NTF, EV_PCX, PCX_NO_ID,
@@ -1904,11 +2097,88 @@ static void test_region_request(void **state)
 	}
 }
 
+/*
+ * The sides of a pcx-request: each VPC by id or by name, and only with a
+ * region the accepter's VPCPEER_A_SIDE_REGION; a name in another region
+ * goes as typed (that region's module looks it up).
+ */
+static void test_pcx_request_sides(void **state)
+{
+	static const struct {
+		struct vpc_ref acc;
+		const char *region;
+	} cases[] = {
+		{ { .id = GREEN_ID }, NULL },
+		{ { .id = GREEN_ID }, "b" },
+		{ { .name = "green" }, "ap-southeast-2" },
+		{ { .name = "green" }, NULL },
+	};
+	struct nlattr *tb[VPCPEER_A_MAX + 1], *pt[VPCPEER_A_PCX_MAX + 1];
+	struct nlattr *req[VPCPEER_A_SIDE_MAX + 1], *acc[VPCPEER_A_SIDE_MAX + 1];
+	const struct vpc_ref blue = { .name = "blue" };
+	char err[PARSE_ERRLEN];
+	struct nlattr *pcx;
+	struct nl_msg *m;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		m = nlmsg_alloc_size(NLMSG_HDRLEN + GENL_HDRLEN +
+				     msg_request_size(0));
+		assert_non_null(genlmsg_put(m, 0, 0, FAMILY, 0, 0,
+					    VPCPEER_CMD_PCX_REQUEST, 1));
+		pcx = nla_nest_start(m, VPCPEER_A_PCX);
+		assert_non_null(pcx);
+		assert_int_equal(msg_put_side(m, VPCPEER_A_PCX_REQUESTER, &blue,
+					      NULL), 0);
+		assert_int_equal(msg_put_side(m, VPCPEER_A_PCX_ACCEPTER,
+					      &cases[i].acc, cases[i].region), 0);
+		assert_int_equal(nla_nest_end(m, pcx), 0);
+
+		assert_int_equal(msg_parse(nlmsg_hdr(m), tb, err, sizeof(err)), 0);
+		assert_int_equal(nla_parse_nested(pt, VPCPEER_A_PCX_MAX,
+						  tb[VPCPEER_A_PCX], NULL), 0);
+		assert_true(pt[VPCPEER_A_PCX_REQUESTER]->nla_type & NLA_F_NESTED);
+		assert_true(pt[VPCPEER_A_PCX_ACCEPTER]->nla_type & NLA_F_NESTED);
+		assert_int_equal(nla_parse_nested(req, VPCPEER_A_SIDE_MAX,
+						  pt[VPCPEER_A_PCX_REQUESTER],
+						  NULL), 0);
+		assert_int_equal(nla_parse_nested(acc, VPCPEER_A_SIDE_MAX,
+						  pt[VPCPEER_A_PCX_ACCEPTER],
+						  NULL), 0);
+		/* The requester is this host's: never a region. */
+		assert_string_equal(nla_data(req[VPCPEER_A_SIDE_VPC_NAME]), "blue");
+		assert_null(req[VPCPEER_A_SIDE_VPC_ID]);
+		assert_null(req[VPCPEER_A_SIDE_REGION]);
+		if (cases[i].acc.name) {
+			assert_null(acc[VPCPEER_A_SIDE_VPC_ID]);
+			assert_int_equal(nla_len(acc[VPCPEER_A_SIDE_VPC_NAME]), 6);
+			assert_string_equal(nla_data(acc[VPCPEER_A_SIDE_VPC_NAME]),
+					    "green");
+		} else {
+			assert_null(acc[VPCPEER_A_SIDE_VPC_NAME]);
+			assert_int_equal(nla_len(acc[VPCPEER_A_SIDE_VPC_ID]), 4);
+			assert_int_equal(nla_get_u32(acc[VPCPEER_A_SIDE_VPC_ID]),
+					 GREEN_ID);
+		}
+		if (cases[i].region) {
+			assert_int_equal(nla_len(acc[VPCPEER_A_SIDE_REGION]),
+					 strlen(cases[i].region) + 1);
+			assert_string_equal(nla_data(acc[VPCPEER_A_SIDE_REGION]),
+					    cases[i].region);
+		} else {
+			assert_null(acc[VPCPEER_A_SIDE_REGION]);
+		}
+		assert_null(acc[VPCPEER_A_SIDE_CIDR]);
+		nlmsg_free(m);
+	}
+}
+
 /* msg_request_size() leaves room for what a request can hold. */
 static void test_request_size(void **state)
 {
 	static const size_t counts[] = { 0, 1, 2, 1000 };
-	char name[VPCPEER_NAME_MAX];
+	char name[VPCPEER_NAME_MAX], region[VPCPEER_REGION_NAME_MAX];
 	struct nlattr *vpc, *side;
 	struct prefix p = { .family = AF_INET6, .len = 128 };
 	struct nl_msg *m;
@@ -1930,7 +2200,12 @@ static void test_request_size(void **state)
 		assert_int_equal(nla_nest_end(m, vpc), 0);
 		nlmsg_free(m);
 	}
-	/* A peering request: two sides named by the longest names. */
+	/*
+	 * A peering request: two sides named by the longest names, the
+	 * accepter in a region of the longest name, and the dry-run flag.
+	 */
+	memset(region, 'r', sizeof(region) - 1);
+	region[sizeof(region) - 1] = '\0';
 	m = nlmsg_alloc_size(NLMSG_HDRLEN + GENL_HDRLEN + msg_request_size(0));
 	assert_non_null(genlmsg_put(m, 0, 0, FAMILY, 0, 0, 1, 1));
 	vpc = nla_nest_start(m, VPCPEER_A_PCX);
@@ -1939,9 +2214,13 @@ static void test_request_size(void **state)
 		assert_non_null(side);
 		assert_int_equal(nla_put_string(m, VPCPEER_A_SIDE_VPC_NAME,
 						name), 0);
+		if (i)
+			assert_int_equal(nla_put_string(m, VPCPEER_A_SIDE_REGION,
+							region), 0);
 		assert_int_equal(nla_nest_end(m, side), 0);
 	}
 	assert_int_equal(nla_nest_end(m, vpc), 0);
+	assert_int_equal(nla_put_flag(m, VPCPEER_A_DRY_RUN), 0);
 	nlmsg_free(m);
 }
 
@@ -2110,6 +2389,10 @@ int main(void)
 	add("pcx: json", test_pcx_json, NULL);
 	add("pcx: expires, visible-until, per-side options", test_pcx_times_options,
 	    NULL);
+	add("pcx: across regions, the remote side's region and blocks",
+	    test_pcx_remote, NULL);
+	add("pcx: a remote side decoded, and freed", test_pcx_remote_decoded,
+	    NULL);
 	add("pcx: every reason in AWS's words, text and json", test_pcx_reasons,
 	    NULL);
 	add("pcx: names in a reason's words are escaped",
@@ -2142,6 +2425,8 @@ int main(void)
 	add("request: nests and sizes", test_request_nests, NULL);
 	add("request: room for 0, 1, 2, 1000 CIDRs and two sides",
 	    test_request_size, NULL);
+	add("request: a peering's sides, the accepter in a region",
+	    test_pcx_request_sides, NULL);
 	for (i = 0; i < ARRAY_SIZE(ack_cases); i++) {
 		snprintf(name, sizeof(name), "status: %s", ack_cases[i].name);
 		add(name, test_ack, &ack_cases[i]);

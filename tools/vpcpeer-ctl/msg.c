@@ -64,6 +64,19 @@ int msg_put_cidr(struct nl_msg *m, const struct prefix *p)
 	return nla_nest_end(m, nest);
 }
 
+int msg_put_side(struct nl_msg *m, int attr, const struct vpc_ref *ref,
+		 const char *region)
+{
+	struct nlattr *side = nla_nest_start(m, attr);
+
+	if (!side ||
+	    msg_put_vpc_ref(m, VPCPEER_A_SIDE_VPC_ID, VPCPEER_A_SIDE_VPC_NAME,
+			    ref) < 0 ||
+	    (region && nla_put_string(m, VPCPEER_A_SIDE_REGION, region) < 0))
+		return -NLE_NOMEM;
+	return nla_nest_end(m, side);
+}
+
 static int put_endpoint(struct nl_msg *m, int attr, const struct endpoint *e)
 {
 	return nla_put(m, attr, e->family == AF_INET ? 4 : 16, e->addr);
@@ -91,11 +104,12 @@ size_t msg_request_size(size_t ncidrs)
 
 	/*
 	 * Headers, the outer nest, the largest of what a request names
-	 * (two side nests with a name each), and slack for libnl.
+	 * (two side nests with a name each, and the accepter's region),
+	 * and slack for libnl.
 	 */
 	return NLMSG_HDRLEN + GENL_HDRLEN + 4 * nla_total_size(0) +
 	       2 * nla_total_size(VPCPEER_NAME_MAX) + 2 * nla_total_size(4) +
-	       ncidrs * cidr + 256;
+	       nla_total_size(VPCPEER_REGION_NAME_MAX) + ncidrs * cidr + 256;
 }
 
 bool msg_cmd_mutates(uint8_t cmd)
@@ -234,28 +248,33 @@ static int cidr_decode(struct nlattr *a, const char *what, struct prefix *p,
 	return 0;
 }
 
-static int vpc_cidrs_decode(struct nlattr *vpc, struct vpc_info *v,
-			    char *err, size_t errlen)
+/*
+ * The CIDR nests in nest whose attribute type is type (named what in
+ * messages), repeated, into *cidrs, malloc'd, and their number into *n:
+ * the caller frees *cidrs, whatever this returns.
+ */
+static int cidrs_decode(struct nlattr *nest, int type, const char *what,
+			struct prefix **cidrs, size_t *n, char *err,
+			size_t errlen)
 {
 	struct nlattr *a;
-	size_t n = 0;
+	size_t count = 0;
 	int rem, ret;
 
-	nla_for_each_nested(a, vpc, rem)
-		n += nla_type(a) == VPCPEER_A_VPC_CIDR;
-	if (!n)
+	nla_for_each_nested(a, nest, rem)
+		count += nla_type(a) == type;
+	if (!count)
 		return 0;
-	v->cidrs = calloc(n, sizeof(*v->cidrs));
-	if (!v->cidrs)
+	*cidrs = calloc(count, sizeof(**cidrs));
+	if (!*cidrs)
 		return fail(err, errlen, "out of memory");
-	nla_for_each_nested(a, vpc, rem) {
-		if (nla_type(a) != VPCPEER_A_VPC_CIDR)
+	nla_for_each_nested(a, nest, rem) {
+		if (nla_type(a) != type)
 			continue;
-		ret = cidr_decode(a, "VPCPEER_A_VPC_CIDR", &v->cidrs[v->ncidrs],
-				  err, errlen);
+		ret = cidr_decode(a, what, &(*cidrs)[*n], err, errlen);
 		if (ret)
 			return ret;
-		v->ncidrs++;
+		(*n)++;
 	}
 	return 0;
 }
@@ -294,7 +313,9 @@ int vpc_decode(struct nlattr **top, struct vpc_info *v, char *err,
 		v->has_netnsid = true;
 		v->netnsid = (int32_t)u;
 	}
-	ret = vpc_cidrs_decode(top[VPCPEER_A_VPC], v, err, errlen);
+	ret = cidrs_decode(top[VPCPEER_A_VPC], VPCPEER_A_VPC_CIDR,
+			   "VPCPEER_A_VPC_CIDR", &v->cidrs, &v->ncidrs, err,
+			   errlen);
 	if (ret)
 		vpc_info_free(v);
 	return ret;
@@ -319,6 +340,9 @@ static int stats_decode(struct nlattr *a, struct pcx_side *s, char *err,
 		STAT_NAME(DROP_NOT_ACTIVE), STAT_NAME(DROP_SRC_NOT_IN_VPC),
 		STAT_NAME(DROP_DST_NOT_IN_PEER), STAT_NAME(DROP_TOO_BIG),
 		STAT_NAME(DROP_MALFORMED), STAT_NAME(DROP_RX),
+		STAT_NAME(RX_DROP_NOT_ACTIVE), STAT_NAME(RX_DROP_SRC_NOT_IN_PEER),
+		STAT_NAME(RX_DROP_DST_NOT_IN_VPC), STAT_NAME(RX_DROP_MALFORMED),
+		STAT_NAME(DROP_UNDERLAY),
 	};
 #undef STAT_NAME
 	struct nlattr *tb[VPCPEER_A_STATS_MAX + 1];
@@ -382,6 +406,13 @@ static int side_decode(struct nlattr *a, const char *what,
 	if (!ret && tb[VPCPEER_A_SIDE_TAG])
 		ret = get_str(tb[VPCPEER_A_SIDE_TAG], "VPCPEER_A_SIDE_TAG",
 			      VPCPEER_TAG_MAX, &s->tag, err, errlen);
+	/* A remote side: its region, and its VPC's blocks. */
+	if (!ret && tb[VPCPEER_A_SIDE_REGION])
+		ret = get_str(tb[VPCPEER_A_SIDE_REGION], "VPCPEER_A_SIDE_REGION",
+			      VPCPEER_REGION_NAME_MAX, &s->region, err, errlen);
+	if (!ret)
+		ret = cidrs_decode(a, VPCPEER_A_SIDE_CIDR, "VPCPEER_A_SIDE_CIDR",
+				   &s->cidrs, &s->ncidrs, err, errlen);
 	s->present = !ret;
 	return ret;
 }
@@ -467,6 +498,8 @@ static int pcx_nest_decode(struct nlattr **top, struct pcx_info *p,
 		ret = side_decode(tb[VPCPEER_A_PCX_ACCEPTER],
 				  "VPCPEER_A_PCX_ACCEPTER", &p->accepter, err,
 				  errlen);
+	if (ret)
+		pcx_info_free(p);
 	return ret;
 }
 
@@ -474,6 +507,16 @@ int pcx_decode(struct nlattr **top, struct pcx_info *p, char *err,
 	       size_t errlen)
 {
 	return pcx_nest_decode(top, p, false, err, errlen);
+}
+
+void pcx_info_free(struct pcx_info *p)
+{
+	free(p->requester.cidrs);
+	p->requester.cidrs = NULL;
+	p->requester.ncidrs = 0;
+	free(p->accepter.cidrs);
+	p->accepter.cidrs = NULL;
+	p->accepter.ncidrs = 0;
 }
 
 const char *pcx_state_name(unsigned int state, char buf[PCX_STATE_STRLEN])
@@ -513,6 +556,9 @@ const char *pcx_reason_name(unsigned int reason, char buf[PCX_STATE_STRLEN])
 		[VPCPEER_PCX_REASON_DEVICE_GONE] = "device-gone",
 		[VPCPEER_PCX_REASON_VPC_GONE] = "vpc-gone",
 		[VPCPEER_PCX_REASON_NETNS_GONE] = "netns-gone",
+		[VPCPEER_PCX_REASON_REGION_REFUSED] = "region-refused",
+		[VPCPEER_PCX_REASON_REGION_NO_ANSWER] = "region-no-answer",
+		[VPCPEER_PCX_REASON_REGION_RESTARTED] = "region-restarted",
 	};
 
 	_Static_assert(sizeof(names) / sizeof(names[0]) ==
@@ -546,6 +592,11 @@ const char *pcx_message(const struct pcx_info *p, char buf[PCX_MESSAGE_LEN])
 		return strcpy(buf, "Deleting");
 	format_vpc_id(p->requester.vpc_id, req);
 	format_vpc_id(p->accepter.vpc_id, acc);
+	/* Across regions, until the accepter's region answers. */
+	if (p->has_state && p->state == VPCPEER_PCX_STATE_INITIATING_REQUEST) {
+		snprintf(buf, PCX_MESSAGE_LEN, "Initiating Request to %s", acc);
+		return buf;
+	}
 	switch (p->reason) {
 	case VPCPEER_PCX_REASON_REQUESTED:
 		snprintf(buf, PCX_MESSAGE_LEN, "Pending Acceptance by %s", acc);
@@ -586,6 +637,15 @@ const char *pcx_message(const struct pcx_info *p, char buf[PCX_MESSAGE_LEN])
 		break;
 	case VPCPEER_PCX_REASON_NETNS_GONE:
 		words = "Deleted: a VPC's network namespace was deleted";
+		break;
+	case VPCPEER_PCX_REASON_REGION_REFUSED:
+		words = "Failed: refused by the accepter's region";
+		break;
+	case VPCPEER_PCX_REASON_REGION_NO_ANSWER:
+		words = "Failed: the accepter's region did not answer";
+		break;
+	case VPCPEER_PCX_REASON_REGION_RESTARTED:
+		words = "Deleted: the peer's region restarted";
 		break;
 	default:
 		snprintf(buf, PCX_MESSAGE_LEN, "reason %u", p->reason);
@@ -871,9 +931,11 @@ int event_decode(uint8_t cmd, struct nlattr **tb, struct vp_event *e,
 		return pcx_decode(tb, &e->pcx, err, errlen);
 	case VPCPEER_CMD_PCX_STATE_NTF:
 		ret = pcx_decode(tb, &e->pcx, err, errlen);
-		if (!ret && !e->pcx.has_old_state)
+		if (!ret && !e->pcx.has_old_state) {
+			pcx_info_free(&e->pcx);
 			return fail(err, errlen,
 				    "PCX_STATE event without VPCPEER_A_PCX_OLD_STATE");
+		}
 		return ret;
 	case VPCPEER_CMD_PCX_DEL_NTF:
 		return pcx_nest_decode(tb, &e->pcx, true, err, errlen);
@@ -889,6 +951,7 @@ int event_decode(uint8_t cmd, struct nlattr **tb, struct vp_event *e,
 void vp_event_free(struct vp_event *e)
 {
 	vpc_info_free(&e->vpc);
+	pcx_info_free(&e->pcx);
 }
 
 /* --- the generic netlink controller ------------------------------------- */

@@ -33,6 +33,16 @@ int msg_put_vpc_ref(struct nl_msg *m, int id_attr, int name_attr,
 int msg_put_cidr(struct nl_msg *m, const struct prefix *p);
 
 /*
+ * The side nest attr (VPCPEER_A_PCX_REQUESTER or _ACCEPTER) of a
+ * pcx-request: the VPC by VPCPEER_A_SIDE_VPC_ID or _VPC_NAME, whichever
+ * ref holds, and, when region is not NULL, VPCPEER_A_SIDE_REGION: the
+ * accepter VPC is in that region, another host's, and ref names it there
+ * (nothing is looked up here).
+ */
+int msg_put_side(struct nl_msg *m, int attr, const struct vpc_ref *ref,
+		 const char *region);
+
+/*
  * The REGION nest { NAME, [REMOTE_ADDR, [REMOTE_PORT]], [LOCAL_ADDR] } of
  * a region request; remote and local may be NULL (region-set, -del,
  * -get). REMOTE_PORT goes only when remote has a port: the kernel's
@@ -41,7 +51,10 @@ int msg_put_cidr(struct nl_msg *m, const struct prefix *p);
 int msg_put_region(struct nl_msg *m, const char *name,
 		   const struct endpoint *remote, const struct endpoint *local);
 
-/* Room enough for a request whose VPC nest holds ncidrs CIDRs. */
+/*
+ * Room enough for a request whose VPC nest holds ncidrs CIDRs, or for a
+ * pcx-request: two sides named by name, and a region.
+ */
 size_t msg_request_size(size_t ncidrs);
 
 /*
@@ -92,6 +105,11 @@ enum side_stat {
 	STAT_DROP_TOO_BIG = SIDE_STAT(DROP_TOO_BIG),
 	STAT_DROP_MALFORMED = SIDE_STAT(DROP_MALFORMED),
 	STAT_DROP_RX = SIDE_STAT(DROP_RX),
+	STAT_RX_DROP_NOT_ACTIVE = SIDE_STAT(RX_DROP_NOT_ACTIVE),
+	STAT_RX_DROP_SRC_NOT_IN_PEER = SIDE_STAT(RX_DROP_SRC_NOT_IN_PEER),
+	STAT_RX_DROP_DST_NOT_IN_VPC = SIDE_STAT(RX_DROP_DST_NOT_IN_VPC),
+	STAT_RX_DROP_MALFORMED = SIDE_STAT(RX_DROP_MALFORMED),
+	STAT_DROP_UNDERLAY = SIDE_STAT(DROP_UNDERLAY),
 
 	NR_SIDE_STATS = VPCPEER_A_STATS_MAX - VPCPEER_A_STATS_TX_PACKETS + 1
 };
@@ -108,6 +126,14 @@ struct pcx_side {
 	bool has_allow_dns;
 	bool allow_dns;		/* VPCPEER_A_SIDE_ALLOW_DNS */
 	const char *tag;	/* NULL when not sent (no tag) */
+	/*
+	 * A remote side, whose VPC is in another region (another host's):
+	 * the region's name, and the VPC's CIDR blocks as that region told
+	 * them. NULL and none on a side of this host.
+	 */
+	const char *region;	/* VPCPEER_A_SIDE_REGION */
+	size_t ncidrs;
+	struct prefix *cidrs;	/* VPCPEER_A_SIDE_CIDR; pcx_info_free() */
 };
 
 struct pcx_info {
@@ -124,8 +150,13 @@ struct pcx_info {
 	struct pcx_side requester, accepter;
 };
 
+/*
+ * Strings point into the message; the CIDR blocks of remote sides are
+ * malloc'd: pcx_info_free() what decoded (nothing to free on failure).
+ */
 int pcx_decode(struct nlattr **tb, struct pcx_info *p, char *err,
 	       size_t errlen);
+void pcx_info_free(struct pcx_info *p);
 
 /*
  * The counters of a region: those of enum vpcpeer_a_rstats, from
@@ -274,7 +305,9 @@ const char *pcx_reason_name(unsigned int reason, char buf[PCX_STATE_STRLEN]);
 /*
  * The status message AWS shows for @p's state and reason ("Pending
  * Acceptance by vpc-...", "Deleted by vpc-..."), written into buf: the
- * kernel sends the reason, never words. "" when @p has no reason.
+ * kernel sends the reason, never words. "" when @p has no reason. Two
+ * states have words of their own whatever the reason: "Initiating
+ * Request to vpc-..." and "Deleting".
  */
 #define PCX_OVERLAP_WORDS	"Failed: overlapping CIDR blocks (%s of %s overlaps %s)"
 /* The longest: an overlap of two VPCs with names of the longest. */

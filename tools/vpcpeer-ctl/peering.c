@@ -5,7 +5,9 @@
  * connection's id; when the kernel created it in state "failed"
  * (overlapping CIDR blocks, as AWS does), the id is still printed, for
  * "peering show" and "peering delete", and the reason goes to stderr with
- * exit status 1. The other verbs name a connection by its pcx- id and
+ * exit status 1. With "region REGION" the accepter VPC is in that
+ * region, another host's: its id or name is sent as typed, for that
+ * region's module to look up. The other verbs name a connection by its pcx- id and
  * print nothing; "set" changes the per-side options (R14). With -D each
  * says what it would have done instead ("dry run: ...").
  */
@@ -75,26 +77,18 @@ static int put_pcx_id(struct nl_msg *msg, const void *data)
 
 struct sides {
 	struct vpc_ref requester, accepter;
+	const char *region;	/* the accepter's, another host's; or NULL */
 };
-
-static int put_side(struct nl_msg *msg, int attr, const struct vpc_ref *ref)
-{
-	struct nlattr *side = nla_nest_start(msg, attr);
-
-	if (!side ||
-	    msg_put_vpc_ref(msg, VPCPEER_A_SIDE_VPC_ID, VPCPEER_A_SIDE_VPC_NAME,
-			    ref) < 0)
-		return -1;
-	return nla_nest_end(msg, side);
-}
 
 static int put_sides(struct nl_msg *msg, const void *data)
 {
 	const struct sides *s = data;
 
-	if (put_side(msg, VPCPEER_A_PCX_REQUESTER, &s->requester) < 0)
+	if (msg_put_side(msg, VPCPEER_A_PCX_REQUESTER, &s->requester,
+			 NULL) < 0)
 		return -1;
-	return put_side(msg, VPCPEER_A_PCX_ACCEPTER, &s->accepter);
+	return msg_put_side(msg, VPCPEER_A_PCX_ACCEPTER, &s->accepter,
+			    s->region);
 }
 
 struct new_pcx {
@@ -120,6 +114,7 @@ static int request_reply(struct nlattr **tb, void *arg)
 	n->have = true;
 	n->id = x.id;
 	n->state = x.state;
+	pcx_info_free(&x);
 	return 0;
 }
 
@@ -142,25 +137,58 @@ static int request_dry_run(const struct new_pcx *n)
 	return n->state == VPCPEER_PCX_STATE_FAILED ? RC_FAIL : RC_OK;
 }
 
-/* request REQUESTER_VPC ACCEPTER_VPC */
-static int peering_request(const struct command *cmd, int argc,
-			   char *argv[])
+/* After the two VPCs: "region NAME", at most once. */
+static const char *const request_keywords[] = { "region", NULL };
+
+/*
+ * REQUESTER_VPC ACCEPTER_VPC [region REGION]. With a region, the accepter
+ * is named as typed, a VPC of that region, and looked up there.
+ */
+static int request_parse(const struct command *cmd, int argc, char *argv[],
+			 struct sides *s)
 {
-	char title[CMD_TITLE_MAX], id[OBJECT_ID_STRLEN], err[PARSE_ERRLEN];
-	struct new_pcx n = { .title = cmd_title(cmd, title) };
-	struct sides s;
-	int rc;
+	char err[PARSE_ERRLEN];
+	unsigned int kw;
+	int i, rc;
 
 	if (argc < 2)
 		return cmd_missing_arg(cmd, "REQUESTER_VPC");
-	if (parse_vpc_ref(argv[1], &s.requester, err, sizeof(err)))
+	if (parse_vpc_ref(argv[1], &s->requester, err, sizeof(err)))
 		return cmd_arg_error(cmd, "requester: %s", err);
 	if (argc < 3)
 		return cmd_missing_arg(cmd, "ACCEPTER_VPC");
-	if (parse_vpc_ref(argv[2], &s.accepter, err, sizeof(err)))
+	if (parse_vpc_ref(argv[2], &s->accepter, err, sizeof(err)))
 		return cmd_arg_error(cmd, "accepter: %s", err);
-	if (argc > 3)
-		return cmd_unexpected_arg(cmd, argv[3]);
+	for (i = 3; i < argc; i += 2) {
+		rc = cmd_keyword(cmd, argv[i], request_keywords, "keyword",
+				 &kw);
+		if (rc)
+			return rc;
+		if (i + 1 == argc)
+			return cmd_usage_error(cmd, "missing REGION after \"%s\"",
+					       request_keywords[kw]);
+		if (s->region)
+			return cmd_usage_error(cmd, "%s given twice",
+					       request_keywords[kw]);
+		if (check_region_name(argv[i + 1], err, sizeof(err)))
+			return cmd_arg_error(cmd, "%s", err);
+		s->region = argv[i + 1];
+	}
+	return RC_OK;
+}
+
+/* request REQUESTER_VPC ACCEPTER_VPC [region REGION] */
+static int peering_request(const struct command *cmd, int argc,
+			   char *argv[])
+{
+	char title[CMD_TITLE_MAX], id[OBJECT_ID_STRLEN];
+	struct new_pcx n = { .title = cmd_title(cmd, title) };
+	struct sides s = { .region = NULL };
+	int rc;
+
+	rc = request_parse(cmd, argc, argv, &s);
+	if (rc)
+		return rc;
 	rc = pcx_send(cmd, VPCPEER_CMD_PCX_REQUEST, put_sides, &s,
 		      request_reply, &n);
 	if (!rc && opt.dry_run)
@@ -387,6 +415,7 @@ static int pcx_print(struct printer *pr, struct nlattr **tb, char *err,
 	if (pcx_decode(tb, &x, err, len))
 		return -1;
 	print_pcx(pr, &x);
+	pcx_info_free(&x);
 	return 0;
 }
 
@@ -412,7 +441,8 @@ static int peering_show(const struct command *cmd, int argc, char *argv[])
 }
 
 const struct command peering_commands[] = {
-	{ "request", peering_request, "REQUESTER_VPC ACCEPTER_VPC",
+	{ "request", peering_request,
+	  "REQUESTER_VPC ACCEPTER_VPC [region REGION]",
 	  "request a peering connection; prints its id",
 	  "peering", NULL },
 	{ "accept", peering_accept, "PCX",

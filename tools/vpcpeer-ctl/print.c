@@ -179,7 +179,28 @@ static const char *const stat_keys[NR_SIDE_STATS] = {
 	[STAT_DROP_TOO_BIG] = "drop_too_big",
 	[STAT_DROP_MALFORMED] = "drop_malformed",
 	[STAT_DROP_RX] = "drop_rx",
+	[STAT_RX_DROP_NOT_ACTIVE] = "rx_drop_not_active",
+	[STAT_RX_DROP_SRC_NOT_IN_PEER] = "rx_drop_src_not_in_peer",
+	[STAT_RX_DROP_DST_NOT_IN_VPC] = "rx_drop_dst_not_in_vpc",
+	[STAT_RX_DROP_MALFORMED] = "rx_drop_malformed",
+	[STAT_DROP_UNDERLAY] = "drop_underlay",
 };
+
+/*
+ * A drop counter's key as the text output names it, without its "drop":
+ * "drop_not_active" is "not_active", "rx_drop_malformed" "rx_malformed";
+ * NULL for a counter that is no drop.
+ */
+static const char *drop_word(const char *key, char *buf, size_t size)
+{
+	const char *drop = strstr(key, "drop_");
+
+	if (!drop)
+		return NULL;
+	snprintf(buf, size, "%.*s%s", (int)(drop - key), key,
+		 drop + strlen("drop_"));
+	return buf;
+}
 
 /* " allow-dns-resolution on[ name TEXT]": the tag last, it may hold blanks. */
 static void side_options_text(FILE *f, const struct pcx_side *s)
@@ -207,10 +228,48 @@ static void put_time(FILE *f, uint64_t t)
 		fputs(buf, f);
 }
 
+/* " region b cidr 10.1.0.0/16 fd00:9::/48": a remote side's. */
+static void side_region_text(FILE *f, const struct pcx_side *s)
+{
+	char cidr[PREFIX_STRLEN];
+	size_t i;
+
+	if (s->region) {
+		fputs(" region ", f);
+		put_text(f, s->region, NULL);
+	}
+	if (s->ncidrs)
+		fputs(" cidr", f);
+	for (i = 0; i < s->ncidrs; i++)
+		if (!format_prefix(&s->cidrs[i], cidr, sizeof(cidr)))
+			fprintf(f, " %s", cidr);
+}
+
+/*
+ * Traffic, then every drop counter of the spec in its order, named as
+ * its key without "drop" ("not_active", "rx_not_active", "underlay").
+ */
+static void side_stats_text(FILE *f, const struct pcx_side *s)
+{
+	const uint64_t *c = s->stats;
+	char word[32];
+	unsigned int i;
+
+	fprintf(f,
+		"\t\ttx %" PRIu64 " packets %" PRIu64 " bytes  rx %" PRIu64
+		" packets %" PRIu64 " bytes\n",
+		c[STAT_TX_PACKETS], c[STAT_TX_BYTES], c[STAT_RX_PACKETS],
+		c[STAT_RX_BYTES]);
+	fputs("\t\tdropped", f);
+	for (i = 0; i < NR_SIDE_STATS; i++)
+		if (drop_word(stat_keys[i], word, sizeof(word)))
+			fprintf(f, " %s %" PRIu64, word, c[i]);
+	fputc('\n', f);
+}
+
 static void side_text(struct printer *p, const char *role,
 		      const struct pcx_side *s)
 {
-	const uint64_t *c = s->stats;
 	char id[OBJECT_ID_STRLEN];
 
 	format_vpc_id(s->vpc_id, id);
@@ -223,22 +282,11 @@ static void side_text(struct printer *p, const char *role,
 		fputs(" dev ", p->out);
 		put_text(p->out, s->ifname, NULL);
 	}
+	side_region_text(p->out, s);
 	side_options_text(p->out, s);
 	fputc('\n', p->out);
-	if (!p->stats || !s->has_stats)
-		return;
-	fprintf(p->out,
-		"\t\ttx %" PRIu64 " packets %" PRIu64 " bytes  rx %" PRIu64
-		" packets %" PRIu64 " bytes\n",
-		c[STAT_TX_PACKETS], c[STAT_TX_BYTES], c[STAT_RX_PACKETS],
-		c[STAT_RX_BYTES]);
-	fprintf(p->out,
-		"\t\tdropped not_active %" PRIu64 " src_not_in_vpc %" PRIu64
-		" dst_not_in_peer %" PRIu64 " too_big %" PRIu64
-		" malformed %" PRIu64 " rx %" PRIu64 "\n",
-		c[STAT_DROP_NOT_ACTIVE], c[STAT_DROP_SRC_NOT_IN_VPC],
-		c[STAT_DROP_DST_NOT_IN_PEER], c[STAT_DROP_TOO_BIG],
-		c[STAT_DROP_MALFORMED], c[STAT_DROP_RX]);
+	if (p->stats && s->has_stats)
+		side_stats_text(p->out, s);
 }
 
 static void pcx_text(struct printer *p, const struct pcx_info *x)
@@ -269,8 +317,9 @@ static void pcx_text(struct printer *p, const struct pcx_info *x)
 static void side_json(struct printer *p, const char *role,
 		      const struct pcx_side *s)
 {
-	char id[OBJECT_ID_STRLEN];
+	char id[OBJECT_ID_STRLEN], cidr[PREFIX_STRLEN];
 	unsigned int i;
+	size_t k;
 
 	format_vpc_id(s->vpc_id, id);
 	json_key(&p->j, role);
@@ -282,6 +331,16 @@ static void side_json(struct printer *p, const char *role,
 		json_kv_string(&p->j, "ifname", s->ifname);
 	if (s->has_ifindex)
 		json_kv_u64(&p->j, "ifindex", s->ifindex);
+	if (s->region)
+		json_kv_string(&p->j, "region", s->region);
+	if (s->ncidrs) {
+		json_key(&p->j, "cidrs");
+		json_array_start(&p->j);
+		for (k = 0; k < s->ncidrs; k++)
+			if (!format_prefix(&s->cidrs[k], cidr, sizeof(cidr)))
+				json_string(&p->j, cidr);
+		json_array_end(&p->j);
+	}
 	if (s->has_allow_dns)
 		json_kv_bool(&p->j, "allow_dns_resolution", s->allow_dns);
 	if (s->tag && *s->tag)
@@ -426,12 +485,12 @@ static void region_details_text(FILE *f, const struct region_info *r)
 
 /*
  * Traffic, control messages, and every drop counter of the spec in its
- * order, named as its key without "_drop" ("tx_no_route").
+ * order, named as its key without "drop" ("tx_no_route"; drop_word()).
  */
 static void region_stats_text(FILE *f, const struct region_info *r)
 {
 	const uint64_t *c = r->stats;
-	const char *drop;
+	char word[32];
 	unsigned int i;
 
 	fprintf(f, "\t\ttx %" PRIu64 " packets %" PRIu64
@@ -444,13 +503,9 @@ static void region_stats_text(FILE *f, const struct region_info *r)
 		PRIu64 "\n", c[RSTAT_CTL_TX], c[RSTAT_CTL_RX],
 		c[RSTAT_CTL_RETRANSMITS]);
 	fputs("\t\tdropped", f);
-	for (i = 0; i < NR_REGION_STATS; i++) {
-		drop = strstr(rstat_keys[i], "_drop_");
-		if (drop)
-			fprintf(f, " %.*s%s %" PRIu64,
-				(int)(drop - rstat_keys[i]), rstat_keys[i],
-				drop + strlen("_drop"), c[i]);
-	}
+	for (i = 0; i < NR_REGION_STATS; i++)
+		if (drop_word(rstat_keys[i], word, sizeof(word)))
+			fprintf(f, " %s %" PRIu64, word, c[i]);
 	fputc('\n', f);
 }
 

@@ -90,6 +90,16 @@ enum vpcpeer_pcx_state {
  * @VPCPEER_PCX_REASON_NETNS_GONE: deleted, the network namespace of a VPC of
  *   the connection went, and the VPC with it; "Deleted: a VPC's network
  *   namespace was deleted".
+ * @VPCPEER_PCX_REASON_REGION_REFUSED: failed: the accepter VPC is in another
+ *   region, whose module refused the request for a reason of its own (the pcx
+ *   id is in use there, the two VPCs are peered already, or its pending quota
+ *   is full); "Failed: refused by the accepter's region".
+ * @VPCPEER_PCX_REASON_REGION_NO_ANSWER: failed: the accepter VPC's region did
+ *   not answer the request before it would have expired; "Failed: the
+ *   accepter's region did not answer".
+ * @VPCPEER_PCX_REASON_REGION_RESTARTED: deleted (or failed, when it was still
+ *   being requested): the vpcpeer module of the other side's region was loaded
+ *   anew and lost its VPCs; "Deleted: the peer's region restarted".
  */
 enum vpcpeer_pcx_reason {
 	VPCPEER_PCX_REASON_REQUESTED,
@@ -104,6 +114,9 @@ enum vpcpeer_pcx_reason {
 	VPCPEER_PCX_REASON_DEVICE_GONE,
 	VPCPEER_PCX_REASON_VPC_GONE,
 	VPCPEER_PCX_REASON_NETNS_GONE,
+	VPCPEER_PCX_REASON_REGION_REFUSED,
+	VPCPEER_PCX_REASON_REGION_NO_ANSWER,
+	VPCPEER_PCX_REASON_REGION_RESTARTED,
 
 	/* private: */
 	__VPCPEER_PCX_REASON_MAX,
@@ -217,6 +230,8 @@ enum vpcpeer_a_side {
 	VPCPEER_A_SIDE_STATS,
 	VPCPEER_A_SIDE_ALLOW_DNS,
 	VPCPEER_A_SIDE_TAG,
+	VPCPEER_A_SIDE_REGION,
+	VPCPEER_A_SIDE_CIDR,
 
 	__VPCPEER_A_SIDE_MAX,
 	VPCPEER_A_SIDE_MAX = (__VPCPEER_A_SIDE_MAX - 1)
@@ -234,6 +249,11 @@ enum vpcpeer_a_stats {
 	VPCPEER_A_STATS_DROP_TOO_BIG,
 	VPCPEER_A_STATS_DROP_MALFORMED,
 	VPCPEER_A_STATS_DROP_RX,
+	VPCPEER_A_STATS_RX_DROP_NOT_ACTIVE,
+	VPCPEER_A_STATS_RX_DROP_SRC_NOT_IN_PEER,
+	VPCPEER_A_STATS_RX_DROP_DST_NOT_IN_VPC,
+	VPCPEER_A_STATS_RX_DROP_MALFORMED,
+	VPCPEER_A_STATS_DROP_UNDERLAY,
 
 	__VPCPEER_A_STATS_MAX,
 	VPCPEER_A_STATS_MAX = (__VPCPEER_A_STATS_MAX - 1)
