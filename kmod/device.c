@@ -38,9 +38,19 @@
 
 #include "compat.h"
 #include "device.h"
+#include "region.h"
+#include "xproto.h"
 
-/* AWS allows 9001-byte frames across a peering within a region. */
+/* AWS allows 9001-byte frames across a peering within a region, 8500 across. */
 #define VPCPEER_DEFAULT_MTU	9001
+#define VPCPEER_REMOTE_MTU	8500
+
+/*
+ * The VNIs the remote devices receive on, each chosen here (WireGuard's
+ * receiver index): VNI to device, read under RCU on receive. A device
+ * leaves it in ndo_uninit, before the grace period that precedes its free.
+ */
+static DEFINE_XARRAY(vpcpeer_vnis);
 
 struct vpcpeer_pcpu_stats {
 	u64_stats_t tx_packets;
@@ -51,9 +61,15 @@ struct vpcpeer_pcpu_stats {
 	struct u64_stats_sync syncp;
 };
 
-/* Where an active device's packets may go; never changed once published. */
+/*
+ * Where an active device's packets may go; never changed once published.
+ * Either to @peer, a device of this host, or, for a peering across
+ * regions, into @region's tunnel with VNI @tx_vni (@peer is then NULL).
+ */
 struct vpcpeer_path {
 	struct net_device *peer;
+	struct vpcpeer_region *region;
+	u32 tx_vni;
 	/* The sending VPC's blocks and the peer VPC's: [0] IPv4, [1] IPv6. */
 	const struct vpcpeer_lpm *src[2];
 	const struct vpcpeer_lpm *dst[2];
@@ -65,6 +81,7 @@ struct vpcpeer_dev {
 	struct vpcpeer_pcpu_stats __percpu *stats;
 	/* The peering code's, under vpcpeer_lock: what it made the device for. */
 	void *owner;
+	u32 vni;	/* a remote device's receive VNI; 0 for a local one */
 };
 
 static void vpcpeer_count_drop(struct net_device *dev, enum vpcpeer_drop why)
@@ -299,7 +316,96 @@ static const enum skb_drop_reason vpcpeer_skb_reason[VPCPEER_DROP_MAX] = {
 	[VPCPEER_DROP_DST_NOT_IN_PEER]	= SKB_DROP_REASON_IP_OUTNOROUTES,
 	[VPCPEER_DROP_TOO_BIG]		= VPCPEER_SKB_DROP_TOO_BIG,
 	[VPCPEER_DROP_MALFORMED]	= SKB_DROP_REASON_IP_INHDR,
+	[VPCPEER_DROP_RX_NOT_ACTIVE]	= SKB_DROP_REASON_DEV_READY,
+	[VPCPEER_DROP_RX_SRC_NOT_IN_PEER] = SKB_DROP_REASON_IP_RPFILTER,
+	[VPCPEER_DROP_RX_DST_NOT_IN_VPC] = SKB_DROP_REASON_IP_INADDRERRORS,
+	[VPCPEER_DROP_RX_MALFORMED]	= SKB_DROP_REASON_IP_INHDR,
+	[VPCPEER_DROP_UNDERLAY]		= SKB_DROP_REASON_IP_OUTNOROUTES,
 };
+
+static void vpcpeer_count(struct net_device *dev, bool tx, unsigned int len)
+{
+	struct vpcpeer_dev *priv = netdev_priv(dev);
+	struct vpcpeer_pcpu_stats *s = this_cpu_ptr(priv->stats);
+
+	u64_stats_update_begin(&s->syncp);
+	if (tx) {
+		u64_stats_inc(&s->tx_packets);
+		u64_stats_add(&s->tx_bytes, len);
+	} else {
+		u64_stats_inc(&s->rx_packets);
+		u64_stats_add(&s->rx_bytes, len);
+	}
+	u64_stats_update_end(&s->syncp);
+}
+
+/* The deliver step of a peering across regions: into the tunnel. */
+static void vpcpeer_deliver_remote(struct sk_buff *skb, struct net_device *dev,
+				   const struct vpcpeer_path *path)
+{
+	unsigned int len = skb->len;
+
+	if (unlikely(vpcpeer_region_xmit(path->region, path->tx_vni, skb))) {
+		vpcpeer_count_drop(dev, VPCPEER_DROP_UNDERLAY);
+		return;
+	}
+	vpcpeer_count(dev, true, len);
+}
+
+int vpcpeer_dev_tunnel_rx(const struct vpcpeer_region *region, u32 vni,
+			  struct sk_buff *skb)
+{
+	const struct vpcpeer_path *path;
+	const u8 *saddr, *daddr;
+	struct net_device *dev;
+	enum vpcpeer_drop why;
+	unsigned int len;
+	int fam;
+
+	dev = xa_load(&vpcpeer_vnis, vni);
+	if (!dev) {
+		kfree_skb(skb);
+		return -ENOENT;
+	}
+	path = rcu_dereference(((struct vpcpeer_dev *)netdev_priv(dev))->path);
+	if (unlikely(!path)) {
+		why = VPCPEER_DROP_RX_NOT_ACTIVE;
+		goto drop;
+	}
+	if (unlikely(path->region != region)) {
+		kfree_skb(skb);
+		return -EXDEV;
+	}
+	if (unlikely(!vpcpeer_parse(skb, &saddr, &daddr, &fam))) {
+		why = VPCPEER_DROP_RX_MALFORMED;
+		goto drop;
+	}
+	/* The sender checked the same; the receiver trusts no sender. */
+	if (!vpcpeer_lpm_contains(path->dst[fam], saddr)) {
+		why = VPCPEER_DROP_RX_SRC_NOT_IN_PEER;
+		goto drop;
+	}
+	if (!vpcpeer_lpm_contains(path->src[fam], daddr)) {
+		why = VPCPEER_DROP_RX_DST_NOT_IN_VPC;
+		goto drop;
+	}
+	len = skb->len;
+	skb->dev = dev;
+	skb->pkt_type = PACKET_HOST;
+	skb_reset_mac_header(skb);
+	skb->mac_len = 0;
+	if (unlikely(__netif_rx(skb) != NET_RX_SUCCESS)) {
+		vpcpeer_count_drop(dev, VPCPEER_DROP_RX);
+		return 1;
+	}
+	vpcpeer_count(dev, false, len);
+	return 0;
+
+drop:
+	vpcpeer_count_drop(dev, why);
+	kfree_skb_reason(skb, vpcpeer_skb_reason[why]);
+	return 1;
+}
 
 static netdev_tx_t vpcpeer_xmit(struct sk_buff *skb, struct net_device *dev)
 {
@@ -311,7 +417,10 @@ static netdev_tx_t vpcpeer_xmit(struct sk_buff *skb, struct net_device *dev)
 	path = rcu_dereference(priv->path);
 	why = vpcpeer_check(skb, dev, path);
 	if (likely(why == VPCPEER_DROP_MAX)) {
-		vpcpeer_deliver(skb, dev, path->peer);
+		if (path->peer)
+			vpcpeer_deliver(skb, dev, path->peer);
+		else
+			vpcpeer_deliver_remote(skb, dev, path);
 	} else {
 		vpcpeer_count_drop(dev, why);
 		kfree_skb_reason(skb, vpcpeer_skb_reason[why]);
@@ -389,8 +498,17 @@ static void vpcpeer_dev_destructor(struct net_device *dev)
 	pr_debug("%s: destroyed\n", dev->name);
 }
 
+static void vpcpeer_dev_uninit(struct net_device *dev)
+{
+	struct vpcpeer_dev *priv = netdev_priv(dev);
+
+	if (priv->vni)
+		xa_erase(&vpcpeer_vnis, priv->vni);
+}
+
 static const struct net_device_ops vpcpeer_netdev_ops = {
 	.ndo_init		= vpcpeer_dev_init,
+	.ndo_uninit		= vpcpeer_dev_uninit,
 	.ndo_start_xmit		= vpcpeer_xmit,
 	.ndo_get_stats64	= vpcpeer_get_stats64,
 };
@@ -437,8 +555,45 @@ static void vpcpeer_dev_no_addrconf(struct net_device *dev)
 #endif
 }
 
+/*
+ * A remote device: AWS's inter-region MTU, room for the outer headers,
+ * no BIG TCP (a GSO packet is segmented before the encrypting device),
+ * and no nested tunnel GSO. Its receive VNI is drawn at registration.
+ */
+static void vpcpeer_setup_remote(struct net_device *dev)
+{
+	netdev_features_t f = VPCPEER_FEATURES & ~NETIF_F_GSO_ENCAP_ALL;
+
+	dev->mtu = VPCPEER_REMOTE_MTU;
+	dev->needed_headroom = VPCPEER_TUNNEL_OVERHEAD6 + 16;
+	netif_set_tso_max_size(dev, GSO_LEGACY_MAX_SIZE);
+	dev->features = f;
+	dev->hw_features = f;
+	dev->hw_enc_features = f;
+}
+
+static int vpcpeer_vni_alloc(struct net_device *dev)
+{
+	struct vpcpeer_dev *priv = netdev_priv(dev);
+	u32 vni;
+	int err;
+
+	do {
+		vni = get_random_u32() & VPCPEER_XP_VNI_MAX;
+		err = vni ? xa_insert(&vpcpeer_vnis, vni, dev, GFP_KERNEL) : -EBUSY;
+	} while (err == -EBUSY);
+	if (!err)
+		priv->vni = vni;
+	return err;
+}
+
+u32 vpcpeer_dev_vni(struct net_device *dev)
+{
+	return ((struct vpcpeer_dev *)netdev_priv(dev))->vni;
+}
+
 struct net_device *vpcpeer_dev_create(struct net *net, u32 id, void *owner,
-				      struct rtnl_link_ops *ops,
+				      bool remote, struct rtnl_link_ops *ops,
 				      struct netlink_ext_ack *extack)
 {
 	char name[IFNAMSIZ];
@@ -456,6 +611,8 @@ struct net_device *vpcpeer_dev_create(struct net *net, u32 id, void *owner,
 	dev->rtnl_link_ops = ops;
 	priv = netdev_priv(dev);
 	priv->owner = owner;
+	if (remote)
+		vpcpeer_setup_remote(dev);
 
 	err = register_netdevice(dev);
 	if (err) {
@@ -470,6 +627,11 @@ struct net_device *vpcpeer_dev_create(struct net *net, u32 id, void *owner,
 	 */
 	netif_dormant_on(dev);
 	vpcpeer_dev_no_addrconf(dev);
+	err = remote ? vpcpeer_vni_alloc(dev) : 0;
+	if (err) {
+		unregister_netdevice(dev);
+		return ERR_PTR(err);
+	}
 	err = dev_change_flags(dev, dev->flags | IFF_UP, extack);
 	if (err) {
 		unregister_netdevice(dev);
@@ -525,6 +687,27 @@ int vpcpeer_dev_join(struct net_device *a, struct net_device *b,
 	rcu_assign_pointer(pb->path, ba);
 	netif_dormant_off(a);
 	netif_dormant_off(b);
+	return 0;
+}
+
+int vpcpeer_dev_join_remote(struct net_device *dev,
+			    struct vpcpeer_region *region, u32 tx_vni,
+			    const struct vpcpeer_lpm *src4,
+			    const struct vpcpeer_lpm *src6,
+			    const struct vpcpeer_lpm *dst4,
+			    const struct vpcpeer_lpm *dst6)
+{
+	struct vpcpeer_dev *priv = netdev_priv(dev);
+	struct vpcpeer_path *path;
+
+	ASSERT_RTNL();
+	path = vpcpeer_path_new(NULL, src4, src6, dst4, dst6);
+	if (!path)
+		return -ENOMEM;
+	path->region = region;
+	path->tx_vni = tx_vni;
+	rcu_assign_pointer(priv->path, path);
+	netif_dormant_off(dev);
 	return 0;
 }
 

@@ -62,9 +62,10 @@ static void vpcpeer_write_unlock(void)
 	rtnl_unlock();
 }
 
+/* A side in another region has no owner here: nobody administers it. */
 static bool may_admin(const struct sk_buff *skb, struct user_namespace *owner)
 {
-	return netlink_ns_capable(skb, owner, CAP_NET_ADMIN);
+	return owner && netlink_ns_capable(skb, owner, CAP_NET_ADMIN);
 }
 
 static bool may_admin_vpc(const struct sk_buff *skb,
@@ -230,6 +231,41 @@ static struct vpcpeer_vpc *lookup_vpc(const struct sk_buff *skb,
 }
 
 /*
+ * An accepter in another region: named as it is there, which nothing here
+ * can check; that region's module will, and answer. NULL, as for a VPC
+ * the caller may not know of, with @named filled in.
+ */
+static struct vpcpeer_vpc *lookup_remote(struct nlattr **tb,
+					 const struct nlattr *nest,
+					 struct vpcpeer_vpc_ref *named,
+					 struct netlink_ext_ack *extack)
+{
+	struct nlattr *id = tb[VPCPEER_A_SIDE_VPC_ID];
+	struct nlattr *name = tb[VPCPEER_A_SIDE_VPC_NAME];
+	struct nlattr *region = tb[VPCPEER_A_SIDE_REGION];
+
+	named->region = vpcpeer_region_name_valid(nla_data(region)) ?
+			vpcpeer_region_find(nla_data(region)) : NULL;
+	if (!named->region) {
+		NL_SET_ERR_MSG_ATTR(extack, region, "no such region");
+		return ERR_PTR(-ENOENT);
+	}
+	if (!id && !name) {
+		NL_SET_ERR_MSG_ATTR(extack, nest, "no VPC id or name given");
+		return ERR_PTR(-EINVAL);
+	}
+	named->id = id ? nla_get_u32(id) : 0;
+	named->name = name && !id ? nla_data(name) : NULL;
+	if ((id && !named->id) ||
+	    (named->name && !vpc_name_valid(named->name))) {
+		NL_SET_ERR_MSG_ATTR(extack, id ?: name,
+				    "not a VPC id or name: ids are not 0, names as vpc add takes them");
+		return ERR_PTR(-EINVAL);
+	}
+	return NULL;
+}
+
+/*
  * The generated policies of the nests take every attribute of their set,
  * those that only replies carry too; a request that sends one of those is
  * refused here, as the module's own policies (NLA_REJECT) did before the
@@ -269,7 +305,8 @@ static int parse_vpc_nest(struct genl_info *info, struct nlattr **tb)
 static int parse_pcx_nest(struct genl_info *info, struct nlattr **tb)
 {
 	static const unsigned long side_replies = BIT(VPCPEER_A_SIDE_IFINDEX) |
-		BIT(VPCPEER_A_SIDE_IFNAME) | BIT(VPCPEER_A_SIDE_STATS);
+		BIT(VPCPEER_A_SIDE_IFNAME) | BIT(VPCPEER_A_SIDE_STATS) |
+		BIT(VPCPEER_A_SIDE_CIDR);
 	static const unsigned long pcx_replies = BIT(VPCPEER_A_PCX_STATE) |
 		BIT(VPCPEER_A_PCX_REASON) | BIT(VPCPEER_A_PCX_EXPIRES) |
 		BIT(VPCPEER_A_PCX_VISIBLE_UNTIL) | BIT(VPCPEER_A_PCX_OLD_STATE) |
@@ -301,6 +338,7 @@ static int parse_pcx_nest(struct genl_info *info, struct nlattr **tb)
 
 struct fill_cidr_ctx {
 	struct sk_buff *skb;
+	int type;		/* the nests' attribute: VPC_CIDR if 0 */
 };
 
 static int fill_cidr(void *arg, const struct vpcpeer_cidr *c)
@@ -308,7 +346,7 @@ static int fill_cidr(void *arg, const struct vpcpeer_cidr *c)
 	struct fill_cidr_ctx *ctx = arg;
 	struct nlattr *nest;
 
-	nest = nla_nest_start(ctx->skb, VPCPEER_A_VPC_CIDR);
+	nest = nla_nest_start(ctx->skb, ctx->type ?: VPCPEER_A_VPC_CIDR);
 	if (!nest ||
 	    nla_put(ctx->skb, VPCPEER_A_CIDR_ADDR,
 		    c->family == AF_INET ? 4 : 16, c->addr) ||
@@ -406,6 +444,16 @@ static int fill_side(struct sk_buff *skb, int type,
 	    (side->tag[0] &&
 	     nla_put_string(skb, VPCPEER_A_SIDE_TAG, side->tag)))
 		return -EMSGSIZE;
+	/* Another region's side, and its blocks as that region told them. */
+	if (side->region[0]) {
+		struct fill_cidr_ctx ctx = { .skb = skb,
+					     .type = VPCPEER_A_SIDE_CIDR };
+
+		if (nla_put_string(skb, VPCPEER_A_SIDE_REGION, side->region) ||
+		    (side->vpc && vpcpeer_vpc_walk_cidrs(side->vpc, fill_cidr,
+							 &ctx)))
+			return -EMSGSIZE;
+	}
 	if (side->dev) {
 		vpcpeer_dev_stats(side->dev, &stats);
 		if (nla_put_u32(skb, VPCPEER_A_SIDE_IFINDEX, side->dev->ifindex) ||
@@ -551,14 +599,18 @@ struct pcx_dry {
 	const struct vpcpeer_pcx_plan *plan;
 };
 
-/* @name: NULL for a VPC of another account (as fill_side() leaves out). */
+/*
+ * @name: NULL for a VPC of another account (as fill_side() leaves out);
+ * @region: the region of a VPC in another one, or NULL.
+ */
 static int fill_dry_side(struct sk_buff *skb, int type, u32 id,
-			 const char *name)
+			 const char *name, const char *region)
 {
 	struct nlattr *nest = nla_nest_start(skb, type);
 
 	if (!nest || nla_put_u32(skb, VPCPEER_A_SIDE_VPC_ID, id) ||
-	    (name && nla_put_string(skb, VPCPEER_A_SIDE_VPC_NAME, name)))
+	    (name && nla_put_string(skb, VPCPEER_A_SIDE_VPC_NAME, name)) ||
+	    (region && nla_put_string(skb, VPCPEER_A_SIDE_REGION, region)))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
@@ -576,10 +628,12 @@ static int fill_pcx_dry(struct sk_buff *skb, const void *obj,
 	    nla_put_u8(skb, VPCPEER_A_PCX_STATE, d->plan->state) ||
 	    fill_reason(skb, d->plan->reason, &d->plan->overlap) ||
 	    fill_dry_side(skb, VPCPEER_A_PCX_REQUESTER, d->req->id,
-			  d->req->name) ||
+			  d->req->name, NULL) ||
 	    fill_dry_side(skb, VPCPEER_A_PCX_ACCEPTER,
 			  d->acc ? d->acc->id : d->named->id,
-			  d->named->opaque ? d->named->name : d->acc->name))
+			  d->acc && !d->named->opaque ? d->acc->name :
+							d->named->name,
+			  d->named->region ? d->named->region->name : NULL))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
@@ -923,6 +977,14 @@ static struct vpcpeer_vpc *lookup_side(const struct sk_buff *skb,
 	}
 	id = tb[VPCPEER_A_SIDE_VPC_ID];
 	name = tb[VPCPEER_A_SIDE_VPC_NAME];
+	if (tb[VPCPEER_A_SIDE_REGION]) {
+		if (requester) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[VPCPEER_A_SIDE_REGION],
+					    "the requester VPC is this host's: only the accepter may be in another region");
+			return ERR_PTR(-EINVAL);
+		}
+		return lookup_remote(tb, nest, named, extack);
+	}
 	if (requester || (!id && !name))
 		return lookup_vpc(skb, id, name, nest, requester, extack);
 	named->id = id ? nla_get_u32(id) : 0;

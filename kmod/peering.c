@@ -36,6 +36,8 @@
 #include "compat.h"
 #include "netlink.h"
 #include "peering.h"
+#include "region.h"
+#include "xproto.h"
 
 static DEFINE_XARRAY(vpcpeer_pcxs);
 /* Requests pending acceptance, soonest expiry first (R2). */
@@ -48,6 +50,13 @@ static LIST_HEAD(vpcpeer_pending);
 static struct list_head vpcpeer_tombs[2] = {
 	LIST_HEAD_INIT(vpcpeer_tombs[0]), LIST_HEAD_INIT(vpcpeer_tombs[1]),
 };
+
+/*
+ * Peerings across regions whose last message the other region has yet to
+ * answer (REQUEST, ACCEPT, REJECT, DELETE, EXPIRE): retransmitted by the
+ * same delayed work, at region_retransmit_ms doubling up to 16 times it.
+ */
+static LIST_HEAD(vpcpeer_outbox);
 
 /* Set once the module is up, cleared before it goes: timers may run. */
 static bool vpcpeer_running;
@@ -93,6 +102,19 @@ module_param_cb(max_pending_requests, &max_pending_ops, &max_pending, 0644);
 MODULE_PARM_DESC(max_pending_requests,
 		 "outstanding peering requests per account, the requester VPC's owner (AWS: 25)");
 
+static unsigned int region_retransmit_ms = 1000;
+VPCPEER_UINT_RANGE_OPS(retransmit_ops, 10, 60000);
+module_param_cb(region_retransmit_ms, &retransmit_ops, &region_retransmit_ms, 0644);
+MODULE_PARM_DESC(region_retransmit_ms,
+		 "first interval (ms) at which an unanswered message to another region is sent again; it doubles up to 16 times (default 1000)");
+
+static unsigned int remote_delete_timeout_ms = 60000;
+VPCPEER_UINT_RANGE_OPS(delete_timeout_ops, 10, 3600000);
+module_param_cb(remote_delete_timeout_ms, &delete_timeout_ops,
+		&remote_delete_timeout_ms, 0644);
+MODULE_PARM_DESC(remote_delete_timeout_ms,
+		 "how long (ms) a peering across regions stays deleting, and its end is sent again, without an answer (default 60000)");
+
 struct vpcpeer_pcx *vpcpeer_pcx_find(u32 id)
 {
 	lockdep_assert_held(&vpcpeer_lock);
@@ -114,6 +136,45 @@ static void pcx_free_rcu(struct rcu_head *rcu)
 	kfree(pcx);
 }
 
+static void pcx_init(struct vpcpeer_pcx *pcx)
+{
+	int i;
+
+	pcx->state = VPCPEER_PCX_STATE_INITIATING_REQUEST;
+	pcx->remote = -1;
+	INIT_LIST_HEAD(&pcx->pending_node);
+	INIT_LIST_HEAD(&pcx->out_node);
+	for (i = 0; i < 2; i++) {
+		pcx->side[i].pcx = pcx;
+		INIT_LIST_HEAD(&pcx->side[i].vpc_node);
+		INIT_LIST_HEAD(&pcx->side[i].tomb_node);
+		pcx->side[i].open = true;
+	}
+}
+
+/* Its region no longer needs to be kept for it. */
+static void pcx_region_put(struct vpcpeer_pcx *pcx)
+{
+	if (!pcx->region)
+		return;
+	pcx->region->pcx_count--;
+	pcx->region = NULL;
+}
+
+static void pcx_region_hold(struct vpcpeer_pcx *pcx, struct vpcpeer_region *r)
+{
+	pcx->region = r;
+	pcx->region_id = r->id;
+	r->pcx_count++;
+}
+
+/* Its outbox is empty: nothing more to send again. */
+static void pcx_out_clear(struct vpcpeer_pcx *pcx)
+{
+	pcx->out_type = 0;
+	list_del_init(&pcx->out_node);
+}
+
 /*
  * A new connection, with its id, findable. @acc may be NULL (no VPC the
  * requester may know of): the accepter side is then what the request
@@ -130,24 +191,27 @@ static struct vpcpeer_pcx *pcx_alloc(struct vpcpeer_vpc *req,
 	pcx = kzalloc(sizeof(*pcx), GFP_KERNEL);
 	if (!pcx)
 		return ERR_PTR(-ENOMEM);
-	pcx->state = VPCPEER_PCX_STATE_INITIATING_REQUEST;
-	INIT_LIST_HEAD(&pcx->pending_node);
+	pcx_init(pcx);
 	for (i = 0; i < 2; i++) {
 		const struct vpcpeer_vpc *v = vpc[i] ?: req;
 
-		pcx->side[i].pcx = pcx;
 		pcx->side[i].vpc = vpc[i];
 		pcx->side[i].vpc_id = vpc[i] ? v->id : named->id;
 		strscpy(pcx->side[i].vpc_name,
 			vpc[i] ? v->name : named->name ?: "",
 			sizeof(pcx->side[i].vpc_name));
+		/* In another region: nobody here owns it, nobody hears of it. */
+		if (!vpc[i] && named->region)
+			continue;
 		pcx->side[i].owner = get_user_ns(vpcpeer_vpc_net(v)->user_ns);
 		/* An accepter the requester may not know: heard of nowhere. */
 		pcx->side[i].net_cookie = vpc[i] ? vpcpeer_vpc_net(v)->net_cookie
 						 : 0;
-		INIT_LIST_HEAD(&pcx->side[i].vpc_node);
-		INIT_LIST_HEAD(&pcx->side[i].tomb_node);
-		pcx->side[i].open = true;
+	}
+	if (named->region) {
+		pcx->remote = VPCPEER_ACCEPTER;
+		strscpy(pcx->side[VPCPEER_ACCEPTER].region, named->region->name,
+			sizeof(pcx->side[VPCPEER_ACCEPTER].region));
 	}
 	do {
 		pcx->id = get_random_u32();
@@ -202,6 +266,7 @@ time64_t vpcpeer_pcx_visible_until(const struct vpcpeer_pcx *pcx, int side)
 /* Arm the timer for the next expiry or closing view, if any. */
 static void pcx_arm(void)
 {
+	const struct vpcpeer_pcx *pcx;
 	unsigned long next = 0, d;
 	bool any = false;
 	int i;
@@ -223,19 +288,27 @@ static void pcx_arm(void)
 			next = d;
 		any = true;
 	}
+	list_for_each_entry(pcx, &vpcpeer_outbox, out_node) {
+		if (!any || time_before(pcx->retx_at, next))
+			next = pcx->retx_at;
+		any = true;
+	}
 	if (any)
 		mod_delayed_work(system_wq, &vpcpeer_tick_work,
 				 time_after(next, jiffies) ? next - jiffies : 0);
 }
 
-/* On the expiry list, in deadline order (expiry_secs may have changed). */
-static void pcx_pend(struct vpcpeer_pcx *pcx)
+/*
+ * On the expiry list, in deadline order (expiry_secs may have changed):
+ * due at @expires (jiffies), shown as due at @expires_real.
+ */
+static void pcx_pend_at(struct vpcpeer_pcx *pcx, unsigned long expires,
+			time64_t expires_real)
 {
-	unsigned int secs = READ_ONCE(expiry_secs);
 	struct vpcpeer_pcx *p;
 
-	pcx->expires = jiffies + (unsigned long)secs * HZ;
-	pcx->expires_real = ktime_get_real_seconds() + secs;
+	pcx->expires = expires;
+	pcx->expires_real = expires_real;
 	list_for_each_entry_reverse(p, &vpcpeer_pending, pending_node)
 		if (!time_after(p->expires, pcx->expires))
 			break;
@@ -243,8 +316,152 @@ static void pcx_pend(struct vpcpeer_pcx *pcx)
 	pcx_arm();
 }
 
+static void pcx_pend(struct vpcpeer_pcx *pcx)
+{
+	unsigned int secs = READ_ONCE(expiry_secs);
+
+	pcx_pend_at(pcx, jiffies + (unsigned long)secs * HZ,
+		    ktime_get_real_seconds() + secs);
+}
+
+/* --- telling another region ------------------------------------------------ */
+
+/* Built under vpcpeer_lock, one at a time: too big for the stack. */
+static struct vpcpeer_xmsg pcx_xmsg;
+
+static void xmsg_init(struct vpcpeer_xmsg *m, u8 type, u32 pcx_id)
+{
+	memset(m, 0, sizeof(*m));
+	m->type = type;
+	m->pcx_id = pcx_id;
+	m->epoch = vpcpeer_region_epoch();
+}
+
+static int xmsg_add_cidr(void *arg, const struct vpcpeer_cidr *c)
+{
+	struct vpcpeer_xmsg *m = arg;
+
+	/* The same layout, field by field (xproto.h). */
+	BUILD_BUG_ON(sizeof(struct vpcpeer_xcidr) != sizeof(struct vpcpeer_cidr));
+	if (m->ncidrs >= VPCPEER_XP_MAX_CIDRS)
+		return -E2BIG;
+	memcpy(&m->cidrs[m->ncidrs++], c, sizeof(*c));
+	m->present |= BIT(VPCPEER_XT_CIDR);
+	return 0;
+}
+
+/* An answer about connection @pcx_id, which this host may not hold. */
+static void region_answer(struct vpcpeer_region *r, u8 type, u32 pcx_id,
+			  u8 code, u32 ack)
+{
+	struct vpcpeer_xmsg *m = &pcx_xmsg;
+
+	xmsg_init(m, type, pcx_id);
+	m->ack = ack;
+	if (type != VPCPEER_XP_ACK) {
+		m->code = code;
+		m->present |= BIT(VPCPEER_XT_CODE);
+	}
+	vpcpeer_region_send(r, m);
+}
+
+/* Message @type about @pcx, from what it is now, with version @seq. */
+static void pcx_send(struct vpcpeer_pcx *pcx, u8 type, u32 seq)
+{
+	const struct vpcpeer_side *me = &pcx->side[!pcx->remote];
+	struct vpcpeer_xmsg *m = &pcx_xmsg;
+
+	if (!pcx->region)
+		return;
+	xmsg_init(m, type, pcx->id);
+	m->seq = seq;
+	switch (type) {
+	case VPCPEER_XP_REQUEST: {
+		const struct vpcpeer_side *acc = &pcx->side[VPCPEER_ACCEPTER];
+
+		m->req_vpc_id = me->vpc_id;
+		m->expires = pcx->expires_real;
+		m->vni = vpcpeer_dev_vni(me->dev);
+		m->present |= BIT(VPCPEER_XT_REQ_VPC_ID) | BIT(VPCPEER_XT_EXPIRES) |
+			      BIT(VPCPEER_XT_VNI);
+		if (acc->vpc_id) {
+			m->acc_vpc_id = acc->vpc_id;
+			m->present |= BIT(VPCPEER_XT_ACC_VPC_ID);
+		} else {
+			strscpy(m->acc_vpc_name, acc->vpc_name,
+				sizeof(m->acc_vpc_name));
+			m->present |= BIT(VPCPEER_XT_ACC_VPC_NAME);
+		}
+		vpcpeer_vpc_walk_cidrs(me->vpc, xmsg_add_cidr, m);
+		break;
+	}
+	case VPCPEER_XP_ACCEPT:
+		m->vni = vpcpeer_dev_vni(me->dev);
+		m->allow_dns = me->allow_dns;
+		m->present |= BIT(VPCPEER_XT_VNI) | BIT(VPCPEER_XT_ALLOW_DNS);
+		vpcpeer_vpc_walk_cidrs(me->vpc, xmsg_add_cidr, m);
+		break;
+	}
+	vpcpeer_region_send(pcx->region, m);
+}
+
+static unsigned long retransmit_after(unsigned int n)
+{
+	return msecs_to_jiffies(READ_ONCE(region_retransmit_ms) << min(n, 4U));
+}
+
+/*
+ * Tell @pcx's region @type, a new version of our side, and keep it in the
+ * outbox until that region answers it (RESULT, ACTIVATED or ACK).
+ */
+static void pcx_out(struct vpcpeer_pcx *pcx, u8 type)
+{
+	if (!pcx->region)
+		return;
+	pcx->out_type = type;
+	pcx->retx = 0;
+	pcx->retx_at = jiffies + retransmit_after(0);
+	list_move_tail(&pcx->out_node, &vpcpeer_outbox);
+	pcx_send(pcx, type, ++pcx->tx_seq);
+	pcx_arm();
+}
+
+static void pcx_deleted(struct vpcpeer_pcx *pcx);
+
+/*
+ * Send again what is due. An end (REJECT, DELETE, EXPIRE) is sent for
+ * remote_delete_timeout_ms at most: a deletion then ends here unanswered.
+ */
+static void pcx_retransmit(void)
+{
+	struct vpcpeer_pcx *pcx, *tmp;
+	unsigned long timeout = msecs_to_jiffies(READ_ONCE(remote_delete_timeout_ms));
+
+	list_for_each_entry_safe(pcx, tmp, &vpcpeer_outbox, out_node) {
+		if (time_before(jiffies, pcx->retx_at))
+			continue;
+		if (!vpcpeer_pcx_live(pcx) &&
+		    time_after(jiffies, pcx->ended + timeout)) {
+			if (pcx->state == VPCPEER_PCX_STATE_DELETING) {
+				pcx_deleted(pcx);
+			} else {
+				pcx_out_clear(pcx);
+				pcx_region_put(pcx);
+			}
+			continue;
+		}
+		pcx->retx++;
+		pcx->retx_at = jiffies + retransmit_after(pcx->retx);
+		vpcpeer_region_count(pcx->region,
+				     VPCPEER_REGION_STAT(CTL_RETRANSMITS), 1);
+		pcx_send(pcx, pcx->out_type, pcx->tx_seq);
+	}
+}
+
 static void pcx_erase(struct vpcpeer_pcx *pcx)
 {
+	pcx_out_clear(pcx);
+	pcx_region_put(pcx);
 	xa_erase(&vpcpeer_pcxs, pcx->id);
 	vpcpeer_generation++;
 	pr_debug("pcx-%08x: destroyed\n", pcx->id);
@@ -265,8 +482,9 @@ static void pcx_bury(struct vpcpeer_pcx *pcx, int ender)
 	for (i = 0; i < 2; i++) {
 		struct vpcpeer_side *side = &pcx->side[i];
 
-		side->window = vpcpeer_pcx_window_hours(pcx->state, ender, i,
-							same);
+		/* Another region's side is seen there, not here. */
+		side->window = i == pcx->remote ? 0 :
+			vpcpeer_pcx_window_hours(pcx->state, ender, i, same);
 		side->open = side->window;
 		if (side->open)
 			list_add_tail(&side->tomb_node,
@@ -377,7 +595,42 @@ static struct net_device *pcx_dev_create(struct vpcpeer_pcx *pcx, int side,
 	struct vpcpeer_side *s = &pcx->side[side];
 
 	return vpcpeer_dev_create(vpcpeer_vpc_net(s->vpc), pcx->id, s,
-				  &vpcpeer_link_ops, extack);
+				  pcx->remote >= 0, &vpcpeer_link_ops, extack);
+}
+
+static int pcx_account_quota(const struct vpcpeer_vpc *req,
+			     struct netlink_ext_ack *extack)
+{
+	if (account_pending_count(vpcpeer_vpc_owner(req)) >=
+	    READ_ONCE(max_pending)) {
+		NL_SET_ERR_MSG(extack,
+			       "quota exceeded: the requester VPC's account has as many outstanding peering requests as allowed (module parameter max_pending_requests)");
+		return -ENOSPC;
+	}
+	return 0;
+}
+
+/*
+ * A request to a VPC in another region: what can be known here is checked
+ * here (the quota, that the blocks fit in a message); the rest, there.
+ * It stays initiating until that region answers.
+ */
+static int pcx_request_remote_check(const struct vpcpeer_vpc *req,
+				    const struct vpcpeer_vpc_ref *named,
+				    struct vpcpeer_pcx_plan *plan,
+				    struct netlink_ext_ack *extack)
+{
+	if (vpcpeer_lpm_count(vpcpeer_vpc_lpm(req, AF_INET)) +
+	    vpcpeer_lpm_count(vpcpeer_vpc_lpm(req, AF_INET6)) >
+	    VPCPEER_XP_MAX_CIDRS) {
+		NL_SET_ERR_MSG(extack,
+			       "the requester VPC has more CIDR blocks than a request to another region carries (50)");
+		return -E2BIG;
+	}
+	memset(plan, 0, sizeof(*plan));
+	plan->state = VPCPEER_PCX_STATE_INITIATING_REQUEST;
+	plan->reason = VPCPEER_PCX_REASON_REQUESTED;
+	return pcx_account_quota(req, extack);
 }
 
 int vpcpeer_pcx_request_check(struct vpcpeer_vpc *req, struct vpcpeer_vpc *acc,
@@ -389,6 +642,8 @@ int vpcpeer_pcx_request_check(struct vpcpeer_vpc *req, struct vpcpeer_vpc *acc,
 	bool failed;
 
 	lockdep_assert_held(&vpcpeer_lock);
+	if (named->region)
+		return pcx_request_remote_check(req, named, plan, extack);
 	if (acc && req == acc) {
 		NL_SET_ERR_MSG(extack, "a VPC cannot peer with itself");
 		return -EINVAL;
@@ -406,12 +661,8 @@ int vpcpeer_pcx_request_check(struct vpcpeer_vpc *req, struct vpcpeer_vpc *acc,
 			       "a live peering connection between these VPCs exists");
 		return -EEXIST;
 	}
-	if (account_pending_count(vpcpeer_vpc_owner(req)) >=
-	    READ_ONCE(max_pending)) {
-		NL_SET_ERR_MSG(extack,
-			       "quota exceeded: the requester VPC's account has as many outstanding peering requests as allowed (module parameter max_pending_requests)");
+	if (pcx_account_quota(req, extack))
 		return -ENOSPC;
-	}
 	/* R5: overlapping blocks fail the request, and it stays visible. */
 	memset(&plan->overlap, 0, sizeof(plan->overlap));
 	failed = !acc || vpcpeer_vpcs_overlap(req, acc, &plan->overlap);
@@ -469,8 +720,13 @@ int vpcpeer_pcx_request(struct vpcpeer_vpc *req, struct vpcpeer_vpc *acc,
 	}
 	pcx->side[VPCPEER_REQUESTER].dev = dev;
 	list_add_tail(&pcx->side[VPCPEER_REQUESTER].vpc_node, &req->sides);
-	list_add_tail(&pcx->side[VPCPEER_ACCEPTER].vpc_node, &acc->sides);
+	if (acc)
+		list_add_tail(&pcx->side[VPCPEER_ACCEPTER].vpc_node, &acc->sides);
 	pcx_pend(pcx);
+	if (named->region) {
+		pcx_region_hold(pcx, named->region);
+		pcx_out(pcx, VPCPEER_XP_REQUEST);
+	}
 out:
 	vpcpeer_generation++;
 	pr_debug("pcx-%08x: created (state %u, reason %u)\n", pcx->id,
@@ -500,14 +756,53 @@ static int pcx_check_active_quota(const struct vpcpeer_pcx *pcx,
 	return 0;
 }
 
+/* AWS: "must be accepted in region Y" (rejected likewise). */
+static int pcx_answer_here(const struct vpcpeer_pcx *pcx,
+			   struct netlink_ext_ack *extack)
+{
+	if (pcx->remote != VPCPEER_ACCEPTER)
+		return 0;
+	NL_SET_ERR_MSG(extack,
+		       "the accepter VPC is in another region: accept or reject the peering connection there");
+	return -EPERM;
+}
+
 int vpcpeer_pcx_accept_check(const struct vpcpeer_pcx *pcx, int by,
 			     struct netlink_ext_ack *extack)
 {
 	struct vpcpeer_pcx_verdict v;
 
 	lockdep_assert_held(&vpcpeer_lock);
-	return pcx_decide(pcx, VPCPEER_PCX_ACCEPT, by, &v, extack) ?:
+	return pcx_answer_here(pcx, extack) ?:
+	       pcx_decide(pcx, VPCPEER_PCX_ACCEPT, by, &v, extack) ?:
 	       pcx_check_active_quota(pcx, extack);
+}
+
+/*
+ * Accepting a request from another region: the accepter's device is made
+ * (dormant) and the connection provisioning until the requester's region
+ * confirms (ACTIVATED), the one that keeps the quotas of its VPC.
+ */
+static int pcx_accept_remote(struct vpcpeer_pcx *pcx, int by,
+			     struct netlink_ext_ack *extack)
+{
+	struct vpcpeer_pcx_verdict v;
+	struct net_device *dev;
+	int err;
+
+	err = pcx_decide(pcx, VPCPEER_PCX_ACCEPT, by, &v, extack);
+	if (WARN_ON_ONCE(err))
+		return err;
+	dev = pcx_dev_create(pcx, VPCPEER_ACCEPTER, extack);
+	if (IS_ERR(dev))
+		return PTR_ERR(dev);
+	pcx->side[VPCPEER_ACCEPTER].dev = dev;
+	pcx->state = v.next;
+	pcx_set_reason(pcx, &v, -1);
+	vpcpeer_generation++;
+	pcx_moved(pcx, VPCPEER_PCX_STATE_PENDING_ACCEPTANCE);
+	pcx_out(pcx, VPCPEER_XP_ACCEPT);
+	return 0;
 }
 
 int vpcpeer_pcx_accept(struct vpcpeer_pcx *pcx, int by,
@@ -521,6 +816,8 @@ int vpcpeer_pcx_accept(struct vpcpeer_pcx *pcx, int by,
 
 	ASSERT_RTNL();
 	lockdep_assert_held(&vpcpeer_lock);
+	if (pcx->remote == VPCPEER_REQUESTER)
+		return pcx_accept_remote(pcx, by, extack);
 	err = pcx_decide(pcx, VPCPEER_PCX_ACCEPT, by, &v, extack);
 	if (WARN_ON_ONCE(err))
 		return err;
@@ -572,11 +869,13 @@ err_undo:
  * devices on @kill (the caller unregisters them) and unlink it from its
  * VPCs. The reason is @v's, or @cause. A deletion passes through
  * "deleting" in the open, as AWS shows it, already with the reason it
- * ends with; the other ends go straight.
+ * ends with; the other ends go straight. Across regions, @tell is the
+ * message that tells the other region (0: none, it knows), and @hold
+ * keeps a deletion "deleting" until that region answers (AWS W2).
  */
 static void pcx_end(struct vpcpeer_pcx *pcx,
 		    const struct vpcpeer_pcx_verdict *v, int cause,
-		    int ender, struct list_head *kill)
+		    int ender, struct list_head *kill, u8 tell, bool hold)
 {
 	int old = pcx->state;
 	int i;
@@ -607,9 +906,22 @@ static void pcx_end(struct vpcpeer_pcx *pcx,
 		}
 		if (side->vpc) {
 			list_del_init(&side->vpc_node);
+			if (i == pcx->remote)
+				vpcpeer_vpc_mirror_free(side->vpc);
 			side->vpc = NULL;
 		}
 	}
+	pcx_out_clear(pcx);
+	if (tell)
+		pcx_out(pcx, tell);
+	if (hold && pcx->out_type) {
+		pcx->ender = ender;
+		pcx->ended = jiffies;
+		vpcpeer_generation++;
+		return;
+	}
+	if (!pcx->out_type)
+		pcx_region_put(pcx);
 	pcx->state = v->next;
 	pcx_bury(pcx, ender);
 	vpcpeer_generation++;
@@ -626,7 +938,20 @@ static void pcx_destroy(struct vpcpeer_pcx *pcx, int ender,
 
 	if (!WARN_ON_ONCE(pcx_decide(pcx, VPCPEER_PCX_DESTROY, VPCPEER_KERNEL,
 				     &v, NULL)))
-		pcx_end(pcx, &v, cause, ender, kill);
+		pcx_end(pcx, &v, cause, ender, kill,
+			pcx->remote >= 0 ? VPCPEER_XP_DELETE : 0, false);
+}
+
+/* A deletion across regions, held "deleting", is over: answered or not. */
+static void pcx_deleted(struct vpcpeer_pcx *pcx)
+{
+	pcx_out_clear(pcx);
+	pcx_region_put(pcx);
+	pcx->state = VPCPEER_PCX_STATE_DELETED;
+	pcx_bury(pcx, pcx->ender);
+	vpcpeer_generation++;
+	pr_debug("pcx-%08x: deleted\n", pcx->id);
+	pcx_moved(pcx, VPCPEER_PCX_STATE_DELETING);
 }
 
 /* Reject (R4: the accepter) or delete (either side, as the rules say). */
@@ -634,10 +959,14 @@ static void pcx_close(struct vpcpeer_pcx *pcx, unsigned int action, int by)
 {
 	struct vpcpeer_pcx_verdict v;
 	LIST_HEAD(kill);
+	u8 tell = 0;
 
 	if (WARN_ON_ONCE(pcx_decide(pcx, action, by, &v, NULL)))
 		return;
-	pcx_end(pcx, &v, -1, by, &kill);
+	if (pcx->remote >= 0)
+		tell = action == VPCPEER_PCX_REJECT ? VPCPEER_XP_REJECT :
+						      VPCPEER_XP_DELETE;
+	pcx_end(pcx, &v, -1, by, &kill, tell, action == VPCPEER_PCX_DELETE);
 	unregister_netdevice_many(&kill);
 }
 
@@ -646,7 +975,8 @@ int vpcpeer_pcx_reject_check(const struct vpcpeer_pcx *pcx, int by,
 {
 	struct vpcpeer_pcx_verdict v;
 
-	return pcx_decide(pcx, VPCPEER_PCX_REJECT, by, &v, extack);
+	return pcx_answer_here(pcx, extack) ?:
+	       pcx_decide(pcx, VPCPEER_PCX_REJECT, by, &v, extack);
 }
 
 void vpcpeer_pcx_reject(struct vpcpeer_pcx *pcx, int by)
@@ -755,7 +1085,9 @@ int vpcpeer_pcx_cidr_check(const struct vpcpeer_vpc *vpc,
 		const struct vpcpeer_pcx *pcx = side->pcx;
 		int other = side == &pcx->side[VPCPEER_REQUESTER];
 
-		if (vpcpeer_cidr_overlaps_vpc(pcx->side[other].vpc, c)) {
+		/* Another region's VPC is known here once it has accepted. */
+		if (pcx->side[other].vpc &&
+		    vpcpeer_cidr_overlaps_vpc(pcx->side[other].vpc, c)) {
 			NL_SET_ERR_MSG(extack,
 				       "CIDR block overlaps a CIDR block of a VPC this VPC has a peering with");
 			return -EEXIST;
@@ -800,16 +1132,32 @@ static struct pernet_operations vpcpeer_net_ops = {
 	.exit = pcx_net_exit,
 };
 
-/* R2: nobody answered in time. */
+/*
+ * R2: nobody answered in time. Across regions the requester's module is
+ * authoritative and tells the accepter's; a request its region never
+ * answered fails; the accepter's side expires on its own only as a
+ * backstop, an hour after the requester's deadline.
+ */
 static void pcx_expire(struct vpcpeer_pcx *pcx, struct list_head *kill)
 {
 	struct vpcpeer_pcx_verdict v;
 
-	if (!WARN_ON_ONCE(pcx_decide(pcx, VPCPEER_PCX_EXPIRE, VPCPEER_KERNEL,
-				     &v, NULL)))
-		pcx_end(pcx, &v, -1, VPCPEER_KERNEL, kill);
-	else
-		list_del_init(&pcx->pending_node);
+	if (pcx->state == VPCPEER_PCX_STATE_INITIATING_REQUEST &&
+	    pcx->remote >= 0) {
+		if (!WARN_ON_ONCE(pcx_decide(pcx, VPCPEER_PCX_FAIL,
+					     VPCPEER_KERNEL, &v, NULL))) {
+			pcx_end(pcx, &v, VPCPEER_PCX_REASON_REGION_NO_ANSWER,
+				VPCPEER_REQUESTER, kill, 0, false);
+			return;
+		}
+	} else if (!WARN_ON_ONCE(pcx_decide(pcx, VPCPEER_PCX_EXPIRE,
+					    VPCPEER_KERNEL, &v, NULL))) {
+		pcx_end(pcx, &v, -1, VPCPEER_KERNEL, kill,
+			pcx->remote == VPCPEER_ACCEPTER ? VPCPEER_XP_EXPIRE : 0,
+			false);
+		return;
+	}
+	list_del_init(&pcx->pending_node);
 }
 
 void vpcpeer_pcx_tick(void)
@@ -826,6 +1174,7 @@ void vpcpeer_pcx_tick(void)
 			break;
 		pcx_expire(pcx, &kill);
 	}
+	pcx_retransmit();
 	for (i = 0; i < ARRAY_SIZE(vpcpeer_tombs); i++) {
 		list_for_each_entry_safe(side, stmp, &vpcpeer_tombs[i],
 					 tomb_node) {
@@ -845,6 +1194,461 @@ static void pcx_tick_work(struct work_struct *work)
 	vpcpeer_pcx_tick();
 	mutex_unlock(&vpcpeer_lock);
 	rtnl_unlock();
+}
+
+/* --- what another region tells ---------------------------------------------- */
+
+static bool any_vpc(const void *arg, const struct vpcpeer_vpc *vpc)
+{
+	return true;
+}
+
+/*
+ * B's checks on a REQUEST from region @r (INTER-REGION.md 4.4): the code
+ * of the RESULT, with *@accp the accepter VPC and *@mirror the requester's
+ * when it is 0. Failures are opaque to the requester, as in AWS.
+ */
+static u8 remote_request_check(struct vpcpeer_region *r,
+			       const struct vpcpeer_xmsg *m,
+			       struct vpcpeer_vpc **accp,
+			       struct vpcpeer_vpc **mirror)
+{
+	unsigned int region_pending = 0, vpc_pending = 0;
+	const struct vpcpeer_side *side;
+	const struct vpcpeer_pcx *p;
+	struct vpcpeer_cidr hit;
+	struct vpcpeer_vpc *acc;
+
+	list_for_each_entry(p, &vpcpeer_pending, pending_node) {
+		if (p->region != r || p->remote != VPCPEER_REQUESTER)
+			continue;
+		region_pending++;
+		vpc_pending += p->side[VPCPEER_REQUESTER].vpc_id == m->req_vpc_id;
+	}
+	if (region_pending >= 1024 || vpc_pending >= READ_ONCE(max_pending))
+		return VPCPEER_XC_QUOTA;
+	if (m->present & BIT(VPCPEER_XT_ACC_VPC_ID))
+		acc = vpcpeer_vpc_find(m->acc_vpc_id);
+	else
+		acc = vpcpeer_vpc_find_name(m->acc_vpc_name, NULL, any_vpc, NULL);
+	if (IS_ERR_OR_NULL(acc))
+		return VPCPEER_XC_FAILED;
+	/* R6: one live connection per pair. */
+	list_for_each_entry(side, &acc->sides, vpc_node) {
+		p = side->pcx;
+		if (p->remote >= 0 && p->region == r &&
+		    p->side[p->remote].vpc_id == m->req_vpc_id)
+			return VPCPEER_XC_PAIR_EXISTS;
+	}
+	*mirror = vpcpeer_vpc_mirror(m->req_vpc_id, "",
+				     (const struct vpcpeer_cidr *)m->cidrs,
+				     m->ncidrs);
+	if (IS_ERR(*mirror))
+		return VPCPEER_XC_MALFORMED;
+	/* R5, opaque: the requester learns nothing of our blocks. */
+	if (vpcpeer_vpcs_overlap(*mirror, acc, &hit)) {
+		vpcpeer_vpc_mirror_free(*mirror);
+		return VPCPEER_XC_FAILED;
+	}
+	*accp = acc;
+	return VPCPEER_XC_OK;
+}
+
+/* B: a request from a VPC of region @r for one of ours. */
+static int remote_request(struct vpcpeer_region *r, struct vpcpeer_pcx *pcx,
+			  const struct vpcpeer_xmsg *m)
+{
+	struct vpcpeer_vpc *acc, *mirror;
+	s64 secs;
+	u8 code;
+	int err;
+
+	if (pcx) {
+		/* Ours from that region: answered already, answer again. */
+		if (pcx->remote == VPCPEER_REQUESTER && pcx->region_id == r->id)
+			region_answer(r, VPCPEER_XP_RESULT, m->pcx_id,
+				      VPCPEER_XC_OK, 0);
+		else
+			region_answer(r, VPCPEER_XP_RESULT, m->pcx_id,
+				      VPCPEER_XC_ID_IN_USE, 0);
+		return 0;
+	}
+	code = remote_request_check(r, m, &acc, &mirror);
+	if (code) {
+		/* As in AWS, a failed request leaves nothing with the accepter. */
+		region_answer(r, VPCPEER_XP_RESULT, m->pcx_id, code, 0);
+		return 0;
+	}
+	pcx = kzalloc(sizeof(*pcx), GFP_KERNEL);
+	if (!pcx) {
+		vpcpeer_vpc_mirror_free(mirror);
+		return -ENOMEM;
+	}
+	pcx_init(pcx);
+	pcx->id = m->pcx_id;
+	pcx->remote = VPCPEER_REQUESTER;
+	pcx->peer_vni = m->vni;
+	pcx->rx_seq = m->seq;
+	pcx->side[VPCPEER_REQUESTER].vpc = mirror;
+	pcx->side[VPCPEER_REQUESTER].vpc_id = m->req_vpc_id;
+	strscpy(pcx->side[VPCPEER_REQUESTER].region, r->name,
+		sizeof(pcx->side[VPCPEER_REQUESTER].region));
+	pcx->side[VPCPEER_ACCEPTER].vpc = acc;
+	pcx->side[VPCPEER_ACCEPTER].vpc_id = acc->id;
+	strscpy(pcx->side[VPCPEER_ACCEPTER].vpc_name, acc->name,
+		sizeof(pcx->side[VPCPEER_ACCEPTER].vpc_name));
+	pcx->side[VPCPEER_ACCEPTER].owner = get_user_ns(vpcpeer_vpc_owner(acc));
+	pcx->side[VPCPEER_ACCEPTER].net_cookie = vpcpeer_vpc_net(acc)->net_cookie;
+	err = xa_insert(&vpcpeer_pcxs, pcx->id, pcx, GFP_KERNEL);
+	if (err) {
+		vpcpeer_vpc_mirror_free(mirror);
+		pcx_free_rcu(&pcx->rcu);
+		return err;
+	}
+	pcx->state = VPCPEER_PCX_STATE_PENDING_ACCEPTANCE;
+	pcx->reason = VPCPEER_PCX_REASON_REQUESTED;
+	list_add_tail(&pcx->side[VPCPEER_REQUESTER].vpc_node, &mirror->sides);
+	list_add_tail(&pcx->side[VPCPEER_ACCEPTER].vpc_node, &acc->sides);
+	pcx_region_hold(pcx, r);
+	/* The requester expires it; we only in case it is gone (1 h later). */
+	secs = clamp_t(s64, (s64)m->expires - ktime_get_real_seconds(), 0,
+		       INT_MAX / 2);
+	pcx_pend_at(pcx, jiffies + (unsigned long)secs * HZ + hours_to_jiffies(1),
+		    m->expires);
+	vpcpeer_generation++;
+	pr_debug("pcx-%08x: requested from region %s\n", pcx->id, r->name);
+	vpcpeer_notify_pcx(VPCPEER_CMD_PCX_REQUEST_NTF, pcx, -1,
+			   vpcpeer_pcx_open_sides(pcx), 0);
+	region_answer(r, VPCPEER_XP_RESULT, pcx->id, VPCPEER_XC_OK, 0);
+	return 0;
+}
+
+/* A: the accepter's region answered our request. */
+static int remote_result(struct vpcpeer_pcx *pcx, const struct vpcpeer_xmsg *m,
+			 struct list_head *kill)
+{
+	struct vpcpeer_pcx_verdict v;
+
+	if (pcx->remote != VPCPEER_ACCEPTER)
+		return -EINVAL;
+	/* A duplicate: the request was answered. */
+	if (pcx->state != VPCPEER_PCX_STATE_INITIATING_REQUEST)
+		return 0;
+	pcx_out_clear(pcx);
+	if (m->code != VPCPEER_XC_OK) {
+		if (WARN_ON_ONCE(pcx_decide(pcx, VPCPEER_PCX_FAIL, VPCPEER_KERNEL,
+					    &v, NULL)))
+			return 0;
+		pcx_end(pcx, &v, m->code == VPCPEER_XC_FAILED ?
+			VPCPEER_PCX_REASON_NO_SUCH_VPC_OR_OVERLAP :
+			VPCPEER_PCX_REASON_REGION_REFUSED,
+			VPCPEER_REQUESTER, kill, 0, false);
+		return 0;
+	}
+	if (WARN_ON_ONCE(pcx_decide(pcx, VPCPEER_PCX_REQUEST, VPCPEER_REQUESTER,
+				    &v, NULL)))
+		return 0;
+	if (m->present & BIT(VPCPEER_XT_ACC_VPC_ID))
+		pcx->side[VPCPEER_ACCEPTER].vpc_id = m->acc_vpc_id;
+	pcx->state = v.next;
+	pcx_set_reason(pcx, &v, -1);
+	vpcpeer_generation++;
+	pcx_moved(pcx, VPCPEER_PCX_STATE_INITIATING_REQUEST);
+	return 0;
+}
+
+/* What ACTIVATED says of @pcx as it is, to a (repeated) ACCEPT. */
+static u8 activated_code(const struct vpcpeer_pcx *pcx)
+{
+	if (pcx->state == VPCPEER_PCX_STATE_ACTIVE)
+		return VPCPEER_XC_OK;
+	if (pcx->state == VPCPEER_PCX_STATE_EXPIRED)
+		return VPCPEER_XC_EXPIRED;
+	return VPCPEER_XC_DELETED;
+}
+
+/* A: the accepter's owner accepted, in its region. */
+static int remote_accept(struct vpcpeer_region *r, struct vpcpeer_pcx *pcx,
+			 const struct vpcpeer_xmsg *m)
+{
+	struct vpcpeer_side *req = &pcx->side[VPCPEER_REQUESTER];
+	struct vpcpeer_side *acc = &pcx->side[VPCPEER_ACCEPTER];
+	struct vpcpeer_pcx_verdict v, done;
+	struct vpcpeer_vpc *mirror;
+	int err;
+
+	if (pcx->remote != VPCPEER_ACCEPTER)
+		return -EINVAL;
+	/* Our RESULT has not come back yet: the ACCEPT will, again. */
+	if (pcx->state == VPCPEER_PCX_STATE_INITIATING_REQUEST)
+		return 0;
+	if (m->seq <= pcx->rx_seq ||
+	    pcx->state != VPCPEER_PCX_STATE_PENDING_ACCEPTANCE) {
+		region_answer(r, VPCPEER_XP_ACTIVATED, pcx->id,
+			      activated_code(pcx), 0);
+		return 0;
+	}
+	pcx->rx_seq = m->seq;
+	/* R7 for our VPC; the accepter's region kept its own. */
+	if (vpc_active_count(req->vpc) >= READ_ONCE(max_active)) {
+		region_answer(r, VPCPEER_XP_ACTIVATED, pcx->id, VPCPEER_XC_QUOTA, 0);
+		return 0;
+	}
+	if (pcx_decide(pcx, VPCPEER_PCX_ACCEPT, VPCPEER_ACCEPTER, &v, NULL))
+		return -EINVAL;
+	mirror = vpcpeer_vpc_mirror(acc->vpc_id, "",
+				    (const struct vpcpeer_cidr *)m->cidrs,
+				    m->ncidrs);
+	if (IS_ERR(mirror)) {
+		pcx->rx_seq--;
+		return PTR_ERR(mirror);
+	}
+	pcx->state = v.next;
+	pcx_set_reason(pcx, &v, -1);
+	pcx_moved(pcx, VPCPEER_PCX_STATE_PENDING_ACCEPTANCE);
+	acc->vpc = mirror;
+	list_add_tail(&acc->vpc_node, &mirror->sides);
+	acc->allow_dns = m->allow_dns;
+	pcx->peer_vni = m->vni;
+	err = vpcpeer_dev_join_remote(req->dev, r, pcx->peer_vni,
+				      vpcpeer_vpc_lpm(req->vpc, AF_INET),
+				      vpcpeer_vpc_lpm(req->vpc, AF_INET6),
+				      vpcpeer_vpc_lpm(mirror, AF_INET),
+				      vpcpeer_vpc_lpm(mirror, AF_INET6));
+	if (err ||
+	    WARN_ON_ONCE(pcx_decide(pcx, VPCPEER_PCX_PROVISIONED,
+				    VPCPEER_KERNEL, &done, NULL))) {
+		/* Back to pending: the next ACCEPT tries again. */
+		list_del_init(&acc->vpc_node);
+		acc->vpc = NULL;
+		vpcpeer_vpc_mirror_free(mirror);
+		pcx->rx_seq--;
+		if (!pcx_decide(pcx, VPCPEER_PCX_PROVISION_FAILED,
+				VPCPEER_KERNEL, &v, NULL)) {
+			pcx->state = v.next;
+			pcx_set_reason(pcx, &v, -1);
+			pcx_moved(pcx, VPCPEER_PCX_STATE_PROVISIONING);
+		}
+		return err ?: -EINVAL;
+	}
+	pcx->state = done.next;
+	pcx_set_reason(pcx, &done, -1);
+	list_del_init(&pcx->pending_node);
+	vpcpeer_generation++;
+	pr_debug("pcx-%08x: active across regions\n", pcx->id);
+	pcx_moved(pcx, VPCPEER_PCX_STATE_PROVISIONING);
+	region_answer(r, VPCPEER_XP_ACTIVATED, pcx->id, VPCPEER_XC_OK, 0);
+	return 0;
+}
+
+/* B: the requester's region confirmed (or not) our accept. */
+static int remote_activated(struct vpcpeer_region *r, struct vpcpeer_pcx *pcx,
+			    const struct vpcpeer_xmsg *m, struct list_head *kill)
+{
+	struct vpcpeer_side *acc = &pcx->side[VPCPEER_ACCEPTER];
+	struct vpcpeer_side *req = &pcx->side[VPCPEER_REQUESTER];
+	struct vpcpeer_pcx_verdict v;
+	int err;
+
+	if (pcx->remote != VPCPEER_REQUESTER)
+		return -EINVAL;
+	if (pcx->state != VPCPEER_PCX_STATE_PROVISIONING ||
+	    pcx->out_type != VPCPEER_XP_ACCEPT)
+		return 0;
+	pcx_out_clear(pcx);
+	switch (m->code) {
+	case VPCPEER_XC_OK:
+		if (WARN_ON_ONCE(pcx_decide(pcx, VPCPEER_PCX_PROVISIONED,
+					    VPCPEER_KERNEL, &v, NULL)))
+			return 0;
+		err = vpcpeer_dev_join_remote(acc->dev, r, pcx->peer_vni,
+					      vpcpeer_vpc_lpm(acc->vpc, AF_INET),
+					      vpcpeer_vpc_lpm(acc->vpc, AF_INET6),
+					      vpcpeer_vpc_lpm(req->vpc, AF_INET),
+					      vpcpeer_vpc_lpm(req->vpc, AF_INET6));
+		if (err) {
+			/* Ask again: the answer comes back, and so do we. */
+			pcx_out(pcx, VPCPEER_XP_ACCEPT);
+			return err;
+		}
+		pcx->state = v.next;
+		pcx_set_reason(pcx, &v, -1);
+		list_del_init(&pcx->pending_node);
+		vpcpeer_generation++;
+		pr_debug("pcx-%08x: active across regions\n", pcx->id);
+		pcx_moved(pcx, VPCPEER_PCX_STATE_PROVISIONING);
+		return 0;
+	case VPCPEER_XC_QUOTA:
+		/* The requester VPC is at its quota: pending again, no device. */
+		if (pcx_decide(pcx, VPCPEER_PCX_PROVISION_FAILED, VPCPEER_KERNEL,
+			       &v, NULL))
+			return 0;
+		vpcpeer_dev_detach(acc->dev);
+		synchronize_net();
+		vpcpeer_dev_stats(acc->dev, &acc->last);
+		unregister_netdevice_queue(acc->dev, kill);
+		acc->dev = NULL;
+		pcx->state = v.next;
+		pcx_set_reason(pcx, &v, -1);
+		vpcpeer_generation++;
+		pcx_moved(pcx, VPCPEER_PCX_STATE_PROVISIONING);
+		return 0;
+	case VPCPEER_XC_EXPIRED:
+		if (!pcx_decide(pcx, VPCPEER_PCX_EXPIRE, VPCPEER_KERNEL, &v, NULL))
+			pcx_end(pcx, &v, -1, VPCPEER_KERNEL, kill, 0, false);
+		return 0;
+	default:
+		if (!pcx_decide(pcx, VPCPEER_PCX_DESTROY, VPCPEER_KERNEL, &v, NULL))
+			pcx_end(pcx, &v, VPCPEER_PCX_REASON_DELETED_BY_REQUESTER,
+				VPCPEER_REQUESTER, kill, 0, false);
+		return 0;
+	}
+}
+
+/* Either side: the other region rejected, deleted or expired it. */
+static int remote_end(struct vpcpeer_region *r, struct vpcpeer_pcx *pcx,
+		      const struct vpcpeer_xmsg *m, struct list_head *kill)
+{
+	struct vpcpeer_pcx_verdict v;
+	int role;
+
+	/* Answered whatever we hold: it ends there in any case. */
+	region_answer(r, VPCPEER_XP_ACK, m->pcx_id, 0, m->seq);
+	if (!pcx || m->seq <= pcx->rx_seq)
+		return 0;
+	pcx->rx_seq = m->seq;
+	role = pcx->remote;
+	switch (m->type) {
+	case VPCPEER_XP_REJECT:
+		if (role == VPCPEER_ACCEPTER &&
+		    !pcx_decide(pcx, VPCPEER_PCX_REJECT, role, &v, NULL))
+			pcx_end(pcx, &v, -1, role, kill, 0, false);
+		break;
+	case VPCPEER_XP_EXPIRE:
+		if (role == VPCPEER_REQUESTER &&
+		    !pcx_decide(pcx, VPCPEER_PCX_EXPIRE, VPCPEER_KERNEL, &v, NULL))
+			pcx_end(pcx, &v, -1, VPCPEER_KERNEL, kill, 0, false);
+		break;
+	case VPCPEER_XP_DELETE:
+		/* Deleted on both sides at once: ours is answered too. */
+		if (pcx->state == VPCPEER_PCX_STATE_DELETING) {
+			pcx_deleted(pcx);
+			break;
+		}
+		if (!vpcpeer_pcx_live(pcx))
+			break;
+		/* What its owner may delete there, or what ended otherwise. */
+		if (!pcx_decide(pcx, VPCPEER_PCX_DELETE, role, &v, NULL))
+			pcx_end(pcx, &v, -1, role, kill, 0, false);
+		else if (!pcx_decide(pcx, VPCPEER_PCX_DESTROY, VPCPEER_KERNEL,
+				     &v, NULL))
+			pcx_end(pcx, &v, role == VPCPEER_REQUESTER ?
+				VPCPEER_PCX_REASON_DELETED_BY_REQUESTER :
+				VPCPEER_PCX_REASON_DELETED_BY_ACCEPTER,
+				role, kill, 0, false);
+		break;
+	}
+	return 0;
+}
+
+/* The other region has what we told it last. */
+static int remote_ack(struct vpcpeer_pcx *pcx, const struct vpcpeer_xmsg *m)
+{
+	switch (pcx->out_type) {
+	case VPCPEER_XP_REJECT:
+	case VPCPEER_XP_DELETE:
+	case VPCPEER_XP_EXPIRE:
+		break;
+	default:
+		return 0;
+	}
+	if (m->ack != pcx->tx_seq)
+		return 0;
+	if (pcx->state == VPCPEER_PCX_STATE_DELETING) {
+		pcx_deleted(pcx);
+		return 0;
+	}
+	pcx_out_clear(pcx);
+	if (!vpcpeer_pcx_live(pcx))
+		pcx_region_put(pcx);
+	return 0;
+}
+
+int vpcpeer_pcx_remote_rcv(struct vpcpeer_region *r,
+			   const struct vpcpeer_xmsg *m)
+{
+	struct vpcpeer_pcx *pcx = vpcpeer_pcx_find(m->pcx_id);
+	LIST_HEAD(kill);
+	int err = 0;
+
+	ASSERT_RTNL();
+	lockdep_assert_held(&vpcpeer_lock);
+	if (m->type == VPCPEER_XP_REQUEST)
+		return remote_request(r, pcx, m);
+	/* Scope (4.5): a region acts only on peerings with its own VPCs. */
+	if (pcx && (pcx->remote < 0 || pcx->region_id != r->id))
+		return -EINVAL;
+	switch (m->type) {
+	case VPCPEER_XP_RESULT:
+		err = pcx ? remote_result(pcx, m, &kill) : -ENOENT;
+		break;
+	case VPCPEER_XP_ACCEPT:
+		if (pcx)
+			err = remote_accept(r, pcx, m);
+		else	/* gone with its last tombstone */
+			region_answer(r, VPCPEER_XP_ACTIVATED, m->pcx_id,
+				      VPCPEER_XC_DELETED, 0);
+		break;
+	case VPCPEER_XP_ACTIVATED:
+		err = pcx ? remote_activated(r, pcx, m, &kill) : -ENOENT;
+		break;
+	case VPCPEER_XP_REJECT:
+	case VPCPEER_XP_DELETE:
+	case VPCPEER_XP_EXPIRE:
+		err = remote_end(r, pcx, m, &kill);
+		break;
+	case VPCPEER_XP_ACK:
+		err = pcx ? remote_ack(pcx, m) : -ENOENT;
+		break;
+	default:
+		/* UPDATE: CIDR changes do not cross regions yet. */
+		err = -EOPNOTSUPP;
+	}
+	unregister_netdevice_many(&kill);
+	pcx_arm();
+	return err;
+}
+
+void vpcpeer_pcx_region_restarted(struct vpcpeer_region *r)
+{
+	struct vpcpeer_pcx_verdict v;
+	struct vpcpeer_pcx *pcx;
+	unsigned long i;
+	LIST_HEAD(kill);
+
+	ASSERT_RTNL();
+	lockdep_assert_held(&vpcpeer_lock);
+	xa_for_each(&vpcpeer_pcxs, i, pcx) {
+		if (pcx->region != r)
+			continue;
+		/* Nothing we owed the old module means anything to the new. */
+		pcx_out_clear(pcx);
+		if (pcx->state == VPCPEER_PCX_STATE_DELETING) {
+			pcx_deleted(pcx);
+			continue;
+		}
+		if (!vpcpeer_pcx_live(pcx)) {
+			pcx_region_put(pcx);
+			continue;
+		}
+		if (!pcx_decide(pcx, pcx->state == VPCPEER_PCX_STATE_INITIATING_REQUEST ?
+				VPCPEER_PCX_FAIL : VPCPEER_PCX_DESTROY,
+				VPCPEER_KERNEL, &v, NULL))
+			pcx_end(pcx, &v, VPCPEER_PCX_REASON_REGION_RESTARTED,
+				pcx->remote, &kill, 0, false);
+	}
+	unregister_netdevice_many(&kill);
+	pcx_arm();
 }
 
 int __init vpcpeer_pcx_init(void)
@@ -888,6 +1692,13 @@ void vpcpeer_pcx_exit(void)
 
 	mutex_lock(&vpcpeer_lock);
 	WARN_ON(!list_empty(&vpcpeer_pending));
+	/* What the other regions were still owed was sent once: enough. */
+	while (!list_empty(&vpcpeer_outbox)) {
+		pcx = list_first_entry(&vpcpeer_outbox, struct vpcpeer_pcx,
+				       out_node);
+		pcx_out_clear(pcx);
+		pcx_region_put(pcx);
+	}
 	xa_for_each(&vpcpeer_pcxs, i, pcx) {
 		WARN_ON(vpcpeer_pcx_live(pcx));
 		list_del(&pcx->side[0].tomb_node);

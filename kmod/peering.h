@@ -16,6 +16,9 @@
 #include "vpc.h"
 #include "vpcpeer.h"
 
+struct vpcpeer_region;
+struct vpcpeer_xmsg;
+
 struct vpcpeer_side {
 	struct vpcpeer_pcx *pcx;
 	/* NULL once the peering has ended; vpc_id/vpc_name stay for show. */
@@ -44,6 +47,12 @@ struct vpcpeer_side {
 	bool open;
 	u8 window;
 	struct list_head tomb_node;
+	/*
+	 * A side in another region (pcx->remote is its index): the region's
+	 * name, kept for show. Its vpc is then a mirror the pcx owns, its
+	 * owner NULL (nobody here administers it) and it has no device.
+	 */
+	char region[VPCPEER_REGION_NAME_MAX];
 };
 
 struct vpcpeer_pcx {
@@ -59,6 +68,24 @@ struct vpcpeer_pcx {
 	struct list_head pending_node;
 	unsigned long ended;		/* jiffies: the tombstone windows start */
 	s64 ended_real_ms;		/* the same, wall clock, for userspace */
+	/*
+	 * Across regions: which side is in another region (-1: neither),
+	 * that region while the connection needs it (it counts in its
+	 * pcx_count), and its id, which outlives it. What the two modules
+	 * tell each other about the connection is versioned by seq (ours and
+	 * the highest of theirs); the one message still unanswered, if any,
+	 * is retransmitted from the outbox (on the outbox list).
+	 */
+	s8 remote;
+	struct vpcpeer_region *region;
+	u64 region_id;
+	u32 peer_vni;			/* where the remote side receives data */
+	u32 tx_seq, rx_seq;
+	u8 out_type;			/* enum vpcpeer_xp_type; 0: none */
+	s8 ender;			/* deleting: the side that deleted it */
+	u8 retx;
+	unsigned long retx_at;		/* jiffies */
+	struct list_head out_node;
 	struct rcu_head rcu;
 };
 
@@ -88,6 +115,8 @@ struct vpcpeer_vpc_ref {
 	u32 id;
 	const char *name;
 	bool opaque;
+	/* An accepter in another region: the VPC is named there, not here. */
+	struct vpcpeer_region *region;
 };
 
 /*
@@ -147,6 +176,15 @@ int vpcpeer_pcx_cidr_check(const struct vpcpeer_vpc *vpc,
  */
 void vpcpeer_pcx_vpc_del(struct vpcpeer_vpc *vpc,
 			 enum vpcpeer_pcx_reason cause, struct list_head *kill);
+/*
+ * Across regions (region.c calls these from its control work, under rtnl
+ * and vpcpeer_lock): a message about a peering from region @r, whose
+ * epoch region.c has checked (0, or -EINVAL: it makes no sense here);
+ * and @r's module restarted, its peerings with us are over.
+ */
+int vpcpeer_pcx_remote_rcv(struct vpcpeer_region *r,
+			   const struct vpcpeer_xmsg *m);
+void vpcpeer_pcx_region_restarted(struct vpcpeer_region *r);
 /* Expire due requests, close due tombstone views, arm the timer. */
 void vpcpeer_pcx_tick(void);
 /* The sides (bits) of @pcx whose owner can still see it. */

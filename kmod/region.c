@@ -26,10 +26,14 @@
 #include <linux/workqueue.h>
 #include <net/ip.h>
 #include <net/ipv6.h>
+#include <net/ip_tunnels.h>
 #include <net/udp.h>
+#include <net/udp_tunnel.h>
 #include <net/xfrm.h>
 
+#include "device.h"
 #include "netlink.h"
+#include "peering.h"
 #include "region.h"
 #include "xproto.h"
 
@@ -328,6 +332,7 @@ static struct dst_entry *region_verify(struct vpcpeer_region *r)
 		}
 	}
 	r->underlay = underlay;
+	WRITE_ONCE(r->tx_ok, !IS_ERR(dst));
 	if (IS_ERR(dst)) {
 		WRITE_ONCE(r->underlay_ifindex, 0);
 		r->underlay_ifname[0] = '\0';
@@ -371,6 +376,110 @@ static void region_send(struct vpcpeer_region *r, struct dst_entry *dst,
 
 err_dst:
 	dst_release(dst);
+}
+
+/*
+ * The route for what @r sends, from the link's cache or verified anew: an
+ * encrypted route (the caller's reference) or an ERR_PTR. Any context
+ * with BHs disabled (the cache is per CPU).
+ */
+static struct dst_entry *region_tx_route(struct vpcpeer_region *r,
+					 struct vpcpeer_region_link *link)
+{
+	const struct vpcpeer_flow *flow = &link->flow;
+	struct net_device *dev;
+	struct dst_entry *dst;
+	__be32 saddr;
+
+	/* Verification found the route unencrypted: nothing leaves. */
+	if (!READ_ONCE(r->tx_ok))
+		return ERR_PTR(-EPERM);
+	if (flow->family == AF_INET6) {
+		dst = dst_cache_get(&link->dst_cache);
+	} else {
+		struct rtable *rt = dst_cache_get_ip4(&link->dst_cache, &saddr);
+
+		dst = rt ? &rt->dst : NULL;
+	}
+	if (dst)
+		return dst;
+	/* A route or policy changed since: judge the new route as a whole. */
+	dst = vpcpeer_tunnel_route(flow);
+	if (IS_ERR(dst))
+		return dst;
+	if (classify(dst, flow, &dev) == VPCPEER_UNDERLAY_NONE) {
+		dst_release(dst);
+		return ERR_PTR(-EPERM);
+	}
+	if (flow->family == AF_INET6)
+		dst_cache_set_ip6(&link->dst_cache, dst, &flow->local.v6);
+	else
+		dst_cache_set_ip4(&link->dst_cache, dst, flow->local.v4);
+	return dst;
+}
+
+int vpcpeer_region_xmit(struct vpcpeer_region *r, u32 vni, struct sk_buff *skb)
+{
+	struct vpcpeer_region_link *link = rcu_dereference_bh(r->link);
+	const struct vpcpeer_flow *flow = &link->flow;
+	unsigned int overhead = flow->family == AF_INET6 ?
+				VPCPEER_TUNNEL_OVERHEAD6 : VPCPEER_TUNNEL_OVERHEAD4;
+	unsigned int len = skb->len;
+	__be16 proto = skb->protocol;
+	struct dst_entry *dst;
+	int err;
+
+	dst = region_tx_route(r, link);
+	if (IS_ERR(dst)) {
+		vpcpeer_region_count(r, VPCPEER_REGION_STAT(TX_DROP_NOT_ENCRYPTED), 1);
+		kfree_skb(skb);
+		return PTR_ERR(dst);
+	}
+	skb_scrub_packet(skb, true);
+	err = skb_cow_head(skb, LL_RESERVED_SPACE(dst->dev) + dst->header_len +
+			   overhead);
+	if (!err)
+		err = udp_tunnel_handle_offloads(skb, true);
+	if (err) {
+		dst_release(dst);
+		kfree_skb(skb);
+		return err;
+	}
+	skb_set_inner_protocol(skb, proto);
+	vpcpeer_geneve_build(__skb_push(skb, VPCPEER_GENEVE_HLEN), false,
+			     ntohs(proto), vni);
+	/* AWS delivers 8500 bytes whatever the underlay: the host fragments. */
+	if (!skb_is_gso(skb) && len + overhead > dst_mtu(dst))
+		vpcpeer_region_count(r, VPCPEER_REGION_STAT(TX_OUTER_FRAGMENTED), 1);
+	err = vpcpeer_tunnel_xmit(flow, dst, skb);
+	if (!err) {
+		vpcpeer_region_count(r, VPCPEER_REGION_STAT(TX_PACKETS), 1);
+		vpcpeer_region_count(r, VPCPEER_REGION_STAT(TX_BYTES), len);
+	}
+	return err;
+}
+
+u64 vpcpeer_region_epoch(void)
+{
+	return vpcpeer_epoch;
+}
+
+int vpcpeer_region_send(struct vpcpeer_region *r, const struct vpcpeer_xmsg *m)
+{
+	struct vpcpeer_region_link *link;
+	struct dst_entry *dst;
+
+	lockdep_assert_held(&vpcpeer_lock);
+	link = rcu_dereference_protected(r->link, lockdep_is_held(&vpcpeer_lock));
+	local_bh_disable();
+	dst = region_tx_route(r, link);
+	local_bh_enable();
+	if (IS_ERR(dst)) {
+		vpcpeer_region_count(r, VPCPEER_REGION_STAT(TX_DROP_NOT_ENCRYPTED), 1);
+		return PTR_ERR(dst);
+	}
+	region_send(r, dst, m);
+	return 0;
 }
 
 /* One message, no bigger than a HELLO, built under vpcpeer_lock. */
@@ -629,9 +738,27 @@ static int region_rcv(struct sock *sk, struct sk_buff *skb)
 		goto drop;
 	}
 	if (!g.ctl) {
-		/* No peering receives from another region yet. */
-		vpcpeer_region_count(r, VPCPEER_REGION_STAT(RX_DROP_UNKNOWN_PCX), 1);
-		goto drop;
+		unsigned int len;
+		int err;
+
+		hlen = sizeof(struct udphdr) + g.hdrlen;
+		if (!pskb_may_pull(skb, hlen + 1) ||
+		    !vpcpeer_geneve_inner_ok(g.proto, skb->data[hlen]) ||
+		    iptunnel_pull_header(skb, hlen, htons(g.proto), true)) {
+			vpcpeer_region_count(r, VPCPEER_REGION_STAT(RX_DROP_BAD_HEADER), 1);
+			goto drop;
+		}
+		len = skb->len;
+		err = vpcpeer_dev_tunnel_rx(r, g.vni, skb);
+		if (!err) {
+			vpcpeer_region_count(r, VPCPEER_REGION_STAT(RX_PACKETS), 1);
+			vpcpeer_region_count(r, VPCPEER_REGION_STAT(RX_BYTES), len);
+		} else if (err == -ENOENT) {
+			vpcpeer_region_count(r, VPCPEER_REGION_STAT(RX_DROP_UNKNOWN_PCX), 1);
+		} else if (err == -EXDEV) {
+			vpcpeer_region_count(r, VPCPEER_REGION_STAT(RX_DROP_WRONG_REGION), 1);
+		}
+		return 0;
 	}
 	if (atomic_inc_return(&r->ctl_queued) > CTL_QUEUE_MAX) {
 		atomic_dec(&r->ctl_queued);
@@ -655,8 +782,11 @@ static void hello_rcv(struct vpcpeer_region *r, const struct vpcpeer_xmsg *m)
 {
 	bool news = !r->heard || r->peer_epoch != m->epoch;
 
-	if (r->heard && r->peer_epoch != m->epoch)
+	if (r->heard && r->peer_epoch != m->epoch) {
 		pr_info("region %s restarted (new epoch)\n", r->name);
+		/* It lost its VPCs: the peerings with them are over. */
+		vpcpeer_pcx_region_restarted(r);
+	}
 	r->heard = true;
 	r->peer_epoch = m->epoch;
 	r->last_rx = jiffies;
@@ -691,8 +821,9 @@ static void ctl_rcv(struct vpcpeer_region *r, struct sk_buff *skb)
 		region_refresh(r, true, TELL_CHANGES);
 		return;
 	}
-	/* The peering messages come with inter-region peerings. */
-	vpcpeer_region_count(r, VPCPEER_REGION_STAT(CTL_DROP_INVALID), 1);
+	vpcpeer_region_count(r, VPCPEER_REGION_STAT(CTL_RX), 1);
+	if (vpcpeer_pcx_remote_rcv(r, m))
+		vpcpeer_region_count(r, VPCPEER_REGION_STAT(CTL_DROP_INVALID), 1);
 }
 
 static void ctl_work_fn(struct work_struct *work)
@@ -701,6 +832,8 @@ static void ctl_work_fn(struct work_struct *work)
 	struct sk_buff *skb;
 
 	while ((skb = skb_dequeue(&ctl_queue))) {
+		/* A message may make or end devices: rtnl, then our lock. */
+		rtnl_lock();
 		mutex_lock(&vpcpeer_lock);
 		list_for_each_entry(r, &regions, node)
 			if (r->id == ctl_cb(skb)->region_id)
@@ -710,6 +843,7 @@ static void ctl_work_fn(struct work_struct *work)
 			ctl_rcv(r, skb);
 		}
 		mutex_unlock(&vpcpeer_lock);
+		rtnl_unlock();
 		consume_skb(skb);
 		cond_resched();
 	}

@@ -56,7 +56,8 @@ struct vpcpeer_region {
 	bool heard;			/* a HELLO came since it was added */
 	unsigned long last_rx;		/* jiffies of the last HELLO */
 	u32 hello_seq;
-	unsigned int pcx_count;
+	unsigned int pcx_count;		/* peering.c's: its peerings not yet over */
+	bool tx_ok;			/* verification found the route encrypted */
 	atomic_t ctl_queued;		/* its messages on the control queue */
 	struct vpcpeer_region_pcpu __percpu *stats;
 	struct rcu_head rcu;
@@ -69,6 +70,19 @@ void vpcpeer_region_stats(const struct vpcpeer_region *r,
 u64 vpcpeer_region_unknown_drops(void);
 /* The region's link, under vpcpeer_lock. */
 const struct vpcpeer_flow *vpcpeer_region_flow(const struct vpcpeer_region *r);
+
+/*
+ * Send data packet @skb (at its inner IP header) to @r with VNI @vni, if
+ * the route is encrypted. Softirq or BHs off, under RCU; consumes @skb.
+ * 0, or -EPERM (route not encrypted), -ENETUNREACH, -EADDRNOTAVAIL (no
+ * route, or the local address is gone), -ENOMEM.
+ */
+int vpcpeer_region_xmit(struct vpcpeer_region *r, u32 vni, struct sk_buff *skb);
+/* Send control message @m to @r (its epoch is the caller's to set). */
+struct vpcpeer_xmsg;
+int vpcpeer_region_send(struct vpcpeer_region *r, const struct vpcpeer_xmsg *m);
+/* This module load's epoch, sent in every control message. */
+u64 vpcpeer_region_epoch(void);
 
 struct vpcpeer_region *vpcpeer_region_find(const char *name);
 /* For dumps: the region at position >= *index, or NULL. */

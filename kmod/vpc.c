@@ -368,6 +368,41 @@ static int walk_cb(void *arg, const u8 *addr, u8 plen)
 	return ctx->cb(ctx->arg, &c);
 }
 
+struct vpcpeer_vpc *vpcpeer_vpc_mirror(u32 id, const char *name,
+				       const struct vpcpeer_cidr *cidrs,
+				       unsigned int n)
+{
+	struct vpcpeer_vpc *vpc;
+	unsigned int i;
+	int err;
+
+	lockdep_assert_held(&vpcpeer_lock);
+	vpc = kzalloc(sizeof(*vpc), GFP_KERNEL);
+	if (!vpc)
+		return ERR_PTR(-ENOMEM);
+	vpc->id = id;
+	strscpy(vpc->name, name, sizeof(vpc->name));
+	vpcpeer_lpm_init(&vpc->cidr4, 32);
+	vpcpeer_lpm_init(&vpc->cidr6, 128);
+	INIT_LIST_HEAD(&vpc->sides);
+	for (i = 0; i < n; i++) {
+		err = vpcpeer_lpm_insert(vpc_lpm(vpc, cidrs[i].family),
+					 cidrs[i].addr, cidrs[i].plen,
+					 &vpcpeer_lock);
+		if (err) {
+			vpc_free(vpc);
+			return ERR_PTR(err == -ENOMEM ? err : -EINVAL);
+		}
+	}
+	return vpc;
+}
+
+void vpcpeer_vpc_mirror_free(struct vpcpeer_vpc *vpc)
+{
+	lockdep_assert_held(&vpcpeer_lock);
+	vpc_free(vpc);
+}
+
 int vpcpeer_vpc_walk_cidrs(const struct vpcpeer_vpc *vpc,
 			   int (*cb)(void *arg, const struct vpcpeer_cidr *c),
 			   void *arg)

@@ -94,6 +94,16 @@ bool vpcpeer_vpcs_overlap(const struct vpcpeer_vpc *a,
 			  const struct vpcpeer_vpc *b, struct vpcpeer_cidr *hit);
 bool vpcpeer_cidr_overlaps_vpc(const struct vpcpeer_vpc *vpc,
 			       const struct vpcpeer_cidr *c);
+/*
+ * A mirror: the VPC of another region, as its module told it. Never in the
+ * registry, in no namespace (its net is NULL: no owner, no device); the
+ * peering that holds it frees it, after RCU, with vpcpeer_vpc_mirror_free().
+ * -EINVAL if @cidrs overlap one another.
+ */
+struct vpcpeer_vpc *vpcpeer_vpc_mirror(u32 id, const char *name,
+				       const struct vpcpeer_cidr *cidrs,
+				       unsigned int n);
+void vpcpeer_vpc_mirror_free(struct vpcpeer_vpc *vpc);
 /* @vpc's prefix set of @family (AF_INET or AF_INET6). */
 const struct vpcpeer_lpm *vpcpeer_vpc_lpm(const struct vpcpeer_vpc *vpc,
 					  u8 family);
