@@ -15,8 +15,10 @@ other. Python's standard library only.
       "rx bad REASON").
   fakeregion.py send --bind ADDR --peer ADDR[:PORT] [--name NAME]
                      [--epoch N] [--ctl-bit 0|1] [--proto HEX]
+                     [--vni N] [--ipv4 SRC,DST]
       sends one HELLO (or, with --ctl-bit/--proto, a GENEVE header the
-      module must refuse) and exits.
+      module must refuse; with --ipv4, a data frame carrying an ICMP echo
+      from SRC to DST on VNI N) and exits.
 """
 import argparse
 import os
@@ -59,6 +61,25 @@ def hello(seq, epoch, name, inner_mtu=8884):
     body = tlv(T_NAME, name.encode()) + tlv(T_INNER_MTU, struct.pack("!H", inner_mtu)) \
         + tlv(T_FEATURES, struct.pack("!I", 0))
     return HDR.pack(1, 1, HDR.size + len(body), 0, seq, 0, epoch) + body
+
+
+def inet_csum(b):
+    b += b"\0" * (len(b) % 2)
+    t = sum(struct.unpack("!%dH" % (len(b) // 2), b))
+    while t >> 16:
+        t = (t & 0xffff) + (t >> 16)
+    return ~t & 0xffff
+
+
+def ipv4_echo(src, dst):
+    """An ICMP echo request from SRC to DST, checksums right."""
+    fold = inet_csum
+    icmp = struct.pack("!BBHHH", 8, 0, 0, 1, 1) + b"vpcpeer"
+    icmp = icmp[:2] + struct.pack("!H", fold(icmp)) + icmp[4:]
+    hdr = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(icmp), 1, 0, 64, 1, 0,
+                      socket.inet_aton(src), socket.inet_aton(dst))
+    hdr = hdr[:10] + struct.pack("!H", fold(hdr)) + hdr[12:]
+    return hdr + icmp
 
 
 def decode(buf):
@@ -133,7 +154,11 @@ def send(a):
     s = socket.socket(family_of(peer[0]), socket.SOCK_DGRAM)
     s.bind((a.bind, 6081 if a.from_port is None else a.from_port))
     epoch = a.epoch or int.from_bytes(os.urandom(8), "big") | 1
-    s.sendto(geneve(bool(a.ctl_bit), int(a.proto, 16)) + hello(1, epoch, a.name), peer)
+    if a.ipv4:
+        src, dst = a.ipv4.split(",")
+        s.sendto(geneve(False, 0x0800, a.vni) + ipv4_echo(src, dst), peer)
+        return
+    s.sendto(geneve(bool(a.ctl_bit), int(a.proto, 16), a.vni) + hello(1, epoch, a.name), peer)
 
 
 def main():
@@ -154,6 +179,8 @@ def main():
     sd.add_argument("--epoch", type=lambda x: int(x, 0), default=0)
     sd.add_argument("--ctl-bit", type=int, default=1)
     sd.add_argument("--proto", default="88b5")
+    sd.add_argument("--vni", type=int, default=0)
+    sd.add_argument("--ipv4")
     a = p.parse_args()
     serve(a) if a.cmd == "serve" else send(a)
 

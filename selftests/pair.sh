@@ -15,11 +15,15 @@
 #
 # Both guests run the same cases in the same order and meet at barriers
 # (files in PAIR_SYNC): a case one guest fails leaves the other waiting
-# at most a barrier's timeout, then both go on. Peerings across regions
-# come with the rest of the control protocol; these cases cover the
-# regions: both up with each other's name and epoch, IPv4 and IPv6
-# underlays, a partition (down on both, then up), a restart (the new
-# epoch seen), policy-based IPsec, and no cleartext on either eth0.
+# at most a barrier's timeout, then both go on. The cases: both regions
+# up with each other's name and epoch, over IPv4 and IPv6 underlays; a
+# peering across them (blue on a, 10.0.0.0/16 fd00:b::/48, requests green
+# on b, 10.1.0.0/16 fd00:9::/48, by name; b sees a's side and blocks and
+# accepts; active on both, MTU 8500), traffic both ways in both families
+# (a's tx is b's rx), a delete from the accepter; a partition (down on
+# both, the peering stays active), a restart (the new epoch seen, the
+# peering deleted "region restarted"), policy-based IPsec, and no
+# cleartext on either eth0.
 source "$(dirname "$0")/lib.sh"
 
 require_root
@@ -57,7 +61,77 @@ leaked() {
 }
 
 load() {
-	module_load region_name="$ME" region_keepalive_ms=$KEEPALIVE_MS region_dead_ms=$DEAD_MS
+	module_load region_name="$ME" region_keepalive_ms=$KEEPALIVE_MS \
+		region_dead_ms=$DEAD_MS region_retransmit_ms=200
+}
+
+# This guest's VPC (blue on a, green on b), its addresses and the peer's.
+if [ "$ME" = a ]; then
+	VPC=blue MY4=10.0.0.1 MY6=fd00:b::1 PEER4=10.1.0.1 PEER6=fd00:9::1
+	MYNETS="10.0.0.0/16 fd00:b::/48" PEERNETS="10.1.0.0/16 fd00:9::/48"
+else
+	VPC=green MY4=10.1.0.1 MY6=fd00:9::1 PEER4=10.0.0.1 PEER6=fd00:b::1
+	MYNETS="10.1.0.0/16 fd00:9::/48" PEERNETS="10.0.0.0/16 fd00:b::/48"
+fi
+
+pcx_is() { [ "$(pcx_state "$1")" = "$2" ]; }
+
+# The VPC, in a namespace that outlives the case (netns_new's would not);
+# made again after a module reload.
+vpc_here() {
+	ip netns add "$VPC" 2> /dev/null && ip -n "$VPC" -b - <<-EOF
+		link set lo up
+		addr add $MY4/32 dev lo
+		addr add $MY6/128 dev lo
+	EOF
+	# shellcheck disable=SC2086
+	ctl vpc add "$VPC" netns "$VPC" $(printf 'cidr %s ' $MYNETS) > /dev/null ||
+		fail "vpc add $VPC failed"
+}
+
+# peer_up TAG: blue (a) requests green in region b, by name; b finds the
+# request with a's side in region a and blue's blocks, and accepts; both
+# see it active, with an 8500-byte device, and route the other's blocks
+# to it. PCX: its id (also in $PAIR_SYNC/pcx-TAG).
+peer_up() {
+	local tag=$1 f c
+	if [ "$ME" = a ]; then
+		PCX=$(ctl -n blue peering request blue green region b 2>&1) ||
+			fail "peering request blue green region b failed: $PCX"
+		[[ $PCX =~ $PCX_RE ]] || fail "peering request printed '$PCX', not a pcx id"
+		echo "$PCX" > "$PAIR_SYNC/pcx-$tag"
+		wait_for 30 eval '! pcx_is "$PCX" initiating-request' ||
+			fail "$PCX still initiating: region b did not answer"
+		f=$(pcx_flat "$PCX")
+		[ "$(jget "$f" state)" = pending-acceptance ] || fail "b answered, but: $f"
+		[ "$(jget "$f" accepter.region)" = b ] || fail "the accepter is not in region b: $f"
+	else
+		wait_for 60 test -s "$PAIR_SYNC/pcx-$tag" || fail "a made no request"
+		PCX=$(cat "$PAIR_SYNC/pcx-$tag")
+		wait_for 30 pcx_is "$PCX" pending-acceptance ||
+			fail "a's request $PCX is not pending here: $(ctl peering show "$PCX" 2>&1)"
+		f=$(pcx_flat "$PCX")
+		[ "$(jget "$f" requester.region)" = a ] || fail "the requester is not in region a: $f"
+		for c in $PEERNETS; do
+			grep -qx "requester\.cidrs\[[0-9]*\]=$c" <<< "$f" ||
+				fail "the requester's block $c is not shown: $f"
+		done
+		must_fail "only the requester deletes a pending request" ctl -n green peering delete "$PCX"
+		pcx_accept green "$PCX"
+	fi
+	wait_for 30 pcx_is "$PCX" active || fail "$PCX is $(pcx_state "$PCX"), not active"
+	f=$(pcx_flat "$PCX")
+	if [ "$ME" = a ]; then
+		for c in $PEERNETS; do
+			grep -qx "accepter\.cidrs\[[0-9]*\]=$c" <<< "$f" ||
+				fail "the accepter's block $c is not shown: $f"
+		done
+	fi
+	ip -n "$VPC" link show dev "$PCX" | grep -q ' mtu 8500 ' ||
+		fail "the device's MTU is not 8500: $(ip -n "$VPC" link show dev "$PCX")"
+	# shellcheck disable=SC2086
+	routes "$VPC" "$PCX" "$MY4" "$MY6" $PEERNETS
+	barrier "active-$tag"
 }
 
 # --- cases -------------------------------------------------------------------
@@ -115,29 +189,103 @@ t_region_up_ipv6() {
 	ctl region del "${PEER}6"
 }
 
+t_vpcs() {
+	vpc_here
+	barrier vpcs
+}
+
+# A peering across the regions, then what the accepter's owner sees of it
+# before it accepts, and that only it may: a may not accept for b.
+t_peering_lifecycle() {
+	local out
+	peer_up life
+	if [ "$ME" = a ]; then
+		out=$(ctl -n blue peering reject "$PCX" 2>&1) && fail "a rejected b's side"
+		grep -q "another region" <<< "$out" || fail "reject on a: '$out'"
+	fi
+	barrier life-done
+}
+
+# Ping both ways, both families, and 8000 bytes (one packet, not
+# fragmented: the inner MTU is 8500); each packet one guest sent, the
+# other received, so that a's tx is b's rx and the reverse.
+t_traffic() {
+	local f mine theirs
+	PCX=$(cat "$PAIR_SYNC/pcx-life")
+	barrier traffic-start
+	ping_ok "$VPC" "$PEER4"
+	ping_ok "$VPC" "$PEER6"
+	ping_ok "$VPC" "$PEER4" -s 8000 -M do
+	ip netns exec "$VPC" ping -n -c 1 -W 1 -s 8473 -M do "$PEER4" > /dev/null 2>&1 &&
+		fail "8501 bytes with DF crossed an 8500-byte peering"
+	barrier traffic-done
+	f=$(pcx_flat "$PCX")
+	if [ "$ME" = a ]; then
+		jget "$f" requester.stats.tx_packets > "$PAIR_SYNC/tx.a"
+		jget "$f" requester.stats.rx_packets > "$PAIR_SYNC/rx.a"
+	else
+		jget "$f" accepter.stats.tx_packets > "$PAIR_SYNC/tx.b"
+		jget "$f" accepter.stats.rx_packets > "$PAIR_SYNC/rx.b"
+	fi
+	barrier counted
+	mine=$(cat "$PAIR_SYNC/tx.$ME") theirs=$(cat "$PAIR_SYNC/rx.$PEER")
+	[ "$mine" -ge 6 ] || fail "only $mine packets sent: $f"
+	[ "$mine" = "$theirs" ] || fail "$ME sent $mine packets, $PEER received $theirs: $f"
+	[ "$(region_get "$PEER" stats.rx_drop_not_encrypted)" = 0 ] || fail "$(region_flat "$PEER")"
+	diag "$ME sent $mine packets, $PEER received $theirs"
+	barrier traffic-end
+}
+
+# The accepter's owner deletes it: deleted on both, each with its reason,
+# the devices gone.
+t_delete_from_accepter() {
+	local f
+	PCX=$(cat "$PAIR_SYNC/pcx-life")
+	barrier del-start
+	[ "$ME" = b ] && { ctl -n green peering delete "$PCX" || fail "delete on b failed"; }
+	wait_for 30 pcx_is "$PCX" deleted || fail "$PCX is $(pcx_state "$PCX"), not deleted"
+	f=$(pcx_flat "$PCX")
+	[ "$(jget "$f" reason)" = deleted-by-accepter ] || fail "reason: $f"
+	! link_exists "$VPC" "$PCX" || fail "the device of deleted $PCX is still there"
+	barrier del-done
+}
+
 # A partition (b's eth0 down, WireGuard and its routes left as they
 # are): both see the other down after region_dead_ms, not unencrypted,
-# and up again once it heals.
+# and up again once it heals; a peering stays active throughout (AWS).
 t_partition() {
+	peer_up part
 	barrier part-start
 	[ "$ME" = b ] && ip link set eth0 down
 	wait_for 30 region_is "$PEER" down ||
 		fail "region $PEER is $(region_get "$PEER" state) during the partition, not down"
+	pcx_is "$PCX" active || fail "$PCX is $(pcx_state "$PCX") during the partition"
 	barrier part-down
 	[ "$ME" = b ] && ip link set eth0 up
 	wait_for 60 region_is "$PEER" up ||
 		fail "region $PEER is $(region_get "$PEER" state) after the partition healed"
+	pcx_is "$PCX" active || fail "$PCX is $(pcx_state "$PCX") after the partition"
+	ping_ok "$VPC" "$PEER4"
 	barrier part-healed
 }
 
-# b reloads its module: a new epoch, which a sees with b's next HELLO.
+# b reloads its module, its udp/6081 blocked meanwhile so that a learns
+# nothing from the DELETE b's unload sends: a new epoch, which a sees
+# with b's next HELLO, and the peering of the partition case ends there
+# as deleted, "the peer's region restarted".
 t_restart() {
-	local before after
+	local before after f
+	PCX=$(cat "$PAIR_SYNC/pcx-part")
 	barrier restart-start
 	if [ "$ME" = b ]; then
-		module_unload || fail "rmmod with a region failed"
+		nft add table inet block
+		nft add chain inet block out '{ type filter hook output priority 0; }'
+		nft add rule inet block out udp dport 6081 drop
+		module_unload || fail "rmmod with a region and a peering failed"
+		nft delete table inet block
 		load
 		ctl region add "$PEER" remote "10.255.0.$M" local "10.255.0.$N"
+		vpc_here
 	fi
 	wait_for 60 region_is "$PEER" up || fail "region $PEER not up after b's restart"
 	if [ "$ME" = a ]; then
@@ -146,6 +294,10 @@ t_restart() {
 			fail "b's epoch is still $before after its module was reloaded"
 		after=$(region_get b peer_epoch)
 		diag "b's epoch $before -> $after"
+		wait_for 10 pcx_is "$PCX" deleted || fail "$PCX is $(pcx_state "$PCX") after b's restart"
+		f=$(pcx_flat "$PCX")
+		[ "$(jget "$f" reason)" = region-restarted ] || fail "reason: $f"
+		! link_exists blue "$PCX" || fail "the device of $PCX is still there"
 	fi
 	barrier restart-done
 }
@@ -181,13 +333,18 @@ t_no_plaintext_and_unload() {
 	barrier end
 	module_unload || fail "rmmod with regions failed"
 	! module_loaded || fail "vpcpeer still loaded"
+	ip netns del "$VPC"
 }
 
 ktap_case pair_setup t_setup
 ktap_case region_up_both_ways t_region_up_both_ways
 ktap_case region_up_ipv6 t_region_up_ipv6
-ktap_case partition_down_then_up t_partition
-ktap_case restart_new_epoch_seen t_restart
+ktap_case vpcs_on_both t_vpcs
+ktap_case peering_request_accept_active t_peering_lifecycle
+ktap_case peering_traffic_both_ways t_traffic
+ktap_case peering_delete_from_accepter t_delete_from_accepter
+ktap_case partition_down_then_up_peering_active t_partition
+ktap_case restart_ends_peering t_restart
 ktap_case region_up_ipsec t_region_up_ipsec
 ktap_case no_plaintext_and_unload t_no_plaintext_and_unload
 ktap_finish

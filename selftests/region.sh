@@ -405,8 +405,9 @@ t_ipsec_null_cipher_refused() {
 
 # GENEVE headers the module does not take are counted as such, from an
 # encrypted peer too: a data frame of the control protocol type, a control
-# frame of an IP type; a well-formed data frame for a VNI nobody receives
-# on is an unknown pcx.
+# frame of an IP type, a data frame of type IPv4 whose payload is no IPv4
+# packet; a well-formed data frame for a VNI nobody receives on is an
+# unknown pcx.
 t_rx_bad_headers() {
 	underlay
 	wireguard
@@ -420,6 +421,10 @@ t_rx_bad_headers() {
 		fail "bad GENEVE headers not counted: $(region_flat b)"
 	ip netns exec "$HOSTB" python3 "$FAKE" send --bind 10.255.0.2 --peer 10.255.0.1 \
 		--ctl-bit 0 --proto 0800
+	wait_for 30 eval '[ "$(region_get b stats.rx_drop_bad_header)" = 3 ]' ||
+		fail "a control message sent as IPv4 data not counted: $(region_flat b)"
+	ip netns exec "$HOSTB" python3 "$FAKE" send --bind 10.255.0.2 --peer 10.255.0.1 \
+		--vni 4242 --ipv4 10.1.0.1,10.0.0.1
 	wait_for 30 eval '[ "$(region_get b stats.rx_drop_unknown_pcx)" = 1 ]' ||
 		fail "a data frame for no peering not counted: $(region_flat b)"
 	region_is b connecting || fail "bad frames moved the region: $(ctl region show b)"
