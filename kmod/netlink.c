@@ -1543,9 +1543,13 @@ int vpcpeer_nl_region_del_doit(struct sk_buff *skb, struct genl_info *info)
 	vpcpeer_write_lock();
 	catch_up_clock();
 	r = lookup_region(tb, info->extack);
-	err = IS_ERR(r) ? PTR_ERR(r) : vpcpeer_region_del_check(r, info->extack);
-	if (!err && !only_check(info))
+	err = IS_ERR(r) ? PTR_ERR(r) :
+			  vpcpeer_pcx_region_del_check(r, info->extack) ?:
+			  vpcpeer_region_del_check(r, info->extack);
+	if (!err && !only_check(info)) {
+		vpcpeer_pcx_region_del(r);
 		vpcpeer_region_del(r);
+	}
 	vpcpeer_write_unlock();
 	return err;
 }

@@ -365,6 +365,18 @@ static void region_answer(struct vpcpeer_region *r, u8 type, u32 pcx_id,
 	vpcpeer_region_send(r, m);
 }
 
+/* RESULT 0 names the accepter VPC by its id here, which the requester shows. */
+static void region_result_ok(struct vpcpeer_region *r, const struct vpcpeer_pcx *pcx)
+{
+	struct vpcpeer_xmsg *m = &pcx_xmsg;
+
+	xmsg_init(m, VPCPEER_XP_RESULT, pcx->id);
+	m->code = VPCPEER_XC_OK;
+	m->acc_vpc_id = pcx->side[VPCPEER_ACCEPTER].vpc_id;
+	m->present |= BIT(VPCPEER_XT_CODE) | BIT(VPCPEER_XT_ACC_VPC_ID);
+	vpcpeer_region_send(r, m);
+}
+
 /* Message @type about @pcx, from what it is now, with version @seq. */
 static void pcx_send(struct vpcpeer_pcx *pcx, u8 type, u32 seq)
 {
@@ -1266,8 +1278,7 @@ static int remote_request(struct vpcpeer_region *r, struct vpcpeer_pcx *pcx,
 	if (pcx) {
 		/* Ours from that region: answered already, answer again. */
 		if (pcx->remote == VPCPEER_REQUESTER && pcx->region_id == r->id)
-			region_answer(r, VPCPEER_XP_RESULT, m->pcx_id,
-				      VPCPEER_XC_OK, 0);
+			region_result_ok(r, pcx);
 		else
 			region_answer(r, VPCPEER_XP_RESULT, m->pcx_id,
 				      VPCPEER_XC_ID_IN_USE, 0);
@@ -1319,7 +1330,7 @@ static int remote_request(struct vpcpeer_region *r, struct vpcpeer_pcx *pcx,
 	pr_debug("pcx-%08x: requested from region %s\n", pcx->id, r->name);
 	vpcpeer_notify_pcx(VPCPEER_CMD_PCX_REQUEST_NTF, pcx, -1,
 			   vpcpeer_pcx_open_sides(pcx), 0);
-	region_answer(r, VPCPEER_XP_RESULT, pcx->id, VPCPEER_XC_OK, 0);
+	region_result_ok(r, pcx);
 	return 0;
 }
 
@@ -1648,6 +1659,42 @@ void vpcpeer_pcx_region_restarted(struct vpcpeer_region *r)
 				pcx->remote, &kill, 0, false);
 	}
 	unregister_netdevice_many(&kill);
+	pcx_arm();
+}
+
+int vpcpeer_pcx_region_del_check(const struct vpcpeer_region *r,
+				 struct netlink_ext_ack *extack)
+{
+	struct vpcpeer_pcx *pcx;
+	unsigned long i;
+
+	lockdep_assert_held(&vpcpeer_lock);
+	xa_for_each(&vpcpeer_pcxs, i, pcx) {
+		if (pcx->region == r && vpcpeer_pcx_live(pcx)) {
+			NL_SET_ERR_MSG(extack,
+				       "live peering connections use the region: delete them first");
+			return -EBUSY;
+		}
+	}
+	return 0;
+}
+
+void vpcpeer_pcx_region_del(struct vpcpeer_region *r)
+{
+	struct vpcpeer_pcx *pcx;
+	unsigned long i;
+
+	lockdep_assert_held(&vpcpeer_lock);
+	xa_for_each(&vpcpeer_pcxs, i, pcx) {
+		if (pcx->region != r)
+			continue;
+		if (pcx->state == VPCPEER_PCX_STATE_DELETING) {
+			pcx_deleted(pcx);
+		} else {
+			pcx_out_clear(pcx);
+			pcx_region_put(pcx);
+		}
+	}
 	pcx_arm();
 }
 

@@ -185,6 +185,14 @@ void vpcpeer_pcx_vpc_del(struct vpcpeer_vpc *vpc,
 int vpcpeer_pcx_remote_rcv(struct vpcpeer_region *r,
 			   const struct vpcpeer_xmsg *m);
 void vpcpeer_pcx_region_restarted(struct vpcpeer_region *r);
+/*
+ * Region @r may go while none of its peerings is live (those being deleted
+ * or ended but not yet answered do not keep it); and it goes: they end
+ * unanswered and forget it.
+ */
+int vpcpeer_pcx_region_del_check(const struct vpcpeer_region *r,
+				 struct netlink_ext_ack *extack);
+void vpcpeer_pcx_region_del(struct vpcpeer_region *r);
 /* Expire due requests, close due tombstone views, arm the timer. */
 void vpcpeer_pcx_tick(void);
 /* The sides (bits) of @pcx whose owner can still see it. */

@@ -643,17 +643,15 @@ int vpcpeer_region_del_check(const struct vpcpeer_region *r,
 			     struct netlink_ext_ack *extack)
 {
 	lockdep_assert_held(&vpcpeer_lock);
-	if (r->pcx_count) {
-		NL_SET_ERR_MSG(extack,
-			       "live peering connections use the region: delete them first");
-		return -EBUSY;
-	}
+	/* Whether its peerings allow it is peering.c's to say. */
 	return 0;
 }
 
 void vpcpeer_region_del(struct vpcpeer_region *r)
 {
 	lockdep_assert_held(&vpcpeer_lock);
+	/* vpcpeer_pcx_region_del() let go of it: no peering points here. */
+	WARN_ON(r->pcx_count);
 	list_del_rcu(&r->node);
 	vpcpeer_generation++;
 	vpcpeer_notify_region(VPCPEER_CMD_REGION_STATE_NTF, r, true, -1);
