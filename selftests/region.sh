@@ -35,13 +35,23 @@ DEAD_MS=2000
 
 # --- the underlay ------------------------------------------------------------
 
-# Inside a case: underlay: hostbN, the veth pair and the leak counter;
-# HOSTB is the namespace.
+# later CMD: defer CMD to the end of the case, unless KEEP is set: what is
+# made then outlives the case (the remote_* cases share one underlay, one
+# region and one fake, made by remote_setup_all, undone by its teardown).
+later() { [ -n "${KEEP:-}" ] || defer "$@"; }
+
+# Inside a case: underlay: hostbN (or HOSTB_NAME), the veth pair and the
+# leak counter; HOSTB is the namespace.
 underlay() {
-	HOSTB=hostb$(case_no)
-	netns_new "$HOSTB"
+	HOSTB=${HOSTB_NAME:-hostb$(case_no)}
+	if [ -n "${KEEP:-}" ]; then
+		ip netns add "$HOSTB"
+		ip -n "$HOSTB" link set lo up
+	else
+		netns_new "$HOSTB"
+	fi
 	ip link add u0 mtu 9000 type veth peer name u1 mtu 9000 netns "$HOSTB"
-	defer "ip link del u0 2> /dev/null"
+	later "ip link del u0 2> /dev/null"
 	ip addr add 192.0.2.1/24 dev u0
 	ip link set u0 up
 	ip -n "$HOSTB" addr add 192.0.2.2/24 dev u1
@@ -64,7 +74,7 @@ wireguard() {
 	local ka kb
 	ka=$(wg genkey) kb=$(wg genkey)
 	ip link add wg0 mtu 8920 type wireguard
-	defer "ip link del wg0 2> /dev/null"
+	later "ip link del wg0 2> /dev/null"
 	wg set wg0 private-key <(echo "$ka") listen-port 51820 \
 		peer "$(echo "$kb" | wg pubkey)" endpoint 192.0.2.2:51820 \
 		allowed-ips 10.255.0.2/32,fd00:255::2/128
@@ -118,12 +128,20 @@ GCM=(aead 'rfc4106(gcm(aes))' KEY 128)
 # log is $FAKE_LOG.
 fake_b() {
 	FAKE_LOG=$(mktemp)
-	defer "rm -f $FAKE_LOG"
-	ip netns exec "$HOSTB" python3 "$FAKE" serve --listen "${FAKE_AT:-10.255.0.2:6081}" \
-		--peer "${FAKE_PEER:-10.255.0.1:6081}" --name b --hello-ms "$KEEPALIVE_MS" \
-		--log "$FAKE_LOG" "$@" &
+	later "rm -f $FAKE_LOG"
+	# A fake kept past its case must not hold the case's output open (the
+	# runner reads it to the end): its own messages go beside its log.
+	if [ -n "${KEEP:-}" ]; then
+		ip netns exec "$HOSTB" python3 "$FAKE" serve --listen "${FAKE_AT:-10.255.0.2:6081}" \
+			--peer "${FAKE_PEER:-10.255.0.1:6081}" --name b --hello-ms "$KEEPALIVE_MS" \
+			--log "$FAKE_LOG" "$@" > "$FAKE_LOG.err" 2>&1 &
+	else
+		ip netns exec "$HOSTB" python3 "$FAKE" serve --listen "${FAKE_AT:-10.255.0.2:6081}" \
+			--peer "${FAKE_PEER:-10.255.0.1:6081}" --name b --hello-ms "$KEEPALIVE_MS" \
+			--log "$FAKE_LOG" "$@" &
+	fi
 	FAKE_PID=$!
-	defer "kill $FAKE_PID 2> /dev/null"
+	later "kill $FAKE_PID 2> /dev/null"
 	wait_for 60 grep -q '^ready' "$FAKE_LOG" || fail "fakeregion.py did not start"
 }
 
@@ -457,7 +475,7 @@ fake_send() { fake_cmd "send $*"; }
 fake_fifo() {
 	FAKE_CMD=$(mktemp -u)
 	mkfifo "$FAKE_CMD"
-	defer "rm -f $FAKE_CMD"
+	later "rm -f $FAKE_CMD"
 	exec {FAKE_FD}<> "$FAKE_CMD"
 }
 # fake_seen ERE [N]: the fake logged N lines (1 by default) matching ERE.
@@ -468,18 +486,47 @@ fake_last() { grep -E -- "$1" "$FAKE_LOG" | tail -n 1; }
 field() { sed -n "s/.* $2=\\([^ ]*\\).*/\\1/p" <<< "$1"; }
 hex8() { printf '0x%s' "${1#*-}"; }
 
-# Inside a case: remote_setup: the WireGuard underlay, region b up with
-# the fake (its fixed epoch, echo requests answered on the VNI it is told),
-# the retransmissions quick.
-remote_setup() {
+# What the remote_* cases share, for the next case to find.
+REMOTE_ENV=/tmp/vpcpeer-remote.env
+remote_save() {
+	printf 'HOSTB=%q FAKE_LOG=%q FAKE_CMD=%q FAKE_PID=%q\n' \
+		"$HOSTB" "$FAKE_LOG" "$FAKE_CMD" "$FAKE_PID" > "$REMOTE_ENV"
+}
+
+# The WireGuard underlay, region b up with the fake (its fixed epoch, echo
+# requests answered on the VNI it is told), retransmissions quick: made
+# once for every remote_* case (the underlay and the fake cost a debug
+# kernel 15 s a case), kept, and undone by t_remote_teardown.
+t_remote_setup_all() {
+	KEEP=1 HOSTB_NAME=hostbr
 	underlay
 	wireguard
 	echo 200 > $PARAMS/region_retransmit_ms
-	defer "echo 1000 > $PARAMS/region_retransmit_ms"
 	ctl region add b remote 10.255.0.2 local 10.255.0.1
-	defer "$VPCPEER_CTL region del b 2> /dev/null"
 	fake_fifo
 	fake_b --epoch "$FAKE_EPOCH" --cmd "$FAKE_CMD"
+	remote_save
+	wait_for 30 region_is b up || fail "region b not up: $(ctl region show b)"
+}
+
+t_remote_teardown() {
+	# shellcheck disable=SC1090
+	source "$REMOTE_ENV" || true
+	kill "$FAKE_PID" 2> /dev/null || true
+	ctl region del b || fail "region b cannot go after the remote cases: $(ctl region show b)"
+	ip link del wg0
+	ip link del u0
+	ip netns del "$HOSTB"
+	rm -f "$FAKE_LOG" "$FAKE_LOG.err" "$FAKE_CMD" "$REMOTE_ENV"
+	echo 1000 > $PARAMS/region_retransmit_ms
+}
+
+# Inside a remote_* case: remote_setup: what remote_setup_all made, and
+# this shell's descriptor of the fake's FIFO.
+remote_setup() {
+	# shellcheck disable=SC1090
+	source "$REMOTE_ENV" || fail "no remote set-up (remote_setup_all failed?)"
+	exec {FAKE_FD}<> "$FAKE_CMD"
 	wait_for 30 region_is b up || fail "region b not up: $(ctl region show b)"
 }
 
@@ -556,15 +603,16 @@ t_remote_request_accept_traffic() {
 # destination outside blue, another VNI, the same ACCEPT again (answered
 # again, nothing changes), a stale RESULT (ignored).
 t_remote_receive_checks() {
-	local f0 f1 n
+	local f0 f1 n u0
 	remote_setup
 	remote_active
 	f0=$(pcx_flat "$PCX")
+	u0=$(region_get b stats.rx_drop_unknown_pcx)
 	fake_send --vni "$AVNI" --ipv4 10.9.0.1,10.0.0.1
 	fake_send --vni "$AVNI" --ipv6 fd00:99::1,fd00:b::1
 	fake_send --vni "$AVNI" --ipv4 10.1.0.1,10.5.0.1
 	fake_send --vni 4242 --ipv4 10.1.0.1,10.0.0.1
-	wait_for 10 eval '[ "$(region_get b stats.rx_drop_unknown_pcx)" = 1 ]' ||
+	wait_for 10 eval '[ "$(region_get b stats.rx_drop_unknown_pcx)" = $((u0 + 1)) ]' ||
 		fail "a frame for no VNI here not counted: $(region_flat b)"
 	wait_for 10 eval '[ "$(jget "$(pcx_flat "$PCX")" requester.stats.rx_drop_dst_not_in_vpc)" = 1 ]' ||
 		fail "dst outside blue not counted: $(pcx_flat "$PCX")"
@@ -705,13 +753,15 @@ t_remote_peer_restart() {
 	remote_setup
 	remote_active
 	kill "$FAKE_PID"
-	wait "$FAKE_PID" 2> /dev/null || true
-	fake_b --epoch 0x5555666677778888 --cmd "$FAKE_CMD"
+	rm -f "$FAKE_LOG" "$FAKE_LOG.err"
+	KEEP=1 fake_b --epoch 0x5555666677778888 --cmd "$FAKE_CMD"
+	remote_save
 	wait_for 10 pcx_is "$PCX" deleted || fail "$PCX is $(pcx_state "$PCX") after the peer's restart"
 	f=$(pcx_flat "$PCX")
 	[ "$(jget "$f" reason)" = region-restarted ] || fail "reason: $f"
 	! link_exists blue "$PCX" || fail "the device is still there"
 	[ "$(region_get b peer_epoch)" = 5555666677778888 ] || fail "$(region_flat b)"
+	# The cases after this one (fuzz) speak with the new epoch.
 }
 
 # A region acts only on its own peerings: the same host as region c (its
@@ -744,7 +794,7 @@ t_remote_control_fuzz() {
 	remote_setup
 	remote_active
 	ip netns exec "$HOSTB" python3 "$FAKE" fuzz --bind 10.255.0.2 --from-port 6082 \
-		--peer 10.255.0.1 --epoch "$FAKE_EPOCH" --seed "${VPCPEER_SEED:-1}" \
+		--peer 10.255.0.1 --epoch 0x"$(region_get b peer_epoch)" --seed "${VPCPEER_SEED:-1}" \
 		--count "${VPCPEER_REMOTE_FUZZ:-2000}" --pcx "$(hex8 "$PCX")" 0x51 > /dev/null
 	wait_for 30 eval '[ "$(region_get b stats.ctl_drop_invalid)" -ge 1 ]' || fail "$(region_flat b)"
 	region_is b up || fail "region b after the fuzz: $(ctl region show b)"
@@ -777,6 +827,7 @@ ktap_case ipsec_null_cipher_refused t_ipsec_null_cipher_refused
 ktap_case region_up_xfrm_interface t_region_up_xfrm_interface
 ktap_case rx_plaintext_and_unknown_dropped t_rx_plaintext_and_unknown_dropped
 ktap_case rx_bad_headers t_rx_bad_headers
+ktap_case remote_setup_all t_remote_setup_all
 ktap_case remote_request_accept_traffic t_remote_request_accept_traffic
 ktap_case remote_receive_checks t_remote_receive_checks
 ktap_case remote_request_failed_and_retransmitted t_remote_request_failed
@@ -785,5 +836,6 @@ ktap_case remote_accepter_here t_remote_accepter_here
 ktap_case remote_peer_restart t_remote_peer_restart
 ktap_case remote_region_scope t_remote_region_scope
 ktap_case remote_control_fuzz t_remote_control_fuzz
+ktap_case remote_teardown t_remote_teardown
 ktap_case unload_with_regions t_unload_with_regions
 ktap_finish
