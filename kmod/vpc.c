@@ -191,31 +191,46 @@ int vpcpeer_vpc_create_check(struct net *net, const char *name,
 	return 0;
 }
 
-int vpcpeer_vpc_create(struct net *net, const char *name,
-		       const struct vpcpeer_cidr *cidrs, unsigned int n,
-		       struct vpcpeer_vpc **out)
+/* A VPC of @name with blocks @cidrs, in no registry yet, or an ERR_PTR. */
+static struct vpcpeer_vpc *vpc_alloc(const char *name,
+				     const struct vpcpeer_cidr *cidrs,
+				     unsigned int n)
 {
 	struct vpcpeer_vpc *vpc;
 	unsigned int i;
 	int err;
 
-	lockdep_assert_held(&vpcpeer_lock);
 	vpc = kzalloc(sizeof(*vpc), GFP_KERNEL);
 	if (!vpc)
-		return -ENOMEM;
+		return ERR_PTR(-ENOMEM);
 	strscpy(vpc->name, name, sizeof(vpc->name));
-	write_pnet(&vpc->net, net);
 	vpcpeer_lpm_init(&vpc->cidr4, 32);
 	vpcpeer_lpm_init(&vpc->cidr6, 128);
 	INIT_LIST_HEAD(&vpc->sides);
-
 	for (i = 0; i < n; i++) {
 		err = vpcpeer_lpm_insert(vpc_lpm(vpc, cidrs[i].family),
 					 cidrs[i].addr, cidrs[i].plen,
 					 &vpcpeer_lock);
-		if (err)
-			goto err_free;
+		if (err) {
+			vpc_free(vpc);
+			return ERR_PTR(err);
+		}
 	}
+	return vpc;
+}
+
+int vpcpeer_vpc_create(struct net *net, const char *name,
+		       const struct vpcpeer_cidr *cidrs, unsigned int n,
+		       struct vpcpeer_vpc **out)
+{
+	struct vpcpeer_vpc *vpc;
+	int err;
+
+	lockdep_assert_held(&vpcpeer_lock);
+	vpc = vpc_alloc(name, cidrs, n);
+	if (IS_ERR(vpc))
+		return PTR_ERR(vpc);
+	write_pnet(&vpc->net, net);
 
 	/* Random ids, as AWS's; retry the rare collision (and zero). */
 	do {
@@ -373,27 +388,12 @@ struct vpcpeer_vpc *vpcpeer_vpc_mirror(u32 id, const char *name,
 				       unsigned int n)
 {
 	struct vpcpeer_vpc *vpc;
-	unsigned int i;
-	int err;
 
 	lockdep_assert_held(&vpcpeer_lock);
-	vpc = kzalloc(sizeof(*vpc), GFP_KERNEL);
-	if (!vpc)
-		return ERR_PTR(-ENOMEM);
+	vpc = vpc_alloc(name, cidrs, n);
+	if (IS_ERR(vpc))
+		return PTR_ERR(vpc) == -ENOMEM ? vpc : ERR_PTR(-EINVAL);
 	vpc->id = id;
-	strscpy(vpc->name, name, sizeof(vpc->name));
-	vpcpeer_lpm_init(&vpc->cidr4, 32);
-	vpcpeer_lpm_init(&vpc->cidr6, 128);
-	INIT_LIST_HEAD(&vpc->sides);
-	for (i = 0; i < n; i++) {
-		err = vpcpeer_lpm_insert(vpc_lpm(vpc, cidrs[i].family),
-					 cidrs[i].addr, cidrs[i].plen,
-					 &vpcpeer_lock);
-		if (err) {
-			vpc_free(vpc);
-			return ERR_PTR(err == -ENOMEM ? err : -EINVAL);
-		}
-	}
 	return vpc;
 }
 
