@@ -706,7 +706,10 @@ int vpcpeer_dev_join_remote(struct net_device *dev,
 		return -ENOMEM;
 	path->region = region;
 	path->tx_vni = tx_vni;
-	rcu_assign_pointer(priv->path, path);
+	/* Or replaces it (the peer's blocks changed): freed after readers. */
+	path = rcu_replace_pointer(priv->path, path, lockdep_rtnl_is_held());
+	if (path)
+		kfree_rcu(path, rcu);
 	netif_dormant_off(dev);
 	return 0;
 }

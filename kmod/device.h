@@ -64,9 +64,11 @@ int vpcpeer_dev_join(struct net_device *a, struct net_device *b,
 		     const struct vpcpeer_lpm *a4, const struct vpcpeer_lpm *a6,
 		     const struct vpcpeer_lpm *b4, const struct vpcpeer_lpm *b6);
 /*
- * Give remote device @dev its path: from @src4/@src6 (its VPC's blocks)
- * into @region's tunnel with VNI @tx_vni, to @dst4/@dst6 (the mirror of
- * the peer VPC); what arrives on its VNI is checked the other way round.
+ * Give remote device @dev its path, or a new one: from @src4/@src6 (its
+ * VPC's blocks) into @region's tunnel with VNI @tx_vni, to @dst4/@dst6
+ * (the mirror of the peer VPC); what arrives on its VNI is checked the
+ * other way round. A replaced path is freed after a grace period, and
+ * what it pointed to may go after synchronize_net().
  */
 int vpcpeer_dev_join_remote(struct net_device *dev,
 			    struct vpcpeer_region *region, u32 tx_vni,

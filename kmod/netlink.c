@@ -881,6 +881,8 @@ static int vpc_cidr_change(struct sk_buff *skb, struct genl_info *info,
 
 		vpcpeer_notify_vpc(add ? VPCPEER_CMD_VPC_CIDR_ADD_NTF :
 				   VPCPEER_CMD_VPC_CIDR_DEL_NTF, vpc, &c);
+		/* The regions of its peerings check what comes from it. */
+		vpcpeer_pcx_vpc_changed(vpc);
 
 		err = reply_obj(skb, info, info->genlhdr->cmd, fill_vpc_change,
 				&change);

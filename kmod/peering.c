@@ -409,8 +409,11 @@ static void pcx_send(struct vpcpeer_pcx *pcx, u8 type, u32 seq)
 	}
 	case VPCPEER_XP_ACCEPT:
 		m->vni = vpcpeer_dev_vni(me->dev);
+		m->present |= BIT(VPCPEER_XT_VNI);
+		fallthrough;
+	case VPCPEER_XP_UPDATE:
 		m->allow_dns = me->allow_dns;
-		m->present |= BIT(VPCPEER_XT_VNI) | BIT(VPCPEER_XT_ALLOW_DNS);
+		m->present |= BIT(VPCPEER_XT_ALLOW_DNS);
 		vpcpeer_vpc_walk_cidrs(me->vpc, xmsg_add_cidr, m);
 		break;
 	}
@@ -436,6 +439,15 @@ static void pcx_out(struct vpcpeer_pcx *pcx, u8 type)
 	list_move_tail(&pcx->out_node, &vpcpeer_outbox);
 	pcx_send(pcx, type, ++pcx->tx_seq);
 	pcx_arm();
+}
+
+/* What our REQUEST or ACCEPT could not carry: the blocks changed since. */
+static void pcx_update_if_due(struct vpcpeer_pcx *pcx)
+{
+	if (!pcx->update_due)
+		return;
+	pcx->update_due = false;
+	pcx_out(pcx, VPCPEER_XP_UPDATE);
 }
 
 static void pcx_deleted(struct vpcpeer_pcx *pcx);
@@ -1104,6 +1116,15 @@ int vpcpeer_pcx_cidr_check(const struct vpcpeer_vpc *vpc,
 				       "CIDR block overlaps a CIDR block of a VPC this VPC has a peering with");
 			return -EEXIST;
 		}
+		/* Another region must be told them all in one message. */
+		if (pcx->remote >= 0 &&
+		    vpcpeer_lpm_count(vpcpeer_vpc_lpm(vpc, AF_INET)) +
+		    vpcpeer_lpm_count(vpcpeer_vpc_lpm(vpc, AF_INET6)) >=
+		    VPCPEER_XP_MAX_CIDRS) {
+			NL_SET_ERR_MSG(extack,
+				       "the VPC has a peering with another region, which is told its CIDR blocks in one message: 50 at most");
+			return -E2BIG;
+		}
 	}
 	return 0;
 }
@@ -1365,6 +1386,7 @@ static int remote_result(struct vpcpeer_pcx *pcx, const struct vpcpeer_xmsg *m,
 	pcx_set_reason(pcx, &v, -1);
 	vpcpeer_generation++;
 	pcx_moved(pcx, VPCPEER_PCX_STATE_INITIATING_REQUEST);
+	pcx_update_if_due(pcx);
 	return 0;
 }
 
@@ -1488,6 +1510,7 @@ static int remote_activated(struct vpcpeer_region *r, struct vpcpeer_pcx *pcx,
 		vpcpeer_generation++;
 		pr_debug("pcx-%08x: active across regions\n", pcx->id);
 		pcx_moved(pcx, VPCPEER_PCX_STATE_PROVISIONING);
+		pcx_update_if_due(pcx);
 		return 0;
 	case VPCPEER_XC_QUOTA:
 		/* The requester VPC is at its quota: pending again, no device. */
@@ -1562,10 +1585,92 @@ static int remote_end(struct vpcpeer_region *r, struct vpcpeer_pcx *pcx,
 	return 0;
 }
 
+/*
+ * Either side: the other VPC's blocks changed there. The mirror is made
+ * anew and the path replaced with one to it; the old mirror goes once no
+ * packet can be reading it. Blocks that would overlap ours (a change
+ * racing one here) are refused: the old ones stay, which fails closed.
+ */
+static int remote_update(struct vpcpeer_region *r, struct vpcpeer_pcx *pcx,
+			 const struct vpcpeer_xmsg *m)
+{
+	struct vpcpeer_side *them = &pcx->side[pcx->remote];
+	struct vpcpeer_side *me = &pcx->side[!pcx->remote];
+	struct vpcpeer_vpc *mirror, *old;
+	struct vpcpeer_cidr hit;
+	int err;
+
+	if (m->seq <= pcx->rx_seq) {
+		region_answer(r, VPCPEER_XP_ACK, pcx->id, 0, m->seq);
+		return 0;
+	}
+	/* Not mirrored yet: the ACCEPT to come carries the blocks. */
+	if (!vpcpeer_pcx_live(pcx) || !them->vpc || !me->vpc) {
+		pcx->rx_seq = m->seq;
+		region_answer(r, VPCPEER_XP_ACK, pcx->id, 0, m->seq);
+		return 0;
+	}
+	mirror = vpcpeer_vpc_mirror(them->vpc_id, "",
+				    (const struct vpcpeer_cidr *)m->cidrs,
+				    m->ncidrs);
+	if (IS_ERR(mirror))
+		return PTR_ERR(mirror);	/* unanswered: sent again */
+	pcx->rx_seq = m->seq;
+	region_answer(r, VPCPEER_XP_ACK, pcx->id, 0, m->seq);
+	if (vpcpeer_vpcs_overlap(mirror, me->vpc, &hit)) {
+		vpcpeer_vpc_mirror_free(mirror);
+		return -EINVAL;
+	}
+	if (me->dev && pcx->state == VPCPEER_PCX_STATE_ACTIVE) {
+		err = vpcpeer_dev_join_remote(me->dev, r, pcx->peer_vni,
+					      vpcpeer_vpc_lpm(me->vpc, AF_INET),
+					      vpcpeer_vpc_lpm(me->vpc, AF_INET6),
+					      vpcpeer_vpc_lpm(mirror, AF_INET),
+					      vpcpeer_vpc_lpm(mirror, AF_INET6));
+		if (err) {
+			pcx->rx_seq--;
+			vpcpeer_vpc_mirror_free(mirror);
+			return err;
+		}
+		synchronize_net();
+	}
+	old = them->vpc;
+	list_del(&them->vpc_node);
+	them->vpc = mirror;
+	list_add_tail(&them->vpc_node, &mirror->sides);
+	vpcpeer_vpc_mirror_free(old);
+	if (m->present & BIT(VPCPEER_XT_ALLOW_DNS))
+		them->allow_dns = m->allow_dns;
+	vpcpeer_generation++;
+	vpcpeer_notify_pcx(VPCPEER_CMD_PCX_SET_NTF, pcx, -1,
+			   vpcpeer_pcx_open_sides(pcx), 0);
+	return 0;
+}
+
+void vpcpeer_pcx_vpc_changed(struct vpcpeer_vpc *vpc)
+{
+	struct vpcpeer_side *side;
+
+	lockdep_assert_held(&vpcpeer_lock);
+	list_for_each_entry(side, &vpc->sides, vpc_node) {
+		struct vpcpeer_pcx *pcx = side->pcx;
+
+		if (pcx->remote < 0 || !vpcpeer_pcx_live(pcx))
+			continue;
+		/* The REQUEST or ACCEPT under way may be answered already. */
+		if (pcx->out_type == VPCPEER_XP_REQUEST ||
+		    pcx->out_type == VPCPEER_XP_ACCEPT)
+			pcx->update_due = true;
+		else
+			pcx_out(pcx, VPCPEER_XP_UPDATE);
+	}
+}
+
 /* The other region has what we told it last. */
 static int remote_ack(struct vpcpeer_pcx *pcx, const struct vpcpeer_xmsg *m)
 {
 	switch (pcx->out_type) {
+	case VPCPEER_XP_UPDATE:
 	case VPCPEER_XP_REJECT:
 	case VPCPEER_XP_DELETE:
 	case VPCPEER_XP_EXPIRE:
@@ -1621,9 +1726,11 @@ int vpcpeer_pcx_remote_rcv(struct vpcpeer_region *r,
 	case VPCPEER_XP_ACK:
 		err = pcx ? remote_ack(pcx, m) : -ENOENT;
 		break;
+	case VPCPEER_XP_UPDATE:
+		err = pcx ? remote_update(r, pcx, m) : -ENOENT;
+		break;
 	default:
-		/* UPDATE: CIDR changes do not cross regions yet. */
-		err = -EOPNOTSUPP;
+		err = -EINVAL;
 	}
 	unregister_netdevice_many(&kill);
 	pcx_arm();

@@ -82,6 +82,8 @@ struct vpcpeer_pcx {
 	u32 peer_vni;			/* where the remote side receives data */
 	u32 tx_seq, rx_seq;
 	u8 out_type;			/* enum vpcpeer_xp_type; 0: none */
+	/* Our blocks changed while REQUEST or ACCEPT was unanswered. */
+	bool update_due;
 	s8 ender;			/* deleting: the side that deleted it */
 	u8 retx;
 	unsigned long retx_at;		/* jiffies */
@@ -193,6 +195,11 @@ void vpcpeer_pcx_region_restarted(struct vpcpeer_region *r);
 int vpcpeer_pcx_region_del_check(const struct vpcpeer_region *r,
 				 struct netlink_ext_ack *extack);
 void vpcpeer_pcx_region_del(struct vpcpeer_region *r);
+/*
+ * @vpc's blocks changed: tell the regions of its peerings (UPDATE), whose
+ * modules check what they receive from it against them.
+ */
+void vpcpeer_pcx_vpc_changed(struct vpcpeer_vpc *vpc);
 /* Expire due requests, close due tombstone views, arm the timer. */
 void vpcpeer_pcx_tick(void);
 /* The sides (bits) of @pcx whose owner can still see it. */

@@ -210,7 +210,7 @@ t_peering_lifecycle() {
 # fragmented: the inner MTU is 8500); each packet one guest sent, the
 # other received, so that a's tx is b's rx and the reverse.
 t_traffic() {
-	local f mine theirs
+	local f mine theirs out
 	PCX=$(cat "$PAIR_SYNC/pcx-life")
 	barrier traffic-start
 	ping_ok "$VPC" "$PEER4"
@@ -234,6 +234,40 @@ t_traffic() {
 	[ "$(region_get "$PEER" stats.rx_drop_not_encrypted)" = 0 ] || fail "$(region_flat "$PEER")"
 	diag "$ME sent $mine packets, $PEER received $theirs"
 	barrier traffic-end
+	# TCP: GSO packets of the VPC's stack, encapsulated whole, segmented
+	# before WireGuard; b serves one test, a runs it for 2 s (after the
+	# counts: a GSO packet is one on a's side, many on b's).
+	if [ "$ME" = b ]; then
+		ip netns exec green iperf3 -s -1 -B "$MY4" > "$PAIR_SYNC/iperf3-server.log" 2>&1 &
+		defer "kill $! 2> /dev/null"
+		wait_for 10 eval 'ip netns exec green ss -ltn | grep -q ":5201 "' ||
+			fail "iperf3 does not listen: $(cat "$PAIR_SYNC/iperf3-server.log")"
+	fi
+	barrier iperf3-listening
+	if [ "$ME" = a ]; then
+		out=$(ip netns exec blue iperf3 -c "$PEER4" -t 2 -f m 2>&1) ||
+			fail "iperf3 across the regions failed: $out"
+		grep -q 'receiver' <<< "$out" || fail "iperf3: $out"
+		diag "iperf3: $(grep receiver <<< "$out" | awk '{print $7, $8}')"
+	fi
+	barrier iperf3-done
+}
+
+# green gains a block (10.5.0.0/16, an address in it): b's module tells
+# a's (UPDATE), whose checks then take what comes from it.
+t_cidr_update() {
+	PCX=$(cat "$PAIR_SYNC/pcx-life")
+	if [ "$ME" = b ]; then
+		ctl vpc set green cidr add 10.5.0.0/16 > /dev/null || fail "cidr add failed"
+		ip -n green addr add 10.5.0.1/32 dev lo
+	else
+		wait_for 30 eval 'pcx_flat "$PCX" | grep -qx "accepter\.cidrs\[[0-9]*\]=10.5.0.0/16"' ||
+			fail "green's new block did not reach a: $(pcx_flat "$PCX")"
+		ip -n blue route add 10.5.0.0/16 dev "$PCX" src 10.0.0.1
+	fi
+	barrier update
+	[ "$ME" = a ] && ping_ok blue 10.5.0.1
+	barrier update-done
 }
 
 # The accepter's owner deletes it: deleted on both, each with its reason,
@@ -342,6 +376,7 @@ ktap_case region_up_ipv6 t_region_up_ipv6
 ktap_case vpcs_on_both t_vpcs
 ktap_case peering_request_accept_active t_peering_lifecycle
 ktap_case peering_traffic_both_ways t_traffic
+ktap_case peering_cidr_update t_cidr_update
 ktap_case peering_delete_from_accepter t_delete_from_accepter
 ktap_case partition_down_then_up_peering_active t_partition
 ktap_case restart_ends_peering t_restart

@@ -746,6 +746,63 @@ t_remote_accepter_here() {
 		fail "pair and pending cap: $(grep 'RESULT pcx=0x0000006' "$FAKE_LOG")"
 }
 
+# A block added to blue is told (UPDATE, all of blue's blocks, sent again
+# until acknowledged); the peer's UPDATE replaces green's blocks here at
+# once, so that what comes from the new block is taken and what came from
+# the old one no longer is; blocks that would overlap blue are refused.
+t_remote_cidr_update() {
+	local f0 f1 seq
+	remote_setup
+	remote_active
+	ctl vpc set blue cidr add 10.2.0.0/16 > /dev/null
+	wait_for 10 fake_seen "^rx UPDATE pcx=$(hex8 "$PCX") .* cidr=10.0.0.0/16 cidr=10.2.0.0/16 cidr=fd00:b::/48 dns=0" 2 ||
+		fail "no UPDATE, or not sent again: $(grep UPDATE "$FAKE_LOG")"
+	seq=$(field "$(fake_last "^rx UPDATE pcx=$(hex8 "$PCX") ")" seq)
+	fake_send --type ACK --pcx "$(hex8 "$PCX")" --ack "$seq"
+	f0=$(pcx_flat "$PCX")
+	fake_send --vni "$AVNI" --ipv4 10.3.0.1,10.0.0.1
+	wait_for 10 eval '[ "$(jget "$(pcx_flat "$PCX")" requester.stats.rx_drop_src_not_in_peer)" = $(($(jget "$f0" requester.stats.rx_drop_src_not_in_peer) + 1)) ]' ||
+		fail "10.3.0.1 taken before green had it: $(pcx_flat "$PCX")"
+	fake_send --type UPDATE --pcx "$(hex8 "$PCX")" --seq 2 --cidr 10.3.0.0/16 --cidr fd00:9::/48
+	wait_for 10 fake_seen "^rx ACK pcx=$(hex8 "$PCX") seq=0 ack=2 " || fail "UPDATE not acknowledged"
+	wait_for 10 eval 'jget "$(pcx_flat "$PCX")" "accepter.cidrs[0]" | grep -qx 10.3.0.0/16' ||
+		fail "green's blocks not replaced: $(pcx_flat "$PCX")"
+	f0=$(pcx_flat "$PCX")
+	fake_send --vni "$AVNI" --ipv4 10.3.0.1,10.0.0.1
+	fake_send --vni "$AVNI" --ipv4 10.1.0.1,10.0.0.1
+	wait_for 10 eval '[ "$(jget "$(pcx_flat "$PCX")" requester.stats.rx_drop_src_not_in_peer)" = $(($(jget "$f0" requester.stats.rx_drop_src_not_in_peer) + 1)) ]' ||
+		fail "10.1.0.1 still taken after green gave it up: $(pcx_flat "$PCX")"
+	f1=$(pcx_flat "$PCX")
+	expect_delta "$f0" "$f1" requester.stats.rx_packets 1
+	fake_send --type UPDATE --pcx "$(hex8 "$PCX")" --seq 3 --cidr 10.0.5.0/24
+	wait_for 10 fake_seen "^rx ACK pcx=$(hex8 "$PCX") seq=0 ack=3 " || fail "UPDATE 3 not acknowledged"
+	jget "$(pcx_flat "$PCX")" "accepter.cidrs[0]" | grep -qx 10.3.0.0/16 ||
+		fail "an overlapping UPDATE was taken: $(pcx_flat "$PCX")"
+}
+
+# The route to b loses its encryption (a plain route over the veth takes
+# the place of wg0's): the peering's packets are dropped here, counted as
+# refused by the underlay, nothing reaches b in clear; back through wg0,
+# they cross again.
+t_remote_route_loses_encryption() {
+	local f0 f1
+	remote_setup
+	remote_active
+	ping_ok blue 10.1.0.1
+	f0=$(pcx_flat "$PCX")
+	ip route replace 10.255.0.2/32 via 192.0.2.2 dev u0
+	defer "ip route replace 10.255.0.2/32 dev wg0"
+	ping_lost blue 10.1.0.1
+	f1=$(pcx_flat "$PCX")
+	expect_delta "$f0" "$f1" requester.stats.drop_underlay ">=1"
+	expect_delta "$f0" "$f1" requester.stats.tx_packets 0
+	wait_for 10 region_is b unencrypted || fail "region b over a plain route: $(ctl region show b)"
+	[ "$(leaked)" = 0 ] || fail "$(leaked) cleartext packets reached host B"
+	ip route replace 10.255.0.2/32 dev wg0
+	wait_for 10 region_is b up || fail "region b back over wg0: $(ctl region show b)"
+	ping_ok blue 10.1.0.1
+}
+
 # A new epoch from the peer (its module reloaded): the peering ends here,
 # deleted, "the peer's region restarted".
 t_remote_peer_restart() {
@@ -833,6 +890,8 @@ ktap_case remote_receive_checks t_remote_receive_checks
 ktap_case remote_request_failed_and_retransmitted t_remote_request_failed
 ktap_case remote_delete_both_ways t_remote_delete_both_ways
 ktap_case remote_accepter_here t_remote_accepter_here
+ktap_case remote_cidr_update t_remote_cidr_update
+ktap_case remote_route_loses_encryption t_remote_route_loses_encryption
 ktap_case remote_peer_restart t_remote_peer_restart
 ktap_case remote_region_scope t_remote_region_scope
 ktap_case remote_control_fuzz t_remote_control_fuzz
