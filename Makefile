@@ -15,6 +15,9 @@
 #   make debug-kernel  build that kernel from linux-source-6.12
 #   make demo          two VPCs, a peering, traffic that passes and that is
 #                      dropped, in a QEMU guest of the newest 6.12 kernel
+#   make demo-regions  the same across two hosts: two guests (tools/vm/pair),
+#                      each a region, a peering requested on one and accepted
+#                      on the other, over WireGuard
 #   make bench         veth, router, router+nft, netkit, pcx, pcx-100k and the
 #                      control plane, in a QEMU guest of each kernel; one table
 #                      per kernel, results in bench/results/ (BENCH_ARGS=...)
@@ -151,10 +154,17 @@ demo: ctl modules-all
 	@test -n "$(DEMO_KVER)" || { echo "no 6.12 kernel installed: run 'make deps'" >&2; exit 1; }
 	$(TOP)/tools/vm/run -q --kernel $(DEMO_KVER) -- $(TOP)/tools/demo.sh
 
+# Two guests of tools/vm/pair, each a host with its own vpcpeer: a
+# peering across regions, requested on one and accepted on the other.
+DEMO_REGIONS_KVERS ?= $(DEMO_KVER),$(DEMO_KVER)
+demo-regions: ctl modules-all
+	@test -n "$(DEMO_KVER)" || { echo "no 6.12 kernel installed: run 'make deps'" >&2; exit 1; }
+	$(TOP)/tools/vm/pair --kernels $(DEMO_REGIONS_KVERS) -- $(TOP)/tools/demo-regions.sh
+
 clean:
 	-$(MAKE) -C $(KDIR) M=$(TOP) clean
 	$(MAKE) -C $(TOP)/tools/vpcpeer-ctl clean
 	rm -rf $(BUILD)
 
 FORCE:
-.PHONY: all deps module ctl ynl gen gen-check selftests fuzz modules-all debug-kernel modules-debug check-debug check-fresh sparse checkpatch bench bench-smoke bench-lpm stress unit check demo clean FORCE
+.PHONY: all deps module ctl ynl gen gen-check selftests fuzz modules-all debug-kernel modules-debug check-debug check-fresh sparse checkpatch bench bench-smoke bench-lpm stress unit check demo demo-regions clean FORCE

@@ -35,28 +35,9 @@ PATH="$(dirname "$VPCPEER_CTL"):$PATH"
 export PATH
 cd "$top" || exit 2
 
-steps=10 step=0
-say() {
-	step=$((step + 1))
-	printf '\n[%d/%d] %s\n' "$step" "$steps" "$*"
-}
-
-# run CMD...: show it, run it, indent its output; its status is returned
-# and its output kept in $OUT.
-run() {
-	local rc=0
-	printf '    $ %s\n' "$*"
-	OUT=$("$@" 2>&1) || rc=$?
-	[ -n "$OUT" ] && sed 's/^/      /' <<< "$OUT"
-	return "$rc"
-}
-
-ok() { printf '    \xe2\x9c\x93 %s\n' "$*"; }
-die() {
-	printf '    \xe2\x9c\x97 %s\n' "$*"
-	printf '\ndemo: FAILED at step %d of %d\n' "$step" "$steps"
-	exit 1
-}
+steps=10
+# shellcheck source=demo-lib.sh
+source "$top/tools/demo-lib.sh"
 
 cleanup() {
 	ip netns del blue 2> /dev/null
