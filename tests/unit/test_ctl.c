@@ -356,24 +356,32 @@ static const enum kind side_kinds[] = {
 
 /* --- the fake kernel: VPCs ------------------------------------------------ */
 
+/* @n CIDR nests of type @type { ADDR, PREFIXLEN }. */
+static void put_cidrs(struct nl_msg *m, int type, const struct prefix *p,
+		      size_t n)
+{
+	struct nlattr *c;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		c = nla_nest_start(m, type);
+		nla_put(m, VPCPEER_A_CIDR_ADDR, p[i].family == AF_INET ? 4 : 16,
+			p[i].addr);
+		nla_put_u8(m, VPCPEER_A_CIDR_PREFIXLEN, p[i].len);
+		nla_nest_end(m, c);
+	}
+}
+
 static void put_vpc(struct nl_msg *m, const struct fake_vpc *v)
 {
-	struct nlattr *vpc = nla_nest_start(m, VPCPEER_A_VPC), *c;
-	size_t i;
+	struct nlattr *vpc = nla_nest_start(m, VPCPEER_A_VPC);
 
 	if (!fk.bad_reply &&
 	    !(fk.garble_request && fk.requests == fk.garble_request))
 		nla_put_u32(m, VPCPEER_A_VPC_ID, v->id);
 	nla_put_string(m, VPCPEER_A_VPC_NAME, v->name);
 	nla_put_s32(m, VPCPEER_A_VPC_NETNSID, v->netnsid);
-	for (i = 0; i < v->ncidrs; i++) {
-		c = nla_nest_start(m, VPCPEER_A_VPC_CIDR);
-		nla_put(m, VPCPEER_A_CIDR_ADDR,
-			v->cidrs[i].family == AF_INET ? 4 : 16,
-			v->cidrs[i].addr);
-		nla_put_u8(m, VPCPEER_A_CIDR_PREFIXLEN, v->cidrs[i].len);
-		nla_nest_end(m, c);
-	}
+	put_cidrs(m, VPCPEER_A_VPC_CIDR, v->cidrs, v->ncidrs);
 	/* What a newer module might add: the tool must skip it. */
 	nla_put_u32(m, VPCPEER_A_VPC_MAX + 1, 1);
 	nla_nest_end(m, vpc);
@@ -637,19 +645,11 @@ static void put_side(struct nl_msg *m, int attr, const struct fake_pcx *x,
 /* The accepter in another region: its id, region and blocks, no more. */
 static void put_remote_side(struct nl_msg *m, const struct fake_pcx *x)
 {
-	struct nlattr *side = nla_nest_start(m, VPCPEER_A_PCX_ACCEPTER), *c;
-	size_t i;
+	struct nlattr *side = nla_nest_start(m, VPCPEER_A_PCX_ACCEPTER);
 
 	nla_put_u32(m, VPCPEER_A_SIDE_VPC_ID, x->accepter);
 	nla_put_string(m, VPCPEER_A_SIDE_REGION, x->acc_region);
-	for (i = 0; i < x->acc_ncidrs; i++) {
-		c = nla_nest_start(m, VPCPEER_A_SIDE_CIDR);
-		nla_put(m, VPCPEER_A_CIDR_ADDR,
-			x->acc_cidrs[i].family == AF_INET ? 4 : 16,
-			x->acc_cidrs[i].addr);
-		nla_put_u8(m, VPCPEER_A_CIDR_PREFIXLEN, x->acc_cidrs[i].len);
-		nla_nest_end(m, c);
-	}
+	put_cidrs(m, VPCPEER_A_SIDE_CIDR, x->acc_cidrs, x->acc_ncidrs);
 	nla_nest_end(m, side);
 }
 
