@@ -454,6 +454,11 @@ static int fill_side(struct sk_buff *skb, int type,
 							 &ctx)))
 			return -EMSGSIZE;
 	}
+	/* Another region's side counts there, on its device. */
+	if (side->region[0]) {
+		nla_nest_end(skb, nest);
+		return 0;
+	}
 	if (side->dev) {
 		vpcpeer_dev_stats(side->dev, &stats);
 		if (nla_put_u32(skb, VPCPEER_A_SIDE_IFINDEX, side->dev->ifindex) ||
