@@ -132,11 +132,11 @@ fake_b() {
 	# A fake kept past its case must not hold the case's output open (the
 	# runner reads it to the end): its own messages go beside its log.
 	if [ -n "${KEEP:-}" ]; then
-		ip netns exec "$HOSTB" python3 "$FAKE" serve --listen "${FAKE_AT:-10.255.0.2:6081}" \
+		ip netns exec "$HOSTB" python3 -S "$FAKE" serve --listen "${FAKE_AT:-10.255.0.2:6081}" \
 			--peer "${FAKE_PEER:-10.255.0.1:6081}" --name b --hello-ms "$KEEPALIVE_MS" \
 			--log "$FAKE_LOG" "$@" > "$FAKE_LOG.err" 2>&1 &
 	else
-		ip netns exec "$HOSTB" python3 "$FAKE" serve --listen "${FAKE_AT:-10.255.0.2:6081}" \
+		ip netns exec "$HOSTB" python3 -S "$FAKE" serve --listen "${FAKE_AT:-10.255.0.2:6081}" \
 			--peer "${FAKE_PEER:-10.255.0.1:6081}" --name b --hello-ms "$KEEPALIVE_MS" \
 			--log "$FAKE_LOG" "$@" &
 	fi
@@ -307,12 +307,12 @@ t_rx_plaintext_and_unknown_dropped() {
 	# (a reverse-path filter would drop it before the module saw it).
 	sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.u0.rp_filter=0
 	ip -n "$HOSTB" route replace 10.255.0.1/32 via 192.0.2.1 dev u1
-	ip netns exec "$HOSTB" python3 "$FAKE" send --bind 10.255.0.2 --peer 10.255.0.1
+	ip netns exec "$HOSTB" python3 -S "$FAKE" send --bind 10.255.0.2 --peer 10.255.0.1
 	wait_for 30 eval '[ "$(region_get b stats.rx_drop_not_encrypted)" -ge 1 ]' ||
 		fail "a cleartext HELLO was not dropped as such: $(region_flat b)"
 	region_is b connecting || fail "a cleartext HELLO moved the region: $(ctl region show b)"
 	before=$(jget "$(ctl -j -s region show | json_flat '[0].')" rx_drop_unknown_region)
-	ip netns exec "$HOSTB" python3 "$FAKE" send --bind 192.0.2.2 --peer 192.0.2.1
+	ip netns exec "$HOSTB" python3 -S "$FAKE" send --bind 192.0.2.2 --peer 192.0.2.1
 	wait_for 30 eval '[ "$(jget "$(ctl -j -s region show | json_flat "[0].")" rx_drop_unknown_region)" -gt "$before" ]' ||
 		fail "a packet from no region was not counted"
 	region_is b connecting || fail "a packet from no region moved the region"
@@ -438,17 +438,17 @@ t_rx_bad_headers() {
 	wireguard
 	ctl region add b remote 10.255.0.2 local 10.255.0.1
 	defer "$VPCPEER_CTL region del b 2> /dev/null"
-	ip netns exec "$HOSTB" python3 "$FAKE" send --bind 10.255.0.2 --peer 10.255.0.1 \
+	ip netns exec "$HOSTB" python3 -S "$FAKE" send --bind 10.255.0.2 --peer 10.255.0.1 \
 		--ctl-bit 0 --proto 88b5
-	ip netns exec "$HOSTB" python3 "$FAKE" send --bind 10.255.0.2 --peer 10.255.0.1 \
+	ip netns exec "$HOSTB" python3 -S "$FAKE" send --bind 10.255.0.2 --peer 10.255.0.1 \
 		--ctl-bit 1 --proto 0800
 	wait_for 30 eval '[ "$(region_get b stats.rx_drop_bad_header)" = 2 ]' ||
 		fail "bad GENEVE headers not counted: $(region_flat b)"
-	ip netns exec "$HOSTB" python3 "$FAKE" send --bind 10.255.0.2 --peer 10.255.0.1 \
+	ip netns exec "$HOSTB" python3 -S "$FAKE" send --bind 10.255.0.2 --peer 10.255.0.1 \
 		--ctl-bit 0 --proto 0800
 	wait_for 30 eval '[ "$(region_get b stats.rx_drop_bad_header)" = 3 ]' ||
 		fail "a control message sent as IPv4 data not counted: $(region_flat b)"
-	ip netns exec "$HOSTB" python3 "$FAKE" send --bind 10.255.0.2 --peer 10.255.0.1 \
+	ip netns exec "$HOSTB" python3 -S "$FAKE" send --bind 10.255.0.2 --peer 10.255.0.1 \
 		--vni 4242 --ipv4 10.1.0.1,10.0.0.1
 	wait_for 30 eval '[ "$(region_get b stats.rx_drop_unknown_pcx)" = 1 ]' ||
 		fail "a data frame for no peering not counted: $(region_flat b)"
@@ -850,7 +850,7 @@ t_remote_region_scope() {
 t_remote_control_fuzz() {
 	remote_setup
 	remote_active
-	ip netns exec "$HOSTB" python3 "$FAKE" fuzz --bind 10.255.0.2 --from-port 6082 \
+	ip netns exec "$HOSTB" python3 -S "$FAKE" fuzz --bind 10.255.0.2 --from-port 6082 \
 		--peer 10.255.0.1 --epoch 0x"$(region_get b peer_epoch)" --seed "${VPCPEER_SEED:-1}" \
 		--count "${VPCPEER_REMOTE_FUZZ:-2000}" --pcx "$(hex8 "$PCX")" 0x51 > /dev/null
 	wait_for 30 eval '[ "$(region_get b stats.ctl_drop_invalid)" -ge 1 ]' || fail "$(region_flat b)"
