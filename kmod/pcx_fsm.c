@@ -84,8 +84,13 @@ static const struct pcx_rule pcx_rules[VPCPEER_PCX_ACTION_MAX] = {
 		.reason = VPCPEER_PCX_REASON_REJECTED,
 		.never = only_accepter, .wrong = not_pending,
 	},
+	/*
+	 * A request still initiating is another region's to answer, which
+	 * may never come: its requester may withdraw it as a pending one.
+	 */
 	[VPCPEER_PCX_DELETE] = {
-		.may[VPCPEER_REQUESTER] = S(PENDING_ACCEPTANCE) | S(ACTIVE),
+		.may[VPCPEER_REQUESTER] = S(INITIATING_REQUEST) |
+					  S(PENDING_ACCEPTANCE) | S(ACTIVE),
 		.may[VPCPEER_ACCEPTER] = S(ACTIVE),
 		.next = VPCPEER_PCX_STATE_DELETED, .ends = true,
 		.reason = BY_ACTOR,

@@ -1176,7 +1176,7 @@ static void build_template(struct msg *m, unsigned int cmd)
 		s = nest_start(m, VPCPEER_A_PCX_ACCEPTER);
 		put_vpc_ref(m, VPCPEER_A_SIDE_VPC_ID, VPCPEER_A_SIDE_VPC_NAME,
 			    opt_peer && chance(20) ? NULL : w);
-		if (chance(10))	/* a VPC in another region, if it is one */
+		if (chance(4))	/* a VPC in another region, if it is one */
 			put_region_name_as(m, VPCPEER_A_SIDE_REGION);
 		if (chance(5))
 			put_tag(m);

@@ -655,6 +655,13 @@ t_remote_request_failed() {
 	fake_send --type RESULT --pcx "$(hex8 "$PCX")" --code 2
 	wait_for 10 pcx_is "$PCX" failed || fail "$PCX is $(pcx_state "$PCX") after RESULT 2"
 	[ "$(jget "$(pcx_flat "$PCX")" reason)" = region-refused ] || fail "$(pcx_flat "$PCX")"
+	# A request not answered yet may be withdrawn: deleting, told, deleted.
+	PCX=$(ctl -n blue peering request blue vpc-00000043 region b)
+	ctl -n blue peering delete "$PCX"
+	expect_state "$PCX" deleting
+	wait_for 10 fake_seen "^rx DELETE pcx=$(hex8 "$PCX") " || fail "no DELETE: $(cat "$FAKE_LOG")"
+	fake_send --type ACK --pcx "$(hex8 "$PCX")" --ack "$(field "$(fake_last "^rx DELETE pcx=$(hex8 "$PCX") ")" seq)"
+	wait_for 10 pcx_is "$PCX" deleted || fail "$PCX is $(pcx_state "$PCX") after the ACK"
 }
 
 # Deleting here: "deleting" until the peer acknowledges the DELETE (sent

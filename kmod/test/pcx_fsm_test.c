@@ -203,8 +203,8 @@ static const struct cell fsm_want[VPCPEER_PCX_ACTION_MAX][__VPCPEER_PCX_STATE_MA
 	 * a pending one; failed and rejected ones cannot be deleted (AWS).
 	 */
 	[VPCPEER_PCX_DELETE] = {
-		[IR] = { NO(EINVAL, M_NOT_DELETABLE), NO(EINVAL, M_NOT_DELETABLE),
-			 NO(EPERM, M_ONLY_SIDES) },
+		[IR] = { GO(DELETED, true, DELETED_BY_REQUESTER),
+			 NO(EPERM, M_PENDING_REQ), NO(EPERM, M_ONLY_SIDES) },
 		[PA] = { GO(DELETED, true, DELETED_BY_REQUESTER),
 			 NO(EPERM, M_PENDING_REQ), NO(EPERM, M_ONLY_SIDES) },
 		[PR] = { NO(EINVAL, M_NOT_DELETABLE), NO(EINVAL, M_NOT_DELETABLE),
@@ -344,10 +344,11 @@ static void test_every_transition(struct kunit *test)
 	}
 	VT_EXPECT_EQ(test, cells, 9 * 10 * 3);
 	/* request, fail, accept, provisioned, provision-failed, reject,
-	 * delete (3), expire (2: pending, and provisioning across regions),
-	 * destroy (4 + 5 idle), set-options (2)
+	 * delete (4: initiating across regions, pending, active by either),
+	 * expire (2: pending, and provisioning across regions), destroy
+	 * (4 + 5 idle), set-options (2)
 	 */
-	VT_EXPECT_EQ(test, allowed, 1 + 1 + 1 + 1 + 1 + 1 + 3 + 2 + 9 + 2);
+	VT_EXPECT_EQ(test, allowed, 1 + 1 + 1 + 1 + 1 + 1 + 4 + 2 + 9 + 2);
 	vt_info(test, "%u cells, %u allowed", cells, allowed);
 }
 
