@@ -810,6 +810,26 @@ t_remote_route_loses_encryption() {
 	ping_ok blue 10.1.0.1
 }
 
+# A VPC with a peering across regions keeps 50 blocks at most, what one
+# message carries: a request from a VPC of 51 is refused, one of 50 is
+# sent, and then a 51st block is refused (bench_max_cidrs lifts the limit
+# per family that would otherwise stop at 5).
+t_remote_fifty_blocks() {
+	local args=() i
+	remote_setup
+	echo 40 > $PARAMS/bench_max_cidrs
+	defer "echo 0 > $PARAMS/bench_max_cidrs"
+	for i in $(seq 0 25); do args+=("10.$((100 + i)).0.0/16"); done
+	for i in $(seq 1 25); do args+=("fd00:$i::/48"); done
+	vpc_make big "${args[@]}"
+	must_fail 'carries \(50\)' ctl -n big peering request big green region b
+	ctl vpc set big cidr del fd00:25::/48 > /dev/null
+	PCX=$(ctl -n big peering request big green region b) || fail "a request from 50 blocks failed: $PCX"
+	wait_for 10 fake_seen "^rx REQUEST pcx=$(hex8 "$PCX") .* cidr=fd00:24::/48 expires=" ||
+		fail "the REQUEST does not carry the 50 blocks: $(fake_last "^rx REQUEST pcx=$(hex8 "$PCX") ")"
+	must_fail '50 at most' ctl vpc set big cidr add 10.200.0.0/16
+}
+
 # A new epoch from the peer (its module reloaded): the peering ends here,
 # deleted, "the peer's region restarted".
 t_remote_peer_restart() {
@@ -899,6 +919,7 @@ ktap_case remote_delete_both_ways t_remote_delete_both_ways
 ktap_case remote_accepter_here t_remote_accepter_here
 ktap_case remote_cidr_update t_remote_cidr_update
 ktap_case remote_route_loses_encryption t_remote_route_loses_encryption
+ktap_case remote_fifty_blocks t_remote_fifty_blocks
 ktap_case remote_peer_restart t_remote_peer_restart
 ktap_case remote_region_scope t_remote_region_scope
 ktap_case remote_control_fuzz t_remote_control_fuzz
