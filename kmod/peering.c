@@ -1417,8 +1417,13 @@ static int remote_accept(struct vpcpeer_region *r, struct vpcpeer_pcx *pcx,
 		return 0;
 	if (m->seq <= pcx->rx_seq ||
 	    pcx->state != VPCPEER_PCX_STATE_PENDING_ACCEPTANCE) {
-		region_answer(r, VPCPEER_XP_ACTIVATED, pcx->id,
-			      activated_code(pcx), 0);
+		/*
+		 * A stale ACCEPT of one refused for the quota is not answered:
+		 * "deleted" would end the peering if it was accepted again.
+		 */
+		if (pcx->state != VPCPEER_PCX_STATE_PENDING_ACCEPTANCE)
+			region_answer(r, VPCPEER_XP_ACTIVATED, pcx->id,
+				      activated_code(pcx), 0);
 		return 0;
 	}
 	pcx->rx_seq = m->seq;

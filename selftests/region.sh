@@ -810,6 +810,34 @@ t_remote_route_loses_encryption() {
 	ping_ok blue 10.1.0.1
 }
 
+# The requester's quota of active peerings is the requester's host's to
+# keep: over it, an ACCEPT is answered ACTIVATED 5 and the request stays
+# pending; the same ACCEPT again (stale) is not answered; a new one, once
+# there is room, activates it.
+t_remote_accept_over_quota() {
+	local p2
+	remote_setup
+	remote_active
+	echo 1 > $PARAMS/max_active_peerings
+	defer "echo 50 > $PARAMS/max_active_peerings"
+	p2=$(ctl -n blue peering request blue green2 region b)
+	wait_for 10 fake_seen "^rx REQUEST pcx=$(hex8 "$p2") " || fail "no REQUEST for $p2"
+	fake_send --type RESULT --pcx "$(hex8 "$p2")" --code 0 --acc-vpc 0xc0ff02
+	wait_for 10 pcx_is "$p2" pending-acceptance || fail "$p2 is $(pcx_state "$p2")"
+	fake_send --type ACCEPT --pcx "$(hex8 "$p2")" --seq 1 --vni 78 --cidr 10.2.0.0/16
+	wait_for 10 fake_seen "^rx ACTIVATED pcx=$(hex8 "$p2") .* code=5" ||
+		fail "over the quota, no ACTIVATED 5: $(grep "$(hex8 "$p2")" "$FAKE_LOG")"
+	expect_state "$p2" pending-acceptance
+	fake_send --type ACCEPT --pcx "$(hex8 "$p2")" --seq 1 --vni 78 --cidr 10.2.0.0/16
+	nap 1
+	[ "$(grep -c "^rx ACTIVATED pcx=$(hex8 "$p2") " "$FAKE_LOG")" = 1 ] ||
+		fail "a stale ACCEPT was answered: $(grep "^rx ACTIVATED pcx=$(hex8 "$p2") " "$FAKE_LOG")"
+	echo 2 > $PARAMS/max_active_peerings
+	fake_send --type ACCEPT --pcx "$(hex8 "$p2")" --seq 2 --vni 78 --cidr 10.2.0.0/16
+	wait_for 10 pcx_is "$p2" active || fail "$p2 is $(pcx_state "$p2") with room again"
+	fake_seen "^rx ACTIVATED pcx=$(hex8 "$p2") .* code=0" || fail "no ACTIVATED 0"
+}
+
 # A VPC with a peering across regions keeps 50 blocks at most, what one
 # message carries: a request from a VPC of 51 is refused, one of 50 is
 # sent, and then a 51st block is refused (bench_max_cidrs lifts the limit
@@ -919,6 +947,7 @@ ktap_case remote_delete_both_ways t_remote_delete_both_ways
 ktap_case remote_accepter_here t_remote_accepter_here
 ktap_case remote_cidr_update t_remote_cidr_update
 ktap_case remote_route_loses_encryption t_remote_route_loses_encryption
+ktap_case remote_accept_over_quota t_remote_accept_over_quota
 ktap_case remote_fifty_blocks t_remote_fifty_blocks
 ktap_case remote_peer_restart t_remote_peer_restart
 ktap_case remote_region_scope t_remote_region_scope
