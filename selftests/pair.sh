@@ -20,7 +20,8 @@
 # peering across them (blue on a, 10.0.0.0/16 fd00:b::/48, requests green
 # on b, 10.1.0.0/16 fd00:9::/48, by name; b sees a's side and blocks and
 # accepts; active on both, MTU 8500), traffic both ways in both families
-# (a's tx is b's rx), a delete from the accepter; a partition (down on
+# (a's tx is b's rx) and TCP, a block green gains (UPDATE), a delete from
+# the accepter; a partition (down on
 # both, the peering stays active), a restart (the new epoch seen, the
 # peering deleted "region restarted"), policy-based IPsec, and no
 # cleartext on either eth0.

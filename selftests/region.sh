@@ -17,10 +17,12 @@
 #
 # The remote_* cases peer a VPC here with one "there", the fake playing
 # the other module message by message: requests both ways, failures,
-# retransmission, deletion and its acknowledgement, a restart, a second
-# region's scope, the receiver's checks of what arrives, and fuzzed
-# control messages, with pings that cross through the fake (it answers
-# echo requests on the VNI it is told).
+# retransmission, withdrawal, deletion and its acknowledgement, CIDR
+# updates both ways, the requester's quota, the 50-block limit, a route
+# losing its encryption, a restart, a second region's scope, the
+# receiver's checks of what arrives, and fuzzed control messages, with
+# pings that cross through the fake (it answers echo requests on the VNI
+# it is told).
 source "$(dirname "$0")/lib.sh"
 
 require_root
